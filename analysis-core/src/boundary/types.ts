@@ -1,0 +1,129 @@
+/**
+ * The boundary engine's public vocabulary, shared by `planewise check` and the
+ * language server. Positions are zero-based lines and UTF-16 character
+ * offsets, as in the Language Server Protocol, so adapters copy them as-is.
+ */
+
+export type Plane = 'data' | 'control' | 'intelligence';
+
+/** `product` marks code that belongs to the product side: product packages, premium/enterprise code. */
+export interface PlaneAssignment {
+  plane: Plane | undefined;
+  product: boolean;
+  /** Why the file got this plane: a config glob, a `@plane` comment, a folder-name default. */
+  source: 'config' | 'comment' | 'default' | 'none';
+}
+
+export type RuleSeverity = 'error' | 'warn' | 'off';
+export type FindingSeverity = Exclude<RuleSeverity, 'off'>;
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+export interface Location {
+  /** Absolute file path. */
+  file: string;
+  range: Range;
+}
+
+export interface RelatedInformation extends Location {
+  message: string;
+}
+
+export interface Finding extends Location {
+  ruleId: string;
+  severity: FindingSeverity;
+  message: string;
+  /** e.g. the call chain handler -> helper -> generateReport, one entry per hop. */
+  related: RelatedInformation[];
+  /** Stable across unrelated edits; used by baselines and to match code actions to findings. */
+  fingerprint: string;
+}
+
+export interface TextEdit {
+  range: Range;
+  newText: string;
+}
+
+export type FileChange =
+  | { kind: 'edit'; file: string; edits: TextEdit[] }
+  | { kind: 'create'; file: string; text: string };
+
+export interface Fix {
+  title: string;
+  /** LSP code action kind, e.g. "quickfix" or "refactor.move". */
+  kind: string;
+  /** The findings (by fingerprint) this fix resolves. */
+  resolves: string[];
+  isPreferred?: boolean;
+  changes: FileChange[];
+}
+
+export interface RuleDocs {
+  description: string;
+  /** Relative path of the rule's page, e.g. "docs/rules/no-analysis-in-execution-path.md". */
+  page: string;
+}
+
+export interface RuleMeta {
+  id: string;
+  defaultSeverity: RuleSeverity;
+  docs: RuleDocs;
+  fixable: boolean;
+}
+
+/** Lets long checks stop early when the editor no longer wants the answer. */
+export type IsCancelled = () => boolean;
+
+export type PlaneCounts = Record<Plane, number>;
+
+export interface CheckResult {
+  /** Findings per absolute file path, for every file checked (empty arrays included, so adapters can clear). */
+  findings: Map<string, Finding[]>;
+  /** Problems with planewise.config.json itself, reported on that file; never silently ignored. */
+  configFindings: Finding[];
+  filesChecked: number;
+  planes: PlaneCounts;
+  durationMs: number;
+  /** True when isCancelled() stopped the check early; the result is then partial. */
+  cancelled: boolean;
+}
+
+export interface BoundaryEngineOptions {
+  /** The workspace root; planewise.config.json is looked up here and in parent folders of checked files. */
+  root: string;
+  /** Editor settings that override the config file's rule severities. */
+  ruleOverrides?: Record<string, RuleSeverity>;
+  log?: (message: string) => void;
+}
+
+/**
+ * One long-lived, incrementally updated view of a project. The language
+ * server keeps one per workspace folder; `planewise check` makes one, checks
+ * everything, and exits.
+ */
+export interface BoundaryEngine {
+  readonly root: string;
+  /** The config file in force, if any (absent: folder-name defaults). */
+  readonly configFile: string | undefined;
+  readonly rules: readonly RuleMeta[];
+  /** An open editor's text for a file (text given) or the file on disk again (text undefined). */
+  updateFile(file: string, text?: string): void;
+  removeFile(file: string): void;
+  /** Re-reads planewise.config.json (it changed, appeared or went away). */
+  reloadConfig(): void;
+  setRuleOverrides(overrides: Record<string, RuleSeverity>): void;
+  /** The files whose findings can change when these files change: themselves, importers and callers, transitively. */
+  affectedBy(files: readonly string[]): string[];
+  check(files: readonly string[] | 'all', isCancelled?: IsCancelled): CheckResult;
+  /** Code actions for the findings overlapping `range` in `file`, plus suppressions and docs links. */
+  fixes(file: string, range: Range): Fix[];
+  planeOf(file: string): PlaneAssignment;
+}

@@ -1,0 +1,3 @@
+// PLACEHOLDER until the command is written; replaced by its owner.
+import type { Command } from '../command';
+export const summarize: Command = { name: 'summarize', summary: '(not yet built)', help: '', options: {}, run: async () => 2 };

@@ -1,0 +1,2 @@
+// PLACEHOLDER until written by its owner.
+export {};

@@ -1,0 +1,49 @@
+// Bundles every runtime piece with esbuild. `--production` minifies; source
+// maps are always written beside the bundles (.vscodeignore keeps them out of
+// the .vsix). `--watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const node = { platform: 'node', target: 'node20', format: 'cjs' };
+const bundles = [
+  // The `planewise` CLI.
+  { ...node, entryPoints: ['analysis-core/src/cli/main.ts'], outfile: 'analysis-core/dist/planewise.js', banner: { js: '#!/usr/bin/env node' } },
+  // Parses byte ranges of one trace file on another core (CLI and editor).
+  { ...node, entryPoints: ['analysis-core/src/trace/parallel/worker.ts'], outfile: 'analysis-core/dist/trace-worker.js' },
+  // The language server.
+  { ...node, entryPoints: ['server/src/server.ts'], outfile: 'server/dist/server.js' },
+  // The extension host side; `vscode` is provided at run time.
+  { ...node, entryPoints: ['client/src/extension.ts'], outfile: 'client/dist/extension.js', external: ['vscode'] },
+  // The trace editor's worker thread: reads and aggregates off the extension host's event loop.
+  { ...node, entryPoints: ['client/src/traceEditor/worker.ts'], outfile: 'client/dist/trace-editor-worker.js' },
+  // The trace editor's webview script.
+  { platform: 'browser', target: 'es2022', format: 'iife', entryPoints: ['client/src/webview/main.ts'], outfile: 'client/dist/webview.js' },
+];
+
+const common = {
+  bundle: true,
+  sourcemap: true,
+  minify: production,
+  logLevel: 'warning',
+  absWorkingDir: root,
+  // ts-morph ships TypeScript; its optional lib files are resolved at run time.
+  define: { 'process.env.NODE_ENV': production ? '"production"' : '"development"' },
+};
+
+function generateSchemas() {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/generate-schemas.ts'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+generateSchemas();
+if (watch) {
+  for (const bundle of bundles) await (await esbuild.context({ ...common, ...bundle })).watch();
+} else {
+  await Promise.all(bundles.map((bundle) => esbuild.build({ ...common, ...bundle })));
+}

@@ -1,0 +1,44 @@
+/**
+ * Messages between the Planewise language server and its clients beyond
+ * standard LSP. Plain types and string constants only: the extension and the
+ * server both import this file, and nothing here may pull in a runtime.
+ */
+
+export type ServerState = 'starting' | 'checking' | 'idle' | 'error';
+
+/** Server -> client notification: the state shown in the language status item. */
+export const STATUS_NOTIFICATION = 'planewise/status';
+
+export interface StatusParams {
+  state: ServerState;
+  /** Planes found in the workspace, e.g. { data: 12, control: 4, intelligence: 7 }. */
+  planes: Record<string, number>;
+  filesChecked: number;
+  findings: number;
+  /** Wall time of the last check in milliseconds. */
+  lastCheckMs: number;
+  /** Epoch milliseconds when the last check finished. */
+  lastCheckAt: number | undefined;
+  /** A config problem or internal error the user should see, if any. */
+  message?: string;
+}
+
+/** workspace/executeCommand ids the server implements. */
+export const CHECK_WORKSPACE_COMMAND = 'planewise.server.checkWorkspace';
+export const CREATE_CONFIG_COMMAND = 'planewise.server.createConfig';
+
+export interface CheckWorkspaceResult {
+  filesChecked: number;
+  errors: number;
+  warnings: number;
+  durationMs: number;
+}
+
+/** Settings the client sends under `planewise` (workspace/configuration, per resource). */
+export interface PlanewiseSettings {
+  enable: boolean;
+  run: 'onType' | 'onSave';
+  /** Overrides the severity the config file gives a rule. */
+  rules: Record<string, 'error' | 'warn' | 'off'>;
+  trace: { server: 'off' | 'messages' | 'verbose' };
+}
