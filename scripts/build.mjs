@@ -10,7 +10,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-const node = { platform: 'node', target: 'node20', format: 'cjs' };
+// ESM dependencies read import.meta.url; scripts/import-meta-url.js supplies it to the CommonJS bundles.
+const node = { platform: 'node', target: 'node20', format: 'cjs', inject: ['scripts/import-meta-url.js'], define: { 'import.meta.url': 'importMetaUrl' } };
 const bundles = [
   // The `planewise` CLI.
   { ...node, entryPoints: ['analysis-core/src/cli/main.ts'], outfile: 'analysis-core/dist/planewise.js', banner: { js: '#!/usr/bin/env node' } },
@@ -43,7 +44,7 @@ function generateSchemas() {
 
 generateSchemas();
 if (watch) {
-  for (const bundle of bundles) await (await esbuild.context({ ...common, ...bundle })).watch();
+  for (const bundle of bundles) await (await esbuild.context({ ...common, ...bundle, define: { ...common.define, ...bundle.define } })).watch();
 } else {
-  await Promise.all(bundles.map((bundle) => esbuild.build({ ...common, ...bundle })));
+  await Promise.all(bundles.map((bundle) => esbuild.build({ ...common, ...bundle, define: { ...common.define, ...bundle.define } })));
 }

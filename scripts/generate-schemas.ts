@@ -3,11 +3,13 @@
 // jsonValidation contribution points. Only rewrites a file when it changed.
 import fs from 'node:fs';
 import path from 'node:path';
+import { configJsonSchema } from '../analysis-core/src/boundary/configSchema';
 import { traceLineJsonSchema } from '../analysis-core/src/trace/jsonSchema';
 
 const outDir = path.join(__dirname, '..', 'analysis-core', 'schema');
 const schemas: Record<string, unknown> = {
   'trace.schema.json': traceLineJsonSchema(),
+  'planewise.config.schema.json': configJsonSchema(),
 };
 
 fs.mkdirSync(outDir, { recursive: true });

@@ -26,12 +26,22 @@ export interface StatusParams {
 /** workspace/executeCommand ids the server implements. */
 export const CHECK_WORKSPACE_COMMAND = 'planewise.server.checkWorkspace';
 export const CREATE_CONFIG_COMMAND = 'planewise.server.createConfig';
+/** Opens a rule's page (argument: its URL) with window/showDocument; code actions "Open documentation" use it. */
+export const OPEN_RULE_DOCS_COMMAND = 'planewise.server.openRuleDocs';
 
 export interface CheckWorkspaceResult {
   filesChecked: number;
   errors: number;
   warnings: number;
   durationMs: number;
+}
+
+/** What CREATE_CONFIG_COMMAND did (argument: a workspace folder URI; default the first folder). */
+export interface CreateConfigResult {
+  created: boolean;
+  /** The config file, created now or already there. */
+  uri?: string;
+  message: string;
 }
 
 /** Settings the client sends under `planewise` (workspace/configuration, per resource). */
@@ -41,4 +51,9 @@ export interface PlanewiseSettings {
   /** Overrides the severity the config file gives a rule. */
   rules: Record<string, 'error' | 'warn' | 'off'>;
   trace: { server: 'off' | 'messages' | 'verbose' };
+  /**
+   * Where rule pages live, e.g. "https://example.com/planewise/docs/rules/".
+   * Absent: diagnostics link to the docs/rules/*.md files shipped beside the server.
+   */
+  docsBaseUrl?: string;
 }

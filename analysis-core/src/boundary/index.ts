@@ -1,1 +1,21 @@
+/**
+ * @planewise/analysis-core/boundary: the plane boundary engine shared by
+ * `planewise check` and the language server. Bundles ts-morph; the trace
+ * entry point never imports this one.
+ */
+import { createEngine } from './engine';
+import type { BoundaryEngine, BoundaryEngineOptions } from './types';
+
 export * from './types';
+export { CONFIG_FILE_NAME, CONFIG_RULE_ID, DEFAULT_PLANE_FOLDERS, DEFAULT_PRODUCT_PATHS } from './config';
+export { OPEN_RULE_DOCS_COMMAND } from './fixes/common';
+export { SUPPRESSION_RULE_ID } from './suppressions';
+export { ruleMetas } from './rules';
+export { toSarif, DOCS_BASE_URL, SARIF_SCHEMA_URI, type SarifOptions } from './sarif/sarif';
+export { createBaseline, parseBaseline, filterBaseline, BASELINE_VERSION, type Baseline } from './baseline';
+export { configJsonSchema } from './configSchema';
+
+/** One engine per workspace root; see BoundaryEngine. */
+export function createBoundaryEngine(options: BoundaryEngineOptions): BoundaryEngine {
+  return createEngine(options);
+}

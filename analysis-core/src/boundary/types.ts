@@ -56,6 +56,14 @@ export type FileChange =
   | { kind: 'edit'; file: string; edits: TextEdit[] }
   | { kind: 'create'; file: string; text: string };
 
+/** An editor command a fix runs instead of (or after) its edits, e.g. opening a rule's docs page. */
+export interface FixCommand {
+  title: string;
+  /** "planewise.openRuleDocs" takes [ruleId, docs page relative to the root]. */
+  id: string;
+  arguments: unknown[];
+}
+
 export interface Fix {
   title: string;
   /** LSP code action kind, e.g. "quickfix" or "refactor.move". */
@@ -64,6 +72,8 @@ export interface Fix {
   resolves: string[];
   isPreferred?: boolean;
   changes: FileChange[];
+  /** Present for actions that are not edits (open the rule's docs); `changes` is then empty. */
+  command?: FixCommand;
 }
 
 export interface RuleDocs {

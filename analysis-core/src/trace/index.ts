@@ -1,1 +1,32 @@
 export * from './schema';
+export { isTraceEvent, isTraceHeader, explainInvalidEvent, explainInvalidHeader } from './validate';
+export {
+  type EventLocation,
+  type TraceIssue,
+  type TraceSink,
+  type ParserState,
+  type LineCounts,
+  LineParser,
+  initialParserState,
+} from './lineParser';
+export {
+  DEFAULT_MAX_LINE_BYTES,
+  type ReadCheckpoint,
+  type ReadOptions,
+  type ReadResult,
+  type RangeOptions,
+  readTraceFile,
+  readTraceRange,
+  readTraceStream,
+} from './reader';
+export { TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, resolveTraceInputs } from './inputs';
+export { AUTHZ_ATTRIBUTES, type OtlpConversion, isOtlpBatch, otlpBatchToEvents, operationName } from './otlp';
+export { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from './sketch';
+export { escapeLiteral, unescapeLiteral, hasWildcard, compilePattern, matchesAction, matchesResource } from './patterns';
+export { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState, type FileReport, TraceDigest } from './digest';
+export { type AnalyzeOptions, DEFAULT_PARALLEL_MIN_BYTES, analyzeTraces, defaultJobs } from './analyze';
+export * from './analyses/summarize';
+export * from './analyses/policy';
+export * from './analyses/diff';
+export * from './analyses/drift';
+export * from './analyses/report';

@@ -1,2 +1,578 @@
-// PLACEHOLDER until written by its owner.
-export {};
+/**
+ * The trace viewer's webview: tabs for Summary, Policy, Events, Problems and
+ * Compare, built from validated messages. Plain DOM, no framework.
+ */
+import { append, el, replaceChildren, table } from './dom';
+import { formatBytes, formatCount, formatMs, formatTimestamp, formatWindow, percent } from './format';
+import {
+  DEFAULT_POLICY_OPTIONS,
+  VIEWS,
+  parseToWebview,
+  type CompareView,
+  type EventRow,
+  type FileInfo,
+  type FromWebview,
+  type PolicyView,
+  type Problems,
+  type Progress,
+  type RowsPage,
+  type SummaryView,
+  type ToWebview,
+  type ViewName,
+} from './messages';
+import { RowCache } from './rowCache';
+
+interface VsCodeApi {
+  postMessage(message: FromWebview): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const post = (message: FromWebview): void => vscode.postMessage(message);
+
+const VIEW_TITLES: Record<ViewName, string> = {
+  summary: 'Summary',
+  policy: 'Policy',
+  events: 'Events',
+  problems: 'Problems',
+  compare: 'Compare',
+};
+const ROW_HEIGHT = 24;
+const PAGE_SIZE = 200;
+
+interface State {
+  file: FileInfo | undefined;
+  progress: Progress | undefined;
+  summary: SummaryView | undefined;
+  problems: Problems;
+  policy: PolicyView | undefined;
+  compare: CompareView | undefined;
+  view: ViewName;
+  filter: string;
+}
+
+const saved = vscode.getState() as { view?: unknown; filter?: unknown } | undefined;
+const state: State = {
+  file: undefined,
+  progress: undefined,
+  summary: undefined,
+  problems: { total: 0, items: [] },
+  policy: undefined,
+  compare: undefined,
+  view: VIEWS.includes(saved?.view as ViewName) ? (saved?.view as ViewName) : 'summary',
+  filter: typeof saved?.filter === 'string' ? saved.filter : '',
+};
+
+// ---- layout -----------------------------------------------------------------
+
+const app = document.getElementById('app') as HTMLElement;
+const title = el('h1', { class: 'title' }, 'Trace');
+const progressBar = el('progress', { class: 'progress', max: 100, value: 0, 'aria-label': 'Reading the trace' });
+const progressText = el('span', { class: 'progress-text', role: 'status', 'aria-live': 'polite' });
+const cancelButton = el('button', { type: 'button', class: 'secondary' }, 'Cancel');
+const reloadButton = el('button', { type: 'button', class: 'secondary', title: 'Read the whole file again' }, 'Reload');
+const textButton = el('button', { type: 'button', class: 'secondary', title: 'Open the file in the text editor' }, 'Open as Text');
+const notice = el('div', { class: 'notice', role: 'alert', hidden: true });
+const tabList = el('div', { class: 'tabs', role: 'tablist', 'aria-label': 'Trace views' });
+const panels = {} as Record<ViewName, HTMLElement>;
+const tabs = {} as Record<ViewName, HTMLButtonElement>;
+
+for (const view of VIEWS) {
+  const tab = el('button', {
+    type: 'button',
+    role: 'tab',
+    id: `tab-${view}`,
+    'aria-controls': `panel-${view}`,
+    'data-view': view,
+  });
+  tab.textContent = VIEW_TITLES[view];
+  tab.addEventListener('click', () => selectView(view, true));
+  tabs[view] = tab;
+  tabList.appendChild(tab);
+  panels[view] = el('section', { class: 'panel', role: 'tabpanel', id: `panel-${view}`, 'aria-labelledby': `tab-${view}`, tabindex: 0 });
+}
+
+tabList.addEventListener('keydown', (event) => {
+  const index = VIEWS.indexOf(state.view);
+  const moves: Record<string, number> = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: VIEWS.length - 1 };
+  const target = moves[event.key];
+  if (target === undefined) return;
+  event.preventDefault();
+  selectView(VIEWS[(target + VIEWS.length) % VIEWS.length] as ViewName, true);
+});
+
+cancelButton.addEventListener('click', () => post({ type: 'cancel' }));
+reloadButton.addEventListener('click', () => post({ type: 'reload' }));
+textButton.addEventListener('click', () => post({ type: 'openAsText' }));
+
+replaceChildren(
+  app,
+  el('header', { class: 'toolbar' }, title, el('div', { class: 'progress-group' }, progressBar, progressText), cancelButton, reloadButton, textButton),
+  notice,
+  tabList,
+  ...VIEWS.map((view) => panels[view]),
+);
+
+function selectView(view: ViewName, focus: boolean): void {
+  state.view = view;
+  persist();
+  for (const name of VIEWS) {
+    const selected = name === view;
+    tabs[name].setAttribute('aria-selected', String(selected));
+    tabs[name].tabIndex = selected ? 0 : -1;
+    panels[name].hidden = !selected;
+  }
+  if (focus) tabs[view].focus();
+  post({ type: 'viewChanged', view });
+  if (view === 'events') events.refresh();
+}
+
+function persist(): void {
+  vscode.setState({ view: state.view, filter: state.filter });
+}
+
+// ---- header and progress -------------------------------------------------------
+
+function renderProgress(): void {
+  const progress = state.progress;
+  const reading = progress?.phase === 'reading';
+  cancelButton.hidden = !reading;
+  app.setAttribute('aria-busy', String(reading));
+  if (!progress) return;
+  const value = progress.totalBytes > 0 ? percent(progress.bytesRead, progress.totalBytes) : reading ? 0 : 100;
+  progressBar.value = value;
+  progressBar.hidden = !reading;
+  const size = `${formatBytes(progress.bytesRead)} of ${formatBytes(progress.totalBytes)}`;
+  const words: Record<Progress['phase'], string> = {
+    reading: `Reading… ${size} (${value}%)`,
+    done: `Read ${formatBytes(progress.totalBytes)}${progress.live ? ' · watching for changes' : ''}`,
+    cancelled: `Cancelled after ${size}${progress.message ? `: ${progress.message}` : ''}`,
+    error: `Could not read the trace: ${progress.message ?? 'unknown error'}`,
+  };
+  progressText.textContent = words[progress.phase];
+  progressText.classList.toggle('error', progress.phase === 'error');
+}
+
+function showNotice(level: 'info' | 'error', message: string): void {
+  notice.hidden = false;
+  notice.className = `notice ${level}`;
+  notice.textContent = message;
+}
+
+// ---- summary --------------------------------------------------------------------
+
+function stat(label: string, value: string, extraClass?: string): HTMLElement {
+  return el('div', { class: `stat${extraClass ? ` ${extraClass}` : ''}`, role: 'listitem' }, el('div', { class: 'stat-value' }, value), el('div', { class: 'stat-label' }, label));
+}
+
+function renderSummary(): void {
+  const panel = panels.summary;
+  const summary = state.summary;
+  if (!summary) {
+    replaceChildren(panel, el('p', { class: 'empty' }, state.progress?.phase === 'error' ? 'No summary: the trace could not be read.' : 'Reading…'));
+    return;
+  }
+  const errors = summary.operations.reduce((sum, row) => sum + row.errors, 0);
+  const denies = summary.actions.reduce((sum, row) => sum + row.explicitDeny + row.implicitDeny, 0);
+  replaceChildren(
+    panel,
+    el('h2', {}, 'Summary'),
+    el(
+      'div',
+      { class: 'stats', role: 'list', 'aria-label': 'Totals' },
+      stat('events', formatCount(summary.events)),
+      stat('spans', formatCount(summary.spans)),
+      stat('authorization decisions', formatCount(summary.authz)),
+      stat('span errors', formatCount(errors), errors > 0 ? 'bad' : undefined),
+      stat('denied', formatCount(denies), denies > 0 ? 'bad' : undefined),
+      stat('invalid lines', formatCount(summary.invalidLines), summary.invalidLines > 0 ? 'bad' : undefined),
+    ),
+    el(
+      'dl',
+      { class: 'facts' },
+      el('dt', {}, 'Time window'),
+      el('dd', {}, summary.window ? formatWindow(summary.window.startMs, summary.window.endMs) : 'no timed events'),
+      el('dt', {}, 'Producer'),
+      el('dd', {}, summary.producer ?? 'no header'),
+      el('dt', {}, 'Schema version'),
+      el('dd', {}, summary.schemaVersion ?? '-'),
+      el('dt', {}, 'Runs'),
+      el('dd', {}, summary.runIds.length > 0 ? summary.runIds.join(', ') : '-'),
+    ),
+    el('h3', {}, 'Services and operations'),
+    table(
+      'Spans per service and operation, with latency percentiles',
+      [
+        { title: 'Service', value: (row) => row.service },
+        { title: 'Operation', value: (row) => row.operation },
+        { title: 'Count', value: (row) => formatCount(row.count), numeric: true },
+        { title: 'Errors', value: (row) => formatCount(row.errors), numeric: true },
+        { title: 'p50', value: (row) => formatMs(row.p50Ms), numeric: true },
+        { title: 'p95', value: (row) => formatMs(row.p95Ms), numeric: true },
+        { title: 'p99', value: (row) => formatMs(row.p99Ms), numeric: true },
+        { title: 'Max', value: (row) => formatMs(row.maxMs), numeric: true },
+      ],
+      summary.operations,
+      'No spans.',
+    ),
+    el('h3', {}, 'Principals'),
+    table(
+      'Authorization decisions per principal',
+      [
+        { title: 'Principal', value: (row) => row.principal },
+        { title: 'Actions', value: (row) => formatCount(row.actions), numeric: true },
+        { title: 'Allowed', value: (row) => formatCount(row.allow), numeric: true },
+        { title: 'Denied', value: (row) => formatCount(row.deny), numeric: true },
+      ],
+      summary.principals,
+      'No authorization decisions.',
+    ),
+    el('h3', {}, 'Allow and deny by action'),
+    table(
+      'Decisions per action',
+      [
+        { title: 'Action', value: (row) => row.action },
+        { title: 'Allowed', value: (row) => formatCount(row.allow), numeric: true },
+        { title: 'Denied (explicit)', value: (row) => formatCount(row.explicitDeny), numeric: true },
+        { title: 'Denied (implicit)', value: (row) => formatCount(row.implicitDeny), numeric: true },
+      ],
+      summary.actions,
+      'No authorization decisions.',
+    ),
+  );
+}
+
+// ---- policy ----------------------------------------------------------------------
+
+const WILDCARD_CHOICES: [string, number | null][] = [
+  ['Exact resources', null],
+  ['More than 1 sibling → prefix*', 1],
+  ['More than 3 siblings → prefix*', 3],
+  ['More than 10 siblings → prefix*', 10],
+];
+const generalizeSelect = el(
+  'select',
+  { id: 'policy-generalize' },
+  ...WILDCARD_CHOICES.map(([label, threshold]) => el('option', { value: threshold === null ? 'off' : String(threshold) }, label)),
+);
+const copyAllButton = el('button', { type: 'button' }, 'Copy Policy');
+const saveButton = el('button', { type: 'button' }, 'Save Policy…');
+const policyBody = el('div', { class: 'policy-body' });
+generalizeSelect.addEventListener('change', () =>
+  post({ type: 'setPolicyOptions', options: { wildcardThreshold: generalizeSelect.value === 'off' ? null : Number(generalizeSelect.value) } }),
+);
+copyAllButton.addEventListener('click', () => post({ type: 'copyPolicy' }));
+saveButton.addEventListener('click', () => post({ type: 'savePolicy' }));
+append(panels.policy, [
+  el('h2', {}, 'Least-privilege policy'),
+  el('div', { class: 'controls' }, el('label', { for: 'policy-generalize' }, 'Resources'), generalizeSelect, copyAllButton, saveButton),
+  el('p', { class: 'muted' }, 'Grants exactly what was allowed in this trace; pairs that were only ever denied are listed, never granted.'),
+  policyBody,
+]);
+generalizeSelect.value = DEFAULT_POLICY_OPTIONS.wildcardThreshold === null ? 'off' : String(DEFAULT_POLICY_OPTIONS.wildcardThreshold);
+
+function renderPolicy(): void {
+  const policy = state.policy;
+  if (!policy) {
+    replaceChildren(policyBody, el('p', { class: 'empty' }, 'Reading…'));
+    return;
+  }
+  const threshold = policy.options.wildcardThreshold;
+  generalizeSelect.value = threshold === null ? 'off' : String(threshold);
+  copyAllButton.disabled = saveButton.disabled = policy.principals.length === 0;
+  if (policy.principals.length === 0) {
+    replaceChildren(policyBody, el('p', { class: 'empty' }, 'No authorization decisions in this trace, so there is no policy to generate.'));
+    return;
+  }
+  replaceChildren(
+    policyBody,
+    ...policy.principals.map((entry) => {
+      const copy = el('button', { type: 'button', class: 'secondary', 'aria-label': `Copy the policy of ${entry.principal}` }, 'Copy');
+      copy.addEventListener('click', () => post({ type: 'copyPolicy', principal: entry.principal }));
+      return el(
+        'article',
+        { class: 'principal', 'aria-label': `Policy of ${entry.principal}` },
+        el(
+          'div',
+          { class: 'principal-head' },
+          el('h3', {}, entry.principal),
+          el('span', { class: 'muted' }, `${entry.statements} statements, ${entry.actions} actions`),
+          copy,
+        ),
+        el('pre', { class: 'code', tabindex: 0, 'aria-label': `Policy document of ${entry.principal}` }, entry.json),
+        entry.denied.length > 0 &&
+          table(
+            `Denied for ${entry.principal} (not granted)`,
+            [
+              { title: 'Action', value: (row) => row.action },
+              { title: 'Resource', value: (row) => row.resource },
+              { title: 'Denied', value: (row) => row.reason },
+              { title: 'Times', value: (row) => formatCount(row.count), numeric: true },
+            ],
+            entry.denied,
+            '',
+          ),
+      );
+    }),
+  );
+}
+
+// ---- events (virtualised) -----------------------------------------------------------
+
+const filterInput = el('input', { type: 'search', id: 'events-filter', placeholder: 'Filter events (text in the raw line)', 'aria-label': 'Filter events' });
+const eventsStatus = el('span', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+const grid = el('div', { class: 'grid', role: 'grid', 'aria-label': 'Events', tabindex: 0, 'aria-rowcount': 0 });
+const gridHead = el(
+  'div',
+  { class: 'grid-row grid-head', role: 'row' },
+  ...['Line', 'Time', 'Kind', 'Service', 'Operation / action', 'Principal', 'Outcome', 'Detail'].map((name) => el('div', { role: 'columnheader', class: 'cell' }, name)),
+);
+const gridSpacer = el('div', { class: 'grid-spacer' });
+const gridRows = el('div', { class: 'grid-rows', role: 'rowgroup' });
+append(gridSpacer, [gridRows]);
+append(grid, [gridHead, gridSpacer]);
+append(panels.events, [el('div', { class: 'controls' }, filterInput, eventsStatus), grid]);
+filterInput.value = state.filter;
+
+const events = (() => {
+  const cache = new RowCache(PAGE_SIZE);
+  let requestId = 0;
+  let total = -1;
+  let partial = false;
+  let focusedLine: number | undefined;
+  let filterTimer: ReturnType<typeof setTimeout> | undefined;
+
+  function request(page: number): void {
+    if (!cache.startRequest(page, state.filter)) return;
+    requestId += 1;
+    post({ type: 'requestRows', requestId, start: page * PAGE_SIZE, count: PAGE_SIZE, filter: state.filter });
+  }
+
+  function render(): void {
+    if (state.view !== 'events') return;
+    if (total < 0) {
+      request(Math.floor(grid.scrollTop / ROW_HEIGHT / PAGE_SIZE));
+      return;
+    }
+    grid.setAttribute('aria-rowcount', String(total + 1));
+    gridSpacer.style.height = `${total * ROW_HEIGHT}px`;
+    eventsStatus.textContent = `${formatCount(total)}${partial ? '+' : ''} ${state.filter ? 'matching ' : ''}events`;
+    const first = Math.max(0, Math.floor(grid.scrollTop / ROW_HEIGHT) - 5);
+    const visible = Math.ceil(grid.clientHeight / ROW_HEIGHT) + 10;
+    const last = Math.min(total, first + visible);
+    const rows: HTMLElement[] = [];
+    for (let index = first; index < last; index += 1) {
+      const row = cache.get(index);
+      if (!row) {
+        request(Math.floor(index / PAGE_SIZE));
+        rows.push(placeholderRow(index));
+        continue;
+      }
+      rows.push(eventRow(row, index));
+    }
+    gridRows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
+    gridRows.replaceChildren(...rows);
+    if (focusedLine !== undefined) {
+      const focused = gridRows.querySelector<HTMLElement>(`[data-line="${focusedLine}"]`);
+      if (focused && document.activeElement !== focused && grid.contains(document.activeElement)) focused.focus();
+    }
+  }
+
+  function placeholderRow(index: number): HTMLElement {
+    return el('div', { class: 'grid-row loading', role: 'row', 'aria-rowindex': index + 2 }, el('div', { class: 'cell', role: 'gridcell' }, '…'));
+  }
+
+  function eventRow(row: EventRow, index: number): HTMLElement {
+    const outcomeClass = row.outcome === 'deny' || row.outcome === 'error' ? 'bad' : row.outcome === 'allow' || row.outcome === 'ok' ? 'good' : '';
+    const element = el(
+      'div',
+      { class: 'grid-row', role: 'row', tabindex: -1, 'aria-rowindex': index + 2, 'data-line': row.line, 'data-index': index, title: `Open line ${row.line} in the text editor` },
+      ...[String(row.line), formatTimestamp(row.ts), row.kind, row.service, row.name, row.principal, row.outcome, row.detail].map((value, column) =>
+        el('div', { class: `cell${column === 6 && outcomeClass ? ` ${outcomeClass}` : ''}`, role: 'gridcell' }, value),
+      ),
+    );
+    return element;
+  }
+
+  function moveFocus(fromIndex: number, delta: number): void {
+    const index = Math.max(0, Math.min(total - 1, fromIndex + delta));
+    const top = index * ROW_HEIGHT;
+    if (top < grid.scrollTop) grid.scrollTop = top;
+    else if (top + ROW_HEIGHT > grid.scrollTop + grid.clientHeight - ROW_HEIGHT) grid.scrollTop = top - grid.clientHeight + 2 * ROW_HEIGHT;
+    const row = cache.get(index);
+    focusedLine = row?.line;
+    render();
+    gridRows.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
+  }
+
+  gridRows.addEventListener('click', (event) => {
+    const row = (event.target as Element).closest<HTMLElement>('[data-line]');
+    if (row) post({ type: 'openLine', line: Number(row.dataset.line) });
+  });
+  grid.addEventListener('keydown', (event) => {
+    const current = (event.target as Element).closest<HTMLElement>('[data-index]');
+    const index = current ? Number(current.dataset.index) : -1;
+    const pageRows = Math.max(1, Math.floor(grid.clientHeight / ROW_HEIGHT) - 1);
+    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
+    if (event.key in deltas) {
+      event.preventDefault();
+      moveFocus(index < 0 ? 0 : index, index < 0 ? 0 : (deltas[event.key] ?? 0));
+    } else if (event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      moveFocus(event.key === 'Home' ? 0 : total - 1, 0);
+    } else if (event.key === 'Enter' && current) {
+      event.preventDefault();
+      post({ type: 'openLine', line: Number(current.dataset.line) });
+    }
+  });
+  grid.addEventListener('scroll', () => render(), { passive: true });
+  filterInput.addEventListener('input', () => {
+    clearTimeout(filterTimer);
+    filterTimer = setTimeout(() => {
+      state.filter = filterInput.value;
+      persist();
+      reset();
+    }, 200);
+  });
+
+  function reset(): void {
+    cache.clear();
+    total = -1;
+    grid.scrollTop = 0;
+    render();
+  }
+
+  return {
+    /** Rows changed on the extension side (more lines were read): fetch again. */
+    invalidate(): void {
+      // The count is unknown again until the first page of the new answer arrives.
+      cache.clear();
+      total = -1;
+      render();
+    },
+    refresh: render,
+    receive(page: RowsPage): void {
+      if (!cache.store(page.filter, page.start, page.rows) || page.filter !== state.filter) return;
+      total = page.total;
+      partial = page.partial;
+      render();
+    },
+  };
+})();
+
+// ---- problems -------------------------------------------------------------------------
+
+function renderProblems(): void {
+  const { total, items } = state.problems;
+  tabs.problems.textContent = total > 0 ? `Problems (${formatCount(total)})` : 'Problems';
+  if (total === 0) {
+    replaceChildren(panels.problems, el('h2', {}, 'Problems'), el('p', { class: 'empty' }, 'Every line is valid.'));
+    return;
+  }
+  const list = el('ul', { class: 'problems', 'aria-label': 'Invalid lines' });
+  for (const problem of items) {
+    const button = el('button', { type: 'button', class: `link ${problem.severity}`, title: `Open line ${problem.line} in the text editor` }, `${problem.line}: ${problem.reason}`);
+    button.addEventListener('click', () => post({ type: 'openLine', line: problem.line }));
+    list.appendChild(el('li', {}, button));
+  }
+  replaceChildren(
+    panels.problems,
+    el('h2', {}, 'Problems'),
+    el('p', { class: 'muted' }, `${formatCount(total)} invalid or skipped lines${total > items.length ? `; the first ${formatCount(items.length)} are listed` : ''}.`),
+    list,
+  );
+}
+
+// ---- compare ---------------------------------------------------------------------------
+
+const pickButton = el('button', { type: 'button' }, 'Choose a Trace to Compare…');
+const cancelCompareButton = el('button', { type: 'button', class: 'secondary', hidden: true }, 'Cancel');
+const compareBody = el('div', { class: 'compare-body', 'aria-live': 'polite' });
+pickButton.addEventListener('click', () => post({ type: 'pickCompare' }));
+cancelCompareButton.addEventListener('click', () => post({ type: 'cancelCompare' }));
+append(panels.compare, [el('h2', {}, 'Compare'), el('div', { class: 'controls' }, pickButton, cancelCompareButton), compareBody]);
+
+function renderCompare(): void {
+  const compare = state.compare;
+  cancelCompareButton.hidden = compare?.state !== 'running';
+  if (!compare) {
+    replaceChildren(compareBody, el('p', { class: 'empty' }, 'Compare this trace (before) with another trace or folder of traces (after).'));
+    return;
+  }
+  const heading = el('p', { class: 'muted' }, `This trace compared with ${compare.otherName}`);
+  if (compare.state !== 'done') {
+    const words = { running: 'Comparing…', cancelled: 'Comparison cancelled.', error: `Could not compare: ${compare.message ?? 'unknown error'}` };
+    replaceChildren(compareBody, heading, el('p', { class: compare.state === 'error' ? 'error' : 'muted' }, words[compare.state]));
+    return;
+  }
+  replaceChildren(
+    compareBody,
+    heading,
+    table(
+      `${compare.changes.length} differences`,
+      [
+        { title: 'Change', value: (row) => row.change },
+        { title: 'Area', value: (row) => row.area },
+        { title: 'What', value: (row) => row.key },
+        { title: 'Before', value: (row) => row.before ?? '' },
+        { title: 'After', value: (row) => row.after ?? '' },
+      ],
+      compare.changes,
+      'No differences.',
+    ),
+  );
+}
+
+// ---- messages ------------------------------------------------------------------------------
+
+function handle(message: ToWebview): void {
+  switch (message.type) {
+    case 'file':
+      state.file = message.file;
+      title.textContent = message.file.name;
+      title.title = message.file.path;
+      textButton.hidden = false;
+      return;
+    case 'progress':
+      state.progress = message.progress;
+      renderProgress();
+      if (message.progress.phase === 'error' && !state.summary) renderSummary();
+      return;
+    case 'summary':
+      state.summary = message.summary;
+      state.problems = message.problems;
+      renderSummary();
+      renderProblems();
+      events.invalidate();
+      return;
+    case 'policy':
+      state.policy = message.policy;
+      renderPolicy();
+      return;
+    case 'rows':
+      events.receive(message.page);
+      return;
+    case 'compare':
+      state.compare = message.compare;
+      renderCompare();
+      return;
+    case 'notice':
+      showNotice(message.level, message.message);
+      return;
+  }
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = parseToWebview(event.data);
+  if (parsed.ok) handle(parsed.message);
+  else showNotice('error', parsed.error);
+});
+
+renderSummary();
+renderPolicy();
+renderProblems();
+renderCompare();
+selectView(state.view, false);
+post({ type: 'ready' });

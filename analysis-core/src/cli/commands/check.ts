@@ -1,3 +1,220 @@
-// PLACEHOLDER until the command is written; replaced by its owner.
-import type { Command } from '../command';
-export const check: Command = { name: 'check', summary: '(not yet built)', help: '', options: {}, run: async () => 2 };
+/**
+ * `planewise check [paths]`: the plane boundary rules over a project, for CI.
+ * Each path is checked against the planewise.config.json found in it or its
+ * parent folders (one engine per root); findings print as text, JSON or SARIF.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  CONFIG_FILE_NAME,
+  createBaseline,
+  createBoundaryEngine,
+  filterBaseline,
+  type Finding,
+  parseBaseline,
+  ruleMetas,
+  toSarif,
+} from '../../boundary';
+import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, formatOption, stringOption, UsageError } from '../command';
+import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeFileAtomic } from '../output';
+import { styleFor } from '../style';
+
+const VERSION = '0.1.0';
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+interface RootResult {
+  root: string;
+  findings: Finding[];
+  filesChecked: number;
+  planes: Record<string, number>;
+  durationMs: number;
+}
+
+/** The folder whose config governs `target`: the nearest one holding planewise.config.json, else the target folder itself. */
+function rootFor(target: string): string {
+  const start = fs.statSync(target).isDirectory() ? target : path.dirname(target);
+  for (let dir = start; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, CONFIG_FILE_NAME))) return dir;
+    if (path.dirname(dir) === dir) return start;
+  }
+}
+
+function within(file: string, targets: readonly string[]): boolean {
+  return targets.some((target) => file === target || file.startsWith(target + path.sep));
+}
+
+function checkRoot(root: string, targets: readonly string[]): RootResult {
+  const engine = createBoundaryEngine({ root });
+  const result = engine.check('all');
+  const findings = [...result.findings.values()].flat().filter((finding) => within(finding.file, targets) || targets.includes(root));
+  findings.push(...result.configFindings);
+  findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
+  return { root, findings, filesChecked: result.filesChecked, planes: result.planes, durationMs: result.durationMs };
+}
+
+/** The folder holding every root: SARIF locations and baseline paths are relative to it. */
+function commonRoot(roots: readonly string[]): string {
+  let common = roots[0]!;
+  while (!roots.every((root) => root === common || root.startsWith(common + path.sep))) common = path.dirname(common);
+  return common;
+}
+
+function counts(findings: readonly Finding[]): { errors: number; warnings: number } {
+  const errors = findings.filter((finding) => finding.severity === 'error').length;
+  return { errors, warnings: findings.length - errors };
+}
+
+function formatText(context: CommandContext, results: readonly RootResult[], known: number): string {
+  const style = styleFor(context.values.output === undefined ? context.io.stdout : {}, context.io);
+  const lines: string[] = [];
+  const display = (file: string) => path.relative(context.io.cwd, file) || '.';
+  const all = results.flatMap((result) => result.findings);
+  let currentFile: string | undefined;
+  for (const finding of all) {
+    if (finding.file !== currentFile) {
+      if (currentFile !== undefined) lines.push('');
+      currentFile = finding.file;
+      lines.push(style.bold(display(finding.file)));
+    }
+    const where = `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
+    const severity = finding.severity === 'error' ? style.red('error') : style.yellow('warn ');
+    lines.push(`  ${style.dim(where.padEnd(7))} ${severity}  ${finding.message}  ${style.dim(finding.ruleId)}`);
+    for (const related of finding.related) {
+      lines.push(`  ${' '.repeat(7)}        ${style.dim(`${display(related.file)}:${related.range.start.line + 1}:${related.range.start.character + 1}  ${related.message}`)}`);
+    }
+  }
+  const { errors, warnings } = counts(all);
+  const files = results.reduce((sum, result) => sum + result.filesChecked, 0);
+  const ms = Math.round(results.reduce((sum, result) => sum + result.durationMs, 0));
+  if (all.length > 0) lines.push('');
+  const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${ms} ms)`;
+  lines.push(errors > 0 ? style.red(summary) : warnings > 0 ? style.yellow(summary) : style.green(summary));
+  if (known > 0) lines.push(style.dim(`${known} known finding${known === 1 ? '' : 's'} hidden by the baseline`));
+  return lines.join('\n');
+}
+
+function formatJson(results: readonly RootResult[], known: number): string {
+  const findings = results.flatMap((result) =>
+    result.findings.map((finding) => ({
+      file: path.relative(result.root, finding.file).split(path.sep).join('/'),
+      line: finding.range.start.line + 1,
+      column: finding.range.start.character + 1,
+      endLine: finding.range.end.line + 1,
+      endColumn: finding.range.end.character + 1,
+      ruleId: finding.ruleId,
+      severity: finding.severity,
+      message: finding.message,
+      related: finding.related.map((related) => ({
+        file: path.relative(result.root, related.file).split(path.sep).join('/'),
+        line: related.range.start.line + 1,
+        column: related.range.start.character + 1,
+        message: related.message,
+      })),
+      fingerprint: finding.fingerprint,
+      root: result.root,
+    })),
+  );
+  const all = results.flatMap((result) => result.findings);
+  return JSON.stringify(
+    {
+      version: 1,
+      roots: results.map((result) => ({ root: result.root, filesChecked: result.filesChecked, planes: result.planes, durationMs: Math.round(result.durationMs) })),
+      summary: { ...counts(all), knownInBaseline: known },
+      findings,
+    },
+    null,
+    2,
+  );
+}
+
+function nonNegativeInteger(values: CommandContext['values'], name: string): number | undefined {
+  const raw = stringOption(values, name);
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`--${name} must be a whole number (got "${raw}")`);
+  return Number(raw);
+}
+
+export const check: Command = {
+  name: 'check',
+  summary: 'check plane boundaries: analysis off the execution path, air-gapped analysis, no license gates',
+  help: `Usage: planewise check [options] [paths...]
+
+Runs the plane boundary rules over each path (default: the current folder),
+using the planewise.config.json found in it or its parent folders, or the
+folder-name defaults without one.
+
+Options:
+      --format FORMAT       text (default), json or sarif (SARIF 2.1.0 for code scanning)
+      --max-warnings N      exit 1 when there are more than N warnings
+      --baseline FILE       report only findings not recorded in FILE
+      --update-baseline     write every current finding to the --baseline FILE and exit 0
+${OUTPUT_HELP}
+
+Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage.`,
+  options: {
+    format: { type: 'string' },
+    'max-warnings': { type: 'string' },
+    baseline: { type: 'string' },
+    'update-baseline': { type: 'boolean' },
+    ...OUTPUT_OPTIONS,
+  },
+  async run(context) {
+    const { io, values, positionals } = context;
+    const format = formatOption(values, FORMATS, 'text');
+    const maxWarnings = nonNegativeInteger(values, 'max-warnings');
+    const baselineOption = stringOption(values, 'baseline');
+    const updateBaseline = values['update-baseline'] === true;
+    if (updateBaseline && baselineOption === undefined) throw new UsageError('--update-baseline needs --baseline FILE');
+
+    const targets = (positionals.length > 0 ? positionals : ['.']).map((target) => path.resolve(io.cwd, target));
+    for (const target of targets) fs.statSync(target);
+    const byRoot = new Map<string, string[]>();
+    for (const target of targets) {
+      const root = rootFor(target);
+      byRoot.set(root, [...(byRoot.get(root) ?? []), target]);
+    }
+    const results = [...byRoot].map(([root, rootTargets]) => checkRoot(root, rootTargets));
+
+    let known = 0;
+    if (baselineOption !== undefined) {
+      const baselineFile = path.resolve(io.cwd, baselineOption);
+      const baselineRoot = commonRoot(results.map((result) => result.root));
+      if (updateBaseline) {
+        const all = results.flatMap((result) => result.findings);
+        writeFileAtomic(baselineFile, `${JSON.stringify(createBaseline(baselineRoot, all), null, 2)}\n`, { force: true });
+        io.stderr.write(`planewise check: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${path.relative(io.cwd, baselineFile)}\n`);
+        return EXIT_OK;
+      }
+      if (!fs.existsSync(baselineFile)) throw new UsageError(`baseline ${baselineOption} does not exist; create it with --update-baseline`);
+      let baseline;
+      try {
+        baseline = parseBaseline(fs.readFileSync(baselineFile, 'utf8'), baselineOption);
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      for (const result of results) {
+        const filtered = filterBaseline(result.findings, baseline);
+        result.findings = filtered.fresh;
+        known += filtered.known;
+      }
+    }
+
+    const all = results.flatMap((result) => result.findings);
+    let text: string;
+    if (format === 'sarif') {
+      text = JSON.stringify(toSarif(all, { root: commonRoot(results.map((result) => result.root)), toolVersion: VERSION, rules: ruleMetas }), null, 2);
+    } else if (format === 'json') {
+      text = formatJson(results, known);
+    } else {
+      text = formatText(context, results, known);
+    }
+    await emit(context, text);
+    const { errors, warnings } = counts(all);
+    if (errors > 0) return EXIT_FINDINGS;
+    if (maxWarnings !== undefined && warnings > maxWarnings) {
+      io.stderr.write(`planewise check: ${warnings} warnings exceed --max-warnings ${maxWarnings}\n`);
+      return EXIT_FINDINGS;
+    }
+    return EXIT_OK;
+  },
+};

@@ -1,3 +1,87 @@
-// PLACEHOLDER until the command is written; replaced by its owner.
-import type { Command } from '../command';
-export const diff: Command = { name: 'diff', summary: '(not yet built)', help: '', options: {}, run: async () => 2 };
+/** `planewise diff`: what changed between two traces or two sets of runs. */
+import { ALL_ANALYSES, type CountChange, type TraceDiff, diffTraces } from '../../trace';
+import { type Command, type CommandContext, UsageError, formatOption } from '../command';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
+import { styleFor } from '../style';
+import { formatMs, table } from '../table';
+import { TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
+
+export const DIFF_SCHEMA = 'planewise.diff/1';
+/** Text output lists at most this many permissions per direction; JSON lists all. */
+const TEXT_LIST_LIMIT = 50;
+
+function change(c: CountChange): string {
+  const sign = c.delta > 0 ? '+' : '';
+  return `${c.before} -> ${c.after} (${sign}${c.delta}${c.percent === null ? '' : `, ${sign}${c.percent}%`})`;
+}
+
+function signedMs(value: number): string {
+  return `${value > 0 ? '+' : value < 0 ? '-' : ''}${formatMs(Math.abs(value))}`;
+}
+
+function diffText(diff: TraceDiff, context: CommandContext): string {
+  const style = styleFor(context.io.stdout, context.io);
+  const added = (text: string) => style.green(`+ ${text}`);
+  const removed = (text: string) => style.red(`- ${text}`);
+  const capped = <T>(items: T[], render: (item: T) => string) => [
+    ...items.slice(0, TEXT_LIST_LIMIT).map(render),
+    ...(items.length > TEXT_LIST_LIMIT ? [style.dim(`  ...and ${items.length - TEXT_LIST_LIMIT} more (see --format json)`)] : []),
+  ];
+  const out = [style.bold('Services')];
+  out.push(...diff.services.added.map(added), ...diff.services.removed.map(removed));
+  for (const s of diff.services.changed) out.push(`  ${s.service}: spans ${change(s.spans)}, errors ${change(s.errors)}`);
+  out.push('', style.bold('Operations'));
+  out.push(...diff.operations.added.map((o) => added(`${o.service} ${o.operation} (${o.count})`)));
+  out.push(...diff.operations.removed.map((o) => removed(`${o.service} ${o.operation} (${o.count})`)));
+  const changed = diff.operations.changed.filter((o) => o.count.delta !== 0 || o.errors.delta !== 0 || o.latencyMs.p50Delta !== 0 || o.latencyMs.p99Delta !== 0);
+  if (changed.length > 0) {
+    out.push(
+      table(
+        ['service', 'operation', 'count', 'errors', 'p50', 'p95', 'p99'],
+        changed.map((o) => [o.service, o.operation, change(o.count), change(o.errors), signedMs(o.latencyMs.p50Delta), signedMs(o.latencyMs.p95Delta), signedMs(o.latencyMs.p99Delta)]),
+      ),
+    );
+  }
+  out.push('', style.bold('Permissions (allowed)'));
+  out.push(...capped(diff.permissions.added, (p) => added(`${p.principal} ${p.action} ${p.resource}`)));
+  out.push(...capped(diff.permissions.removed, (p) => removed(`${p.principal} ${p.action} ${p.resource}`)));
+  out.push('', style.bold('Denials'));
+  out.push(...capped(diff.denials.added, (p) => added(`${p.principal} ${p.action} ${p.resource}`)));
+  out.push(...capped(diff.denials.removed, (p) => removed(`${p.principal} ${p.action} ${p.resource}`)));
+  return out.join('\n');
+}
+
+export const diff: Command = {
+  name: 'diff',
+  summary: 'compare two traces or sets of runs: services, operations, permissions, counts, latency',
+  help: `Usage: planewise diff [options] <before> <after>
+
+Compares two traces, or two sets of runs (each a file, directory or quoted
+glob): services, operations and permissions that appeared (+) or disappeared
+(-), count changes (+N, %) and latency changes (p50/p95/p99).
+
+Options:
+      --format text|json  output format (default text; JSON schema "${DIFF_SCHEMA}")
+${OUTPUT_HELP}
+${TRACE_INPUT_HELP}
+  -h, --help              show this help
+
+Exit codes: 0 ok (differences are not failures), 1 invalid lines were skipped,
+2 usage or unreadable input.`,
+  options: { format: { type: 'string' }, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  async run(context) {
+    const format = formatOption(context.values, ['text', 'json'] as const, 'text');
+    if (context.positionals.length !== 2) throw new UsageError(`diff takes two inputs, <before> and <after> (got ${context.positionals.length})`);
+    const before = await readDigest(context, [context.positionals[0]!], ALL_ANALYSES);
+    const after = await readDigest(context, [context.positionals[1]!], ALL_ANALYSES);
+    printIssues(context, before);
+    printIssues(context, after);
+    const result = diffTraces({ summary: before.summary.result(), policy: before.policy }, { summary: after.summary.result(), policy: after.policy });
+    if (format === 'json') {
+      await emit(context, JSON.stringify({ schema: DIFF_SCHEMA, before: inputJson(before), after: inputJson(after), diff: result }, null, 2));
+    } else {
+      await emit(context, diffText(result, context));
+    }
+    return worstExit(inputExitCode(before), inputExitCode(after));
+  },
+};

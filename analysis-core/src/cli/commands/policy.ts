@@ -1,3 +1,85 @@
-// PLACEHOLDER until the command is written; replaced by its owner.
-import type { Command } from '../command';
-export const policy: Command = { name: 'policy', summary: '(not yet built)', help: '', options: {}, run: async () => 2 };
+/** `planewise policy`: least-privilege IAM-style policies from observed decisions. */
+import type { PolicySet } from '../../trace';
+import { type Command, type CommandContext, formatOption, UsageError } from '../command';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
+import { styleFor } from '../style';
+import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
+
+export const POLICY_SCHEMA = 'planewise.policy/1';
+
+export const POLICY_OPTIONS = {
+  'wildcard-threshold': { type: 'string' },
+  principal: { type: 'string', multiple: true },
+} as const;
+
+export const POLICY_OPTIONS_HELP = `      --wildcard-threshold N  generalize: when more than N distinct allowed resources
+                          share a parent prefix P (up to the last '/') for one
+                          principal and action, grant P* instead, unless a denied
+                          resource also starts with P (default: no wildcards)
+      --principal NAME    only this principal (repeatable)`;
+
+export function policyOptions(context: CommandContext): { wildcardThreshold?: number; principals?: string[] } {
+  const options: { wildcardThreshold?: number; principals?: string[] } = {};
+  const threshold = context.values['wildcard-threshold'];
+  if (typeof threshold === 'string') {
+    const value = Number(threshold);
+    if (!Number.isInteger(value) || value < 0) throw new UsageError(`--wildcard-threshold must be a whole number (got "${threshold}")`);
+    options.wildcardThreshold = value;
+  }
+  const principals = context.values.principal;
+  if (Array.isArray(principals)) options.principals = principals.map(String);
+  return options;
+}
+
+export function policyText(policies: PolicySet, context: CommandContext): string {
+  const style = styleFor(context.io.stdout, context.io);
+  if (policies.principals.length === 0) return 'No authorization decisions in the input: no policy to generate.';
+  const parts: string[] = [];
+  for (const entry of policies.principals) {
+    parts.push(style.bold(`Principal ${entry.principal}`) + style.dim(`  (${entry.observed.allow} allowed, ${entry.observed.deny} denied decisions)`));
+    parts.push(JSON.stringify(entry.policy, null, 2));
+    for (const [reason, denied] of [['explicit', entry.denied.explicit], ['implicit', entry.denied.implicit]] as const) {
+      if (denied.length === 0) continue;
+      parts.push(style.yellow(`Denied (${reason}), never granted:`));
+      for (const deny of denied) parts.push(`  ${deny.action} ${deny.resource}  x${deny.count}${deny.alsoAllowed ? style.dim('  (also allowed at other times: granted)') : ''}`);
+    }
+    parts.push('');
+  }
+  return parts.join('\n');
+}
+
+export const policy: Command = {
+  name: 'policy',
+  summary: 'least-privilege IAM-style policy per principal from observed decisions',
+  help: `Usage: planewise policy [options] <files|dirs|globs|->
+
+Generates one IAM-style policy document per principal from the allowed
+decisions in the traces: only what was observed is granted, actions with the
+same resources share a statement, and denied decisions are listed apart
+(explicit and implicit) and never granted. Traces from many runs merge.
+
+${INPUTS_HELP}
+
+Options:
+      --format text|json  output format (default text; JSON schema "${POLICY_SCHEMA}")
+${POLICY_OPTIONS_HELP}
+${OUTPUT_HELP}
+${TRACE_INPUT_HELP}
+  -h, --help              show this help
+
+Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
+  options: { format: { type: 'string' }, ...POLICY_OPTIONS, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  async run(context) {
+    const format = formatOption(context.values, ['text', 'json'] as const, 'text');
+    const options = policyOptions(context);
+    const digest = await readDigest(context, context.positionals, { summary: false, policy: true });
+    printIssues(context, digest);
+    const policies = digest.policy.result(options);
+    if (format === 'json') {
+      await emit(context, JSON.stringify({ schema: POLICY_SCHEMA, ...policies, ...inputJson(digest) }, null, 2));
+    } else {
+      await emit(context, policyText(policies, context));
+    }
+    return inputExitCode(digest);
+  },
+};

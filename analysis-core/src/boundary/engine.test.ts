@@ -1,0 +1,192 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { CONFIG_FILE_NAME } from './config';
+import { OPEN_RULE_DOCS_COMMAND } from './fixes/common';
+import { applyChanges, TEST_ROOT, testEngine } from './testing/ruleTester';
+import type { Finding } from './types';
+
+const at = (file: string) => path.join(TEST_ROOT, file);
+const report = 'export function generateReport() {}\n';
+const handler = "import { generateReport } from '../analysis/report';\nexport function create() {\n  generateReport();\n}\n";
+const summary = (findings: Finding[]) => findings.map((finding) => `${path.relative(TEST_ROOT, finding.file)}:${finding.range.start.line + 1} ${finding.ruleId} ${finding.severity}`).sort();
+const all = (engine: ReturnType<typeof testEngine>) => [...engine.check('all').findings.values()].flat();
+
+describe('config problems are findings on planewise.config.json, and checks go on', () => {
+  it('bad JSON gives line:column and the folder-name defaults keep checking', () => {
+    const engine = testEngine({ name: 'bad json', files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report }, config: '{\n  "planes": {\n    "data": ["src/**"],\n  }\n  oops\n}' });
+    const result = engine.check('all');
+    assert.ok(result.configFindings.length > 0);
+    assert.match(result.configFindings[0]!.message, /not valid JSON at \d+:\d+/);
+    assert.equal(result.configFindings[0]!.file, at(CONFIG_FILE_NAME));
+    assert.ok(summary([...result.findings.values()].flat()).includes('src/handlers/orders.ts:3 no-analysis-in-execution-path error'));
+  });
+
+  it('unknown keys, bad severities, bad options and unknown rules are reported where they are written; the rest applies', () => {
+    const config = {
+      planes: { data: ['src/handlers/**'], intelligence: ['src/analysis/**'], exotic: ['x/**'] },
+      colour: 'blue',
+      rules: { 'no-product-import-in-platform': 'fatal', 'no-license-gate-in-platform': ['warn', { tierValues: 'gold' }], 'no-such-rule': 'off' },
+    };
+    const engine = testEngine({ name: 'bad keys', files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report }, config });
+    const result = engine.check('all');
+    const messages = result.configFindings.map((finding) => `${finding.range.start.line + 1}: ${finding.message}`);
+    assert.ok(messages.some((message) => /^\d+: Unknown key "exotic" in "planes"/.test(message)), messages.join('\n'));
+    assert.ok(messages.some((message) => message.includes('Unknown key "colour"')));
+    assert.ok(messages.some((message) => message.includes('Invalid severity "fatal"')));
+    assert.ok(messages.some((message) => message.includes('Invalid options for rule "no-license-gate-in-platform"')));
+    assert.ok(messages.some((message) => message.includes('Unknown rule "no-such-rule"')));
+    const colour = result.configFindings.find((finding) => finding.message.includes('"colour"'))!;
+    assert.equal(colour.range.start.line, JSON.stringify(config, null, 2).split('\n').findIndex((line) => line.includes('"colour"')), 'reported on the key');
+    // The planes section minus its unknown key still applies.
+    assert.equal(engine.planeOf(at('src/handlers/orders.ts')).source, 'config');
+    // The invalid severity does not turn the rule off: it keeps its default (error).
+    assert.ok(summary([...result.findings.values()].flat()).includes('src/handlers/orders.ts:1 no-product-import-in-platform error'));
+  });
+
+  it('a glob that matches no file and files in two planes', () => {
+    const config = { planes: { data: ['src/**', 'legacy/**'], intelligence: ['src/analysis/**'] } };
+    const engine = testEngine({ name: 'globs', files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report }, config });
+    const messages = engine.check('all').configFindings.map((finding) => `${finding.severity} ${finding.message}`);
+    assert.ok(messages.some((message) => message.startsWith('warn The data-plane glob "legacy/**" matches no file')), messages.join('\n'));
+    assert.ok(messages.some((message) => message.startsWith('error 1 file(s) are in both the data and intelligence planes (src/analysis/report.ts)')), messages.join('\n'));
+    // Checked as data-plane code meanwhile.
+    assert.equal(engine.planeOf(at('src/analysis/report.ts')).plane, 'data');
+  });
+
+  it('a valid config has no findings, and the config is found in a parent folder', () => {
+    const engine = testEngine({ name: 'ok', files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report }, config: { planes: { data: ['src/handlers/**'], intelligence: ['src/analysis/**'] } } });
+    assert.deepEqual(engine.check('all').configFindings, []);
+    assert.equal(engine.configFile, at(CONFIG_FILE_NAME));
+  });
+});
+
+describe('suppressions', () => {
+  const suppressed = (comment: string) => `import { generateReport } from '../analysis/report';\nexport function create() {\n  ${comment}\n  generateReport();\n}\n`;
+  const files = (text: string) => ({ 'src/handlers/orders.ts': text, 'src/analysis/report.ts': report });
+
+  it('a suppression with a reason suppresses its rule on the next line only', () => {
+    const engine = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-analysis-in-execution-path -- runs after the response is flushed')) });
+    assert.deepEqual(summary(all(engine)), ['src/handlers/orders.ts:1 no-product-import-in-platform error']);
+  });
+
+  it('without a reason it suppresses nothing and is reported', () => {
+    const engine = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-analysis-in-execution-path')) });
+    assert.deepEqual(summary(all(engine)), [
+      'src/handlers/orders.ts:1 no-product-import-in-platform error',
+      'src/handlers/orders.ts:3 suppression error',
+      'src/handlers/orders.ts:4 no-analysis-in-execution-path error',
+    ]);
+  });
+
+  it('the directive inside a string or a block comment is not a suppression', () => {
+    const text = "/**\n * // planewise-ignore-next-line no-such-rule\n */\nexport const directive = '// planewise-ignore-next-line no-such-rule';\n";
+    assert.deepEqual(summary(all(testEngine({ name: 's', files: { 'src/lib/text.ts': text } }))), []);
+  });
+
+  it('one that suppresses nothing, or names an unknown rule, is reported', () => {
+    const unused = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-license-gate-in-platform -- old')) });
+    assert.ok(summary(all(unused)).includes('src/handlers/orders.ts:3 suppression warn'));
+    const unknown = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-such-rule -- why')) });
+    assert.ok(summary(all(unknown)).includes('src/handlers/orders.ts:3 suppression error'));
+  });
+});
+
+describe('incremental updates', () => {
+  it('updateFile re-checks with the new text; affectedBy follows importers transitively', () => {
+    const engine = testEngine({
+      name: 'inc',
+      files: {
+        'src/handlers/orders.ts': "import { helper } from '../lib/helper';\nexport function create() {\n  helper();\n}\n",
+        'src/lib/helper.ts': "import { deeper } from './deeper';\nexport function helper() {\n  deeper();\n}\n",
+        'src/lib/deeper.ts': 'export function deeper() {}\n',
+        'src/analysis/report.ts': report,
+        'src/other.ts': 'export const unrelated = 1;\n',
+      },
+    });
+    assert.deepEqual(summary(all(engine)), []);
+    assert.deepEqual(engine.affectedBy([at('src/lib/deeper.ts')]).map((file) => path.relative(TEST_ROOT, file)), ['src/handlers/orders.ts', 'src/lib/deeper.ts', 'src/lib/helper.ts']);
+    engine.updateFile(at('src/lib/deeper.ts'), "import { generateReport } from '../analysis/report';\nexport function deeper() {\n  generateReport();\n}\n");
+    const result = engine.check(engine.affectedBy([at('src/lib/deeper.ts')]));
+    assert.deepEqual(summary([...result.findings.values()].flat()), ['src/handlers/orders.ts:1 no-product-import-in-platform error', 'src/handlers/orders.ts:3 no-analysis-in-execution-path error']);
+    // The changed file, its importers, and the modules it imports (handler registrations may have moved).
+    assert.equal(result.filesChecked, 4);
+    engine.removeFile(at('src/lib/deeper.ts'));
+    assert.deepEqual(summary(all(engine)), []);
+  });
+
+  it('a new file, rule overrides, and a changed config', () => {
+    const engine = testEngine({ name: 'inc2', files: { 'src/analysis/report.ts': report } });
+    engine.updateFile(at('src/handlers/new.ts'), handler);
+    assert.equal(all(engine).length, 2);
+    engine.setRuleOverrides({ 'no-product-import-in-platform': 'off', 'no-analysis-in-execution-path': 'warn' });
+    assert.deepEqual(summary(all(engine)), ['src/handlers/new.ts:3 no-analysis-in-execution-path warn']);
+    engine.host.files.set(at(CONFIG_FILE_NAME), JSON.stringify({ planes: { intelligence: ['src/**'] } }));
+    engine.updateFile(at(CONFIG_FILE_NAME));
+    assert.equal(engine.configFile, at(CONFIG_FILE_NAME));
+    assert.deepEqual(summary(all(engine)), []);
+  });
+
+  it('cancellation stops early with a partial result', () => {
+    const engine = testEngine({ name: 'cancel', files: { 'a.ts': '', 'b.ts': '', 'c.ts': '' } });
+    let calls = 0;
+    const result = engine.check('all', () => ++calls > 1);
+    assert.equal(result.cancelled, true);
+    assert.equal(result.filesChecked, 1);
+  });
+
+  it('syntax errors, cycles and unresolved modules do not break the check', () => {
+    const engine = testEngine({
+      name: 'robust',
+      files: {
+        'src/handlers/broken.ts': "import { x } from './missing';\nexport function f( {\n  x(;\n",
+        'src/lib/a.ts': "import { b } from './b';\nexport function a() { b(); }\n",
+        'src/lib/b.ts': "import { a } from './a';\nexport function b() { a(); }\n",
+        'src/handlers/cycle.ts': "import { a } from '../lib/a';\nexport const h = () => a();\n",
+      },
+    });
+    const result = engine.check('all');
+    assert.equal(result.filesChecked, 4);
+  });
+});
+
+describe('code actions', () => {
+  it('every finding offers a suppression and its docs; without a config, one to create it from the detected planes', () => {
+    const engine = testEngine({ name: 'fixes', files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'src/auth/check.ts': 'export const ok = true;\n' } });
+    const finding = all(engine).find((candidate) => candidate.ruleId === 'no-analysis-in-execution-path')!;
+    const fixes = engine.fixes(finding.file, finding.range);
+    const titles = fixes.map((fix) => fix.title);
+    assert.deepEqual(titles, [
+      'Move analysis out of the execution path',
+      'Suppress no-analysis-in-execution-path on this line (write the reason after --)',
+      'Declare this file intelligence-plane code (// @plane intelligence)',
+      'Open documentation for no-analysis-in-execution-path',
+      'Create planewise.config.json from the detected planes',
+    ]);
+    const docs = fixes.find((fix) => fix.command !== undefined)!;
+    assert.deepEqual(docs.changes, []);
+    assert.deepEqual(docs.command, { title: 'Open documentation for no-analysis-in-execution-path', id: OPEN_RULE_DOCS_COMMAND, arguments: ['no-analysis-in-execution-path', 'docs/rules/no-analysis-in-execution-path.md'] });
+
+    const suppress = applyChanges(engine.host.files, fixes[1]!.changes).get(at('src/handlers/orders.ts'))!;
+    assert.equal(suppress.split('\n')[2], '  // planewise-ignore-next-line no-analysis-in-execution-path -- ');
+
+    const created = fixes.find((fix) => fix.title.startsWith('Create'))!.changes[0]!;
+    assert.equal(created.kind, 'create');
+    assert.equal(created.file, at(CONFIG_FILE_NAME));
+    const config = JSON.parse(created.kind === 'create' ? created.text : '{}');
+    assert.deepEqual(config.planes, { data: ['src/handlers/**'], control: ['src/auth/**'], intelligence: ['src/analysis/**'] });
+  });
+
+  it('the created config keeps the same planes: the same findings come back', () => {
+    const files = { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report };
+    const engine = testEngine({ name: 'create', files });
+    const before = summary(all(engine));
+    const finding = all(engine)[0]!;
+    const create = engine.fixes(finding.file, finding.range).find((fix) => fix.title.startsWith('Create'))!;
+    const config = JSON.parse((create.changes[0] as { text: string }).text);
+    const withConfig = testEngine({ name: 'create', files, config });
+    assert.deepEqual(withConfig.check('all').configFindings, []);
+    assert.deepEqual(summary(all(withConfig)), before);
+    assert.equal(withConfig.planeOf(at('src/handlers/orders.ts')).source, 'config');
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Code actions every finding gets (suppress with a reason, open the rule's
+ * docs) and "Create planewise.config.json from the detected planes".
+ */
+import path from 'node:path';
+import type { SourceFile } from 'ts-morph';
+import { CONFIG_FILE_NAME, DEFAULT_PLANE_FOLDERS } from '../config';
+import { PLANES, toPosix } from '../planes';
+import { suppressionComment } from '../suppressions';
+import type { Finding, Fix, Plane, PlaneAssignment, RuleMeta } from '../types';
+
+export const OPEN_RULE_DOCS_COMMAND = 'planewise.openRuleDocs';
+
+export function suppressFix(source: SourceFile, finding: Finding): Fix {
+  const line = finding.range.start.line;
+  const lineText = source.getFullText().split('\n')[line] ?? '';
+  const indent = /^\s*/.exec(lineText)?.[0] ?? '';
+  return {
+    title: `Suppress ${finding.ruleId} on this line (write the reason after --)`,
+    kind: 'quickfix',
+    resolves: [finding.fingerprint],
+    changes: [{ kind: 'edit', file: finding.file, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: suppressionComment(finding.ruleId, indent) }] }],
+  };
+}
+
+export function docsFix(meta: RuleMeta, fingerprint: string): Fix {
+  return {
+    title: `Open documentation for ${meta.id}`,
+    kind: 'quickfix',
+    resolves: [fingerprint],
+    changes: [],
+    command: { title: `Open documentation for ${meta.id}`, id: OPEN_RULE_DOCS_COMMAND, arguments: [meta.id, meta.docs.page] },
+  };
+}
+
+/** The folders holding each plane's files, as globs: the config a user would write from the folder-name defaults. */
+export function detectedPlaneGlobs(root: string, files: readonly string[], planeOf: (file: string) => PlaneAssignment): Record<Plane, string[]> {
+  const globs: Record<Plane, Set<string>> = { data: new Set(), control: new Set(), intelligence: new Set() };
+  for (const file of files) {
+    const assignment = planeOf(file);
+    if (assignment.plane === undefined || assignment.source !== 'default') continue;
+    const folders = toPosix(path.relative(root, path.dirname(file))).split('/');
+    // Cut at the folder that gave the plane, so one glob covers the whole folder.
+    const cut = folders.findLastIndex((folder) => planeFolderMatches(folder, assignment.plane!));
+    globs[assignment.plane].add(`${folders.slice(0, cut + 1).join('/')}/**`);
+  }
+  return { data: [...globs.data].sort(), control: [...globs.control].sort(), intelligence: [...globs.intelligence].sort() };
+}
+
+function planeFolderMatches(folder: string, plane: Plane): boolean {
+  return PLANE_FOLDER_NAMES[plane].includes(folder);
+}
+
+const PLANE_FOLDER_NAMES: Record<Plane, readonly string[]> = DEFAULT_PLANE_FOLDERS;
+
+export function createConfigFix(root: string, files: readonly string[], planeOf: (file: string) => PlaneAssignment, resolves: string[]): Fix | undefined {
+  const planes = detectedPlaneGlobs(root, files, planeOf);
+  if (PLANES.every((plane) => planes[plane].length === 0)) return undefined;
+  const text = `${JSON.stringify({ planes, productPackages: [] }, null, 2)}\n`;
+  return {
+    title: `Create ${CONFIG_FILE_NAME} from the detected planes`,
+    kind: 'quickfix',
+    resolves,
+    changes: [{ kind: 'create', file: path.join(root, CONFIG_FILE_NAME), text }],
+  };
+}
+
+/**
+ * For platform findings in a file whose plane only came from its folder name:
+ * the file may really be analysis that sits in the wrong folder.
+ */
+export function declarePlaneFix(file: string, plane: Plane, resolves: string[]): Fix {
+  return {
+    title: `Declare this file ${plane}-plane code (// @plane ${plane})`,
+    kind: 'quickfix',
+    resolves,
+    changes: [{ kind: 'edit', file, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: `// @plane ${plane}\n` }] }],
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The shape of a rule (one rule, one file under rules/) and what it sees of
+ * the project while it runs.
+ */
+import type { SourceFile } from 'ts-morph';
+import type { z } from 'zod';
+import type { ResolvedConfig } from './config';
+import type { CallTarget, FileFacts, FunctionFact, ImportFact } from './facts';
+import type { Fix, PlaneAssignment, Range, RelatedInformation, RuleMeta } from './types';
+
+/** Where an import points: a file of the project, or a package by name. */
+export type ImportTarget = { kind: 'file'; file: string } | { kind: 'package'; name: string } | { kind: 'unresolved' };
+
+/** What a call's callee turned out to be, across files and re-exports. */
+export type ResolvedCall =
+  | { kind: 'function'; file: string; fn: FunctionFact }
+  /** Something else a project file exports (a class, an object): known by module, not by function. */
+  | { kind: 'module'; file: string; name: string; constant?: boolean }
+  | { kind: 'package'; name: string; exportName: string; member: string | undefined }
+  | { kind: 'global'; name: string }
+  | { kind: 'unknown' };
+
+/** The project as the rules see it: facts of any file, planes, and name resolution. */
+export interface ProjectView {
+  readonly root: string;
+  readonly config: ResolvedConfig;
+  /** Relative, forward-slash path for messages and fingerprints. */
+  relative(file: string): string;
+  facts(file: string): FileFacts | undefined;
+  source(file: string): SourceFile | undefined;
+  planeOf(file: string): PlaneAssignment;
+  resolveImport(from: string, fact: ImportFact): ImportTarget;
+  resolveCall(from: string, target: CallTarget): ResolvedCall;
+  isProductPackage(name: string): boolean;
+  /** Why `fn` runs on a request path when another file registers it as a handler. */
+  externalEntryReason(file: string, fn: FunctionFact): string | undefined;
+  /** Whether the project depends on a package (package.json dependencies of the root). */
+  dependsOn(packageName: string): boolean;
+  /** The root package.json's name. */
+  packageName(): string | undefined;
+  /** Whether a file exists, checked or not. */
+  fileExists(file: string): boolean;
+  /** Whether any checked file lies under this folder. */
+  hasFileUnder(folder: string): boolean;
+}
+
+export interface RuleReport {
+  messageId: string;
+  data?: Record<string, string | number>;
+  range: Range;
+  /** Identifies the finding within the file without line numbers, for a stable fingerprint. */
+  key: string;
+  related?: RelatedInformation[];
+  /** Whatever the rule's fix needs later, kept with the finding inside the engine. */
+  fixData?: unknown;
+}
+
+export interface RuleContext<Options> {
+  readonly file: string;
+  readonly facts: FileFacts;
+  readonly source: SourceFile;
+  readonly plane: PlaneAssignment;
+  readonly options: Options;
+  readonly project: ProjectView;
+  report(report: RuleReport): void;
+}
+
+export interface FixFinding {
+  ruleId: string;
+  range: Range;
+  fingerprint: string;
+  messageId: string;
+  fixData: unknown;
+}
+
+export interface FixContext<Options> extends RuleContext<Options> {
+  readonly finding: FixFinding;
+  /** Every finding of the file, so a fix can name the others it resolves too. */
+  readonly fileFindings: readonly FixFinding[];
+}
+
+export interface RuleDefinitionMeta extends RuleMeta {
+  /** Message templates by id; `{name}` placeholders are filled from the report's data. */
+  messages: Record<string, string>;
+}
+
+export interface Rule<Options = unknown> {
+  meta: RuleDefinitionMeta;
+  optionsSchema?: z.ZodType<Options>;
+  defaultOptions: Options;
+  check(context: RuleContext<Options>): void;
+  /** Safe fixes for one of this rule's findings; suppressions and docs links are added by the engine. */
+  fixes?(context: FixContext<Options>): Fix[];
+}
+
+export function formatMessage(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (data !== undefined && name in data ? String(data[name]) : whole));
+}
+
+/** Keeps the option types of each rule while listing them together. */
+export function defineRule<Options>(rule: Rule<Options>): Rule<Options> {
+  return rule;
+}

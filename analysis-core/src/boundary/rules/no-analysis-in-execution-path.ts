@@ -1,0 +1,160 @@
+/**
+ * Analysis (intelligence-plane functions, product code) called on a runtime
+ * path: in a request handler or any data/control-plane function, directly or
+ * through helpers in unassigned code (handler -> helper -> generateReport).
+ * Reported at the call site in platform code; related information lists each
+ * hop of the chain.
+ */
+import { MODULE_FUNCTION, type CallFact, type FunctionFact } from '../facts';
+import { moveAnalysisFixes } from '../fixes/moveAnalysis';
+import { isPlatform, isProductSide } from '../planes';
+import { defineRule, type ProjectView, type ResolvedCall } from '../rule';
+import type { RelatedInformation } from '../types';
+
+export interface AnalysisTarget {
+  /** How messages name it: "generateReport (src/analysis/report.ts)". */
+  label: string;
+  kind: 'intelligence-plane' | 'product';
+  location: RelatedInformation | undefined;
+}
+
+/** What the call reaches when it is analysis; undefined otherwise. */
+export function analysisTarget(project: ProjectView, resolved: ResolvedCall, calleeText: string): AnalysisTarget | undefined {
+  if (resolved.kind === 'package') {
+    if (!project.isProductPackage(resolved.name)) return undefined;
+    return { label: `${calleeText} (product package ${resolved.name})`, kind: 'product', location: undefined };
+  }
+  if (resolved.kind !== 'function' && resolved.kind !== 'module') return undefined;
+  if (resolved.kind === 'module' && resolved.constant === true) return undefined;
+  const plane = project.planeOf(resolved.file);
+  const tagged = resolved.kind === 'function' && resolved.fn.planeTag === 'intelligence';
+  if (!tagged && !isProductSide(plane)) return undefined;
+  if (resolved.kind === 'function' && resolved.fn.planeTag !== undefined && resolved.fn.planeTag !== 'intelligence') return undefined;
+  const where = project.relative(resolved.file);
+  const name = resolved.kind === 'function' ? resolved.fn.key : calleeText;
+  const location =
+    resolved.kind === 'function' ? { file: resolved.file, range: resolved.fn.range, message: `${name} is ${plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product'} code` } : undefined;
+  return { label: `${name} (${where})`, kind: plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product', location };
+}
+
+/** Whether a function runs on the execution path by itself: it answers for its own calls. */
+function isExecutionPathFunction(project: ProjectView, file: string, fn: FunctionFact): string | undefined {
+  if (fn.planeTag === 'intelligence') return undefined;
+  if (fn.planeTag === 'data' || fn.planeTag === 'control') return `${fn.planeTag}-plane function ${fn.key}`;
+  const plane = project.planeOf(file);
+  if (isProductSide(plane)) return undefined;
+  if (isPlatform(plane)) {
+    if (fn.entry !== undefined) return `${fn.entry} ${fn.key}`;
+    return fn.key === MODULE_FUNCTION ? `module code of this ${plane.plane}-plane file` : `${plane.plane}-plane function ${fn.key}`;
+  }
+  if (fn.entry !== undefined) return `${fn.entry}`;
+  const external = project.externalEntryReason(file, fn);
+  return external;
+}
+
+interface ChainHop {
+  file: string;
+  call: CallFact;
+  caller: string;
+}
+
+type Reach = { hops: ChainHop[]; target: AnalysisTarget } | null;
+
+/** The first analysis call reachable from `fn` through helpers that are not execution-path functions themselves. */
+function reachAnalysis(project: ProjectView, file: string, fn: FunctionFact, memo: Map<FunctionFact, Reach>, visiting: Set<FunctionFact>): Reach {
+  if (memo.has(fn)) return memo.get(fn)!;
+  if (visiting.has(fn)) return null;
+  visiting.add(fn);
+  let result: Reach = null;
+  for (const call of fn.calls) {
+    const resolved = project.resolveCall(file, call.target);
+    const target = analysisTarget(project, resolved, call.calleeText);
+    if (target !== undefined) {
+      result = { hops: [{ file, call, caller: fn.key }], target };
+      break;
+    }
+    if (resolved.kind !== 'function' || isExecutionPathFunction(project, resolved.file, resolved.fn) !== undefined) continue;
+    if (isProductSide(project.planeOf(resolved.file))) continue;
+    const deeper = reachAnalysis(project, resolved.file, resolved.fn, memo, visiting);
+    if (deeper !== null) {
+      result = { hops: [{ file, call, caller: fn.key }, ...deeper.hops], target: deeper.target };
+      break;
+    }
+  }
+  visiting.delete(fn);
+  memo.set(fn, result);
+  return result;
+}
+
+export interface MoveAnalysisData {
+  /** Offsets of the call in the platform file. */
+  start: number;
+  end: number;
+  /** Where the analysis function is defined, when it is a function of this project. */
+  analysisFile: string | undefined;
+  analysisName: string;
+  params: string[];
+}
+
+export const noAnalysisInExecutionPath = defineRule({
+  meta: {
+    id: 'no-analysis-in-execution-path',
+    defaultSeverity: 'error',
+    docs: {
+      description: 'Analysis (intelligence-plane or product code) must not run on a runtime path: emit a trace event and analyse after execution instead.',
+      page: 'docs/rules/no-analysis-in-execution-path.md',
+    },
+    fixable: true,
+    messages: {
+      direct: '{kind} analysis {target} runs on the execution path of {where}: emit a trace event and run it after execution from the trace.',
+      transitive: '{kind} analysis {target} is reached on the execution path of {where} through {chain}: emit a trace event and run it after execution from the trace.',
+    },
+  },
+  defaultOptions: undefined,
+  check(context) {
+    const { project, file, facts } = context;
+    const memo = new Map<FunctionFact, Reach>();
+    for (const fn of facts.functions.values()) {
+      const where = isExecutionPathFunction(project, file, fn);
+      if (where === undefined) continue;
+      for (const call of fn.calls) {
+        const resolved = project.resolveCall(file, call.target);
+        const target = analysisTarget(project, resolved, call.calleeText);
+        if (target !== undefined) {
+          const fixData: MoveAnalysisData = {
+            start: call.start,
+            end: call.end,
+            analysisFile: resolved.kind === 'function' || resolved.kind === 'module' ? resolved.file : undefined,
+            analysisName: resolved.kind === 'function' ? resolved.fn.key : call.calleeText,
+            params: resolved.kind === 'function' ? resolved.fn.params : [],
+          };
+          context.report({
+            messageId: 'direct',
+            data: { kind: target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: target.label, where },
+            range: call.range,
+            key: `${fn.key}:${call.calleeText}`,
+            related: target.location === undefined ? [] : [target.location],
+            fixData,
+          });
+          continue;
+        }
+        if (resolved.kind !== 'function' || resolved.fn === fn) continue;
+        if (isExecutionPathFunction(project, resolved.file, resolved.fn) !== undefined || isProductSide(project.planeOf(resolved.file))) continue;
+        const reach = reachAnalysis(project, resolved.file, resolved.fn, memo, new Set([fn]));
+        if (reach === null) continue;
+        const names = [call.calleeText, ...reach.hops.map((hop) => hop.call.calleeText)];
+        context.report({
+          messageId: 'transitive',
+          data: { kind: reach.target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: reach.target.label, where, chain: names.join(' -> ') },
+          range: call.range,
+          key: `${fn.key}:${call.calleeText}:${reach.target.label}`,
+          related: [
+            ...reach.hops.map((hop) => ({ file: hop.file, range: hop.call.range, message: `${hop.caller} (${project.relative(hop.file)}) calls ${hop.call.calleeText}` })),
+            ...(reach.target.location === undefined ? [] : [reach.target.location]),
+          ],
+        });
+      }
+    }
+  },
+  fixes: (context) => moveAnalysisFixes(context),
+});

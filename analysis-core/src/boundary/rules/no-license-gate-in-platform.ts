@@ -1,0 +1,211 @@
+/**
+ * The trust test: license, tier, plan and entitlement checks do not belong in
+ * data- or control-plane code. Worst when the gate decides authorization or
+ * whether traces are emitted ("premium tracing", "licensed enforcement").
+ * Domain data is not a gate: a catalogue's `product.pricingTier` read or
+ * compared as data is fine; `account.plan === 'enterprise'` deciding what runs is not.
+ */
+import { ts } from 'ts-morph';
+import { z } from 'zod';
+import { isPlatform } from '../planes';
+import { defineRule } from '../rule';
+
+export const DEFAULT_LICENSE_GATE_OPTIONS = {
+  gateFunctions: [
+    // The keyword must end there or start a new word: isPro, isProUser, but not isProductSide or isPropertyAccess.
+    '^(is|has)(Pro|Premium|Enterprise|Licensed|Paid|Trial|Entitlement|Entitled|Feature|License|Licence|Plan|Tier)([A-Z]\\w*)?$',
+    '^(check|verify|validate|require|assert)(License|Licence|Entitlement|Plan|Tier|Subscription)([A-Z]\\w*)?$',
+  ],
+  licenseObjects: '^(licen[cs]e|licensing|entitlements?|subscription)(Client|Service|Manager|Api|Checker|Validator)?$',
+  tierProperties: '^(tier|plan|edition|licen[cs]e\\w*|subscription\\w*|entitlements?|sku)$',
+  /** Path segments that make a tier comparison about the caller or the installation, not about domain data. */
+  gateSubjects: 'licen[cs]e|subscription|entitlement|edition|account|tenant|org|organi[sz]ation|customer|user|workspace|installation|deployment|config|settings|plan|tier',
+  tierValues: ['enterprise', 'premium', 'pro', 'business', 'paid', 'free', 'trial', 'team', 'plus', 'starter', 'growth', 'ultimate'],
+  envPattern: 'LICEN[CS]E|ENTITLEMENT|EDITION|(^|_)(PLAN|TIER)(_|$)',
+  premiumFlags: '^(is|has|enable|enabled|use|allow)?_?(premium|enterprise|licensed|paid)\\w*$',
+};
+
+const optionsSchema = z.strictObject({
+  gateFunctions: z.array(z.string()).optional().describe('Regular expressions for the names of functions that check a license or plan.'),
+  licenseObjects: z.string().optional().describe('Regular expression for objects whose every method is a license check (license.verify()).'),
+  tierProperties: z.string().optional().describe('Regular expression for property names holding a tier or plan.'),
+  gateSubjects: z.string().optional().describe('Regular expression for path segments that make a tier comparison a gate rather than domain data.'),
+  tierValues: z.array(z.string()).optional().describe('Tier names that make a comparison a gate.'),
+  envPattern: z.string().optional().describe('Regular expression for environment variable names that carry license data.'),
+  premiumFlags: z.string().optional().describe('Regular expression for flag names that switch on paid features.'),
+});
+type Options = z.infer<typeof optionsSchema>;
+
+const AUTHORIZATION = /authori[sz]|permission|permit|\bcan[A-Z]|enforce|polic|rbac|acl|allow|deny|guard|access/i;
+const TRACE_EMISSION = /span|trac(e|er|ing)|emit|telemetry|otel|audit|addEvent/i;
+
+function pathOf(node: ts.Expression): string[] | undefined {
+  if (ts.isIdentifier(node)) return [node.text];
+  if (ts.isPropertyAccessExpression(node)) {
+    const head = pathOf(node.expression);
+    return head === undefined ? (node.expression.kind === ts.SyntaxKind.ThisKeyword ? ['this', node.name.text] : undefined) : [...head, node.name.text];
+  }
+  if (ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression)) {
+    const head = pathOf(node.expression);
+    return head === undefined ? undefined : [...head, node.argumentExpression.text];
+  }
+  if (ts.isCallExpression(node)) return pathOf(node.expression);
+  if (ts.isNonNullExpression(node) || ts.isParenthesizedExpression(node)) return pathOf(node.expression);
+  return undefined;
+}
+
+function calleeName(node: ts.Expression): string | undefined {
+  if (ts.isIdentifier(node)) return node.text;
+  if (ts.isPropertyAccessExpression(node)) return node.name.text;
+  return undefined;
+}
+
+/** What the gate decides: judged from the statement it guards, the function it sits in and the module's path. */
+function gatedContext(node: ts.Node, source: ts.SourceFile, modulePath: string): 'authorization' | 'trace emission' | undefined {
+  let guarded: string | undefined;
+  let current: ts.Node = node;
+  while (current.parent !== undefined) {
+    const parent: ts.Node = current.parent;
+    if ((ts.isIfStatement(parent) || ts.isConditionalExpression(parent)) && (parent as ts.IfStatement).expression === current) {
+      guarded = parent.getText(source).slice(current.getText(source).length);
+      break;
+    }
+    if (ts.isBinaryExpression(parent) && (parent.operatorToken.kind === ts.SyntaxKind.AmpersandAmpersandToken || parent.operatorToken.kind === ts.SyntaxKind.BarBarToken) && parent.left === current) {
+      guarded = parent.right.getText(source);
+      break;
+    }
+    if (ts.isFunctionLike(parent) || ts.isSourceFile(parent)) break;
+    current = parent;
+  }
+  let fn: ts.Node | undefined = node.parent;
+  while (fn !== undefined && !ts.isFunctionLike(fn)) fn = fn.parent;
+  const fnName = fn !== undefined && 'name' in fn && fn.name !== undefined ? (fn.name as ts.Node).getText(source) : '';
+  // The nearest evidence wins: what the gate guards, then the function, then the module.
+  for (const text of [guarded ?? '', fnName, modulePath]) {
+    if (AUTHORIZATION.test(text)) return 'authorization';
+    if (TRACE_EMISSION.test(text)) return 'trace emission';
+  }
+  return undefined;
+}
+
+interface CompiledPatterns {
+  gateFunctions: RegExp[];
+  licenseObjects: RegExp;
+  tierProperties: RegExp;
+  gateSubjects: RegExp;
+  tierValues: Set<string>;
+  envPattern: RegExp;
+  premiumFlags: RegExp;
+}
+
+const compiledCache = new WeakMap<Options, CompiledPatterns>();
+
+/** Compiled once per options object: rules run once per file. */
+function compiled(given: Options): CompiledPatterns {
+  const cached = compiledCache.get(given);
+  if (cached !== undefined) return cached;
+  const options = { ...DEFAULT_LICENSE_GATE_OPTIONS, ...given };
+  const patterns: CompiledPatterns = {
+    gateFunctions: options.gateFunctions.map((pattern) => new RegExp(pattern)),
+    licenseObjects: new RegExp(options.licenseObjects, 'i'),
+    tierProperties: new RegExp(options.tierProperties, 'i'),
+    gateSubjects: new RegExp(options.gateSubjects, 'i'),
+    tierValues: new Set(options.tierValues.map((value) => value.toLowerCase())),
+    envPattern: new RegExp(options.envPattern, 'i'),
+    premiumFlags: new RegExp(options.premiumFlags, 'i'),
+  };
+  compiledCache.set(given, patterns);
+  return patterns;
+}
+
+export const noLicenseGateInPlatform = defineRule<Options>({
+  meta: {
+    id: 'no-license-gate-in-platform',
+    defaultSeverity: 'error',
+    docs: {
+      description: 'License, tier, plan and entitlement checks do not belong in data- or control-plane code; worst when they gate authorization or trace emission.',
+      page: 'docs/rules/no-license-gate-in-platform.md',
+    },
+    fixable: false,
+    messages: {
+      gate: 'License gate in {plane}-plane code ({what}): the platform must behave the same for every customer; move paid features to the intelligence plane.',
+      gateAuthorization:
+        'License gate decides authorization in {plane}-plane code ({what}): enforcement that depends on a license is licensed enforcement, which the platform must never have; enforce the same policy for everyone.',
+      gateTraceEmission:
+        'License gate decides trace emission in {plane}-plane code ({what}): "premium tracing" leaves unpaid runs without artifacts; always emit traces and gate only the analysis of them.',
+    },
+  },
+  optionsSchema,
+  defaultOptions: {},
+  check(context) {
+    if (!isPlatform(context.plane)) return;
+    const { gateFunctions, licenseObjects, tierProperties, gateSubjects, tierValues, envPattern, premiumFlags } = compiled(context.options);
+    const source = context.source.compilerNode;
+    const plane = context.plane.plane!;
+    const counts = new Map<string, number>();
+
+    const report = (node: ts.Node, what: string): void => {
+      const gated = gatedContext(node, source, context.project.relative(context.file));
+      const messageId = gated === 'authorization' ? 'gateAuthorization' : gated === 'trace emission' ? 'gateTraceEmission' : 'gate';
+      const start = node.getStart(source);
+      context.report({
+        messageId,
+        data: { plane, what },
+        range: { start: source.getLineAndCharacterOfPosition(start), end: source.getLineAndCharacterOfPosition(node.getEnd()) },
+        key: `${what}:${counts.get(what) ?? 0}`,
+      });
+      counts.set(what, (counts.get(what) ?? 0) + 1);
+    };
+
+    const isConditionOperand = (node: ts.Node): boolean => {
+      let current = node;
+      while (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || (ts.isBinaryExpression(current.parent) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken].includes(current.parent.operatorToken.kind))) {
+        current = current.parent;
+      }
+      const parent = current.parent;
+      return (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) || ts.isWhileStatement(parent)) && (parent as ts.IfStatement).expression === current;
+    };
+
+    const visit = (node: ts.Node): void => {
+      if (ts.isCallExpression(node)) {
+        const name = calleeName(node.expression);
+        const receiver = ts.isPropertyAccessExpression(node.expression) ? pathOf(node.expression.expression) : undefined;
+        if (name !== undefined && gateFunctions.some((pattern) => pattern.test(name))) {
+          report(node, `${node.expression.getText(source)}()`);
+          return;
+        }
+        if (receiver !== undefined && licenseObjects.test(receiver[receiver.length - 1]!)) {
+          report(node, `${node.expression.getText(source)}()`);
+          return;
+        }
+      }
+      if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !ts.isPropertyAccessExpression(node.parent)) {
+        const path = pathOf(node);
+        if (path !== undefined && path[0] === 'process' && path[1] === 'env' && path[2] !== undefined && envPattern.test(path[2])) {
+          report(node, `process.env.${path[2]}`);
+          return;
+        }
+      }
+      if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
+        const [subject, value] = ts.isStringLiteralLike(node.right) ? [node.left, node.right] : ts.isStringLiteralLike(node.left) ? [node.right, node.left] : [undefined, undefined];
+        if (subject !== undefined && value !== undefined && tierValues.has(value.text.toLowerCase())) {
+          const path = pathOf(subject);
+          const last = path?.[path.length - 1];
+          if (path !== undefined && last !== undefined && tierProperties.test(last) && (path.length === 1 || path.slice(0, -1).some((segment) => gateSubjects.test(segment)))) {
+            report(node, node.getText(source));
+            return;
+          }
+        }
+      }
+      if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && isConditionOperand(node)) {
+        const name = ts.isIdentifier(node) ? node.text : node.name.text;
+        if (premiumFlags.test(name)) {
+          report(node, node.getText(source));
+          return;
+        }
+      }
+      ts.forEachChild(node, visit);
+    };
+    visit(source);
+  },
+});

@@ -1,0 +1,92 @@
+import { runRuleTests } from '../testing/ruleTester';
+import { noProductImportInPlatform } from './no-product-import-in-platform';
+
+runRuleTests(noProductImportInPlatform, {
+  valid: [
+    {
+      name: 'intelligence code may import platform code',
+      files: {
+        'src/analysis/report.ts': "import { Order } from '../services/orders';\nexport function report(o: Order) { return o; }\n",
+        'src/services/orders.ts': 'export class Order {}\n',
+      },
+    },
+    {
+      name: 'a type-only import crosses no runtime boundary',
+      files: {
+        'src/handlers/orders.ts': "import type { Report } from '../analysis/report';\nimport { type Summary } from '../analysis/report';\nexport let last: Report | Summary | undefined;\n",
+        'src/analysis/report.ts': 'export interface Report { n: number }\nexport interface Summary { s: string }\n',
+      },
+    },
+    {
+      name: 'platform importing unassigned code that stays on the platform side',
+      files: {
+        'src/handlers/orders.ts': "import { format } from '../lib/format';\nexport const f = format;\n",
+        'src/lib/format.ts': "import { pad } from './pad';\nexport const format = pad;\n",
+        'src/lib/pad.ts': 'export const pad = (s: string) => s;\n',
+      },
+    },
+    {
+      name: 'a platform module importing another platform module answers only for itself',
+      files: {
+        'src/handlers/orders.ts': "import { save } from '../storage/db';\nexport const s = save;\n",
+        'src/storage/db.ts': "export const save = () => 1;\n",
+      },
+    },
+    {
+      name: 'packages that are not product packages',
+      files: { 'src/handlers/orders.ts': "import express from 'express';\nimport { z } from 'zod';\nexport const x = [express, z];\n" },
+      config: { productPackages: ['@acme/insights*'], planes: { data: ['src/handlers/**'] } },
+    },
+    {
+      name: 'import cycles among unassigned modules end without a finding',
+      files: {
+        'src/handlers/a.ts': "import { b } from '../lib/b';\nexport const a = b;\n",
+        'src/lib/b.ts': "import { c } from './c';\nexport const b = c;\n",
+        'src/lib/c.ts': "import { b } from './b';\nexport const c = () => b;\n",
+      },
+    },
+  ],
+  invalid: [
+    {
+      name: 'a handler importing an analysis module',
+      files: {
+        'src/handlers/orders.ts': "import express from 'express';\nimport { generateReport } from '../analysis/report';\nexport const r = generateReport;\n",
+        'src/analysis/report.ts': 'export function generateReport() {}\n',
+      },
+      errors: [{ messageId: 'direct', line: 2, message: 'intelligence-plane module "src/analysis/report.ts"' }],
+    },
+    {
+      name: 'product packages and premium folders count as product code',
+      files: {
+        'src/gateway/router.ts': "import { score } from '@acme/insights-engine';\nimport { tracing } from '../premium/tracing';\nimport * as ee from './audit.ee';\nexport const all = [score, tracing, ee];\n",
+        'src/premium/tracing.ts': 'export const tracing = 1;\n',
+        'src/gateway/audit.ee.ts': 'export const audit = 1;\n',
+      },
+      config: { productPackages: ['@acme/insights-*'] },
+      errors: [
+        { messageId: 'direct', line: 1, message: 'product package "@acme/insights-engine"' },
+        { messageId: 'direct', line: 2, message: 'product module' },
+        { messageId: 'direct', line: 3 },
+      ],
+    },
+    {
+      name: 'a chain through unassigned modules is reported with each hop',
+      files: {
+        'src/services/billing.ts': "import { summarize } from '../lib/summary';\nexport const s = summarize;\n",
+        'src/lib/summary.ts': "export { summarize } from './deep';\n",
+        'src/lib/deep.ts': "import { insights } from '../insights/model';\nexport const summarize = insights;\n",
+        'src/insights/model.ts': 'export const insights = () => 0;\n',
+      },
+      errors: [{ messageId: 'chain', line: 1, related: 2, message: 'src/services/billing.ts -> src/lib/summary.ts -> src/lib/deep.ts -> src/insights/model.ts' }],
+    },
+    {
+      name: 'config globs and @plane comments decide the plane; require() counts',
+      files: {
+        'app/api.js': "const stats = require('../tools/stats');\nmodule.exports = stats;\n",
+        'tools/stats.js': "// @plane intelligence\nmodule.exports = {};\n",
+      },
+      config: { planes: { data: ['app/**'], intelligence: ['tools/**'] } },
+      errors: [{ messageId: 'direct', file: 'app/api.js', line: 1 }],
+    },
+  ],
+});

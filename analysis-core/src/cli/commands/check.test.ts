@@ -1,0 +1,172 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { after, before, describe, it } from 'node:test';
+import Ajv from 'ajv';
+import addFormats from 'ajv-formats';
+import type { Io } from '../command';
+import { runCli } from '../main';
+
+const root = path.resolve(__dirname, '..', '..', '..', '..');
+const binary = path.join(root, 'analysis-core', 'dist', 'planewise.js');
+const workspace = path.join(root, 'test-workspace');
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-check-'));
+after(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+function newestSource(folder: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+before(() => {
+  const stale = !fs.existsSync(binary) || fs.statSync(binary).mtimeMs < newestSource(path.join(root, 'analysis-core', 'src'));
+  if (stale) {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
+  }
+});
+
+function planewise(args: string[], cwd = root) {
+  const result = spawnSync(process.execPath, [binary, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+async function inProcess(args: string[], cwd: string) {
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const out: string[] = [];
+  const err: string[] = [];
+  stdout.on('data', (chunk: Buffer) => out.push(chunk.toString()));
+  stderr.on('data', (chunk: Buffer) => err.push(chunk.toString()));
+  const io: Io = { stdin: new PassThrough(), stdout, stderr, env: { NO_COLOR: '1' }, cwd };
+  const code = await runCli(['check', ...args], io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+function writeProject(name: string, files: Record<string, string>): string {
+  const dir = path.join(scratch, name);
+  for (const [file, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), text);
+  }
+  return dir;
+}
+
+interface JsonFinding {
+  file: string;
+  line: number;
+  ruleId: string;
+  severity: string;
+  fingerprint: string;
+}
+
+describe('planewise check (the built CLI)', () => {
+  it('finds exactly the violations planted in test-workspace', () => {
+    const expected = JSON.parse(fs.readFileSync(path.join(workspace, 'EXPECTED-FINDINGS.json'), 'utf8')) as { ruleId: string; file: string; line: number }[];
+    const result = planewise(['check', 'test-workspace', '--format', 'json']);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as { findings: JsonFinding[] };
+    const actual = report.findings.map((finding) => `${finding.file}:${finding.line} ${finding.ruleId}`).sort();
+    assert.deepEqual(actual, expected.map((finding) => `${finding.file}:${finding.line} ${finding.ruleId}`).sort());
+  });
+
+  it('Planewise passes its own check with its planewise.config.json', () => {
+    const result = planewise(['check']);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(result.stdout, /^0 errors, 0 warnings in \d+ files/m);
+  });
+});
+
+describe('planewise check --format sarif', () => {
+  it('is valid SARIF 2.1.0 with rule metadata, help URIs, relative locations and fingerprints', async () => {
+    const result = await inProcess(['test-workspace', '--format', 'sarif'], root);
+    assert.equal(result.code, 1);
+    const sarif = JSON.parse(result.stdout) as { runs: any[] };
+    // The official schema (draft-04): Ajv reads it once `id` is spelled the newer way.
+    const schema = JSON.parse(fs.readFileSync(path.join(root, 'analysis-core/src/boundary/sarif/sarif-schema-2.1.0.json'), 'utf8'));
+    delete schema.$schema;
+    schema.$id = schema.id;
+    delete schema.id;
+    const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
+    addFormats(ajv);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(sarif), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
+
+    const run = sarif.runs[0];
+    const rules = run.tool.driver.rules as { id: string; helpUri: string; shortDescription: { text: string }; fullDescription: { text: string }; defaultConfiguration: { level: string } }[];
+    assert.ok(rules.some((rule) => rule.id === 'no-analysis-in-execution-path' && rule.helpUri.endsWith('/docs/rules/no-analysis-in-execution-path.md') && rule.defaultConfiguration.level === 'error'));
+    for (const rule of rules) assert.ok(rule.shortDescription.text.length > 0 && rule.fullDescription.text.length > 0);
+    assert.equal(run.results.length, 6);
+    for (const sarifResult of run.results) {
+      const location = sarifResult.locations[0].physicalLocation;
+      assert.equal(location.artifactLocation.uriBaseId, '%SRCROOT%');
+      assert.ok(location.artifactLocation.uri.startsWith('src/'), location.artifactLocation.uri);
+      assert.ok(location.region.startLine >= 1 && location.region.startColumn >= 1);
+      assert.match(sarifResult.partialFingerprints['planewise/v1'], /^[0-9a-f]{24}$/);
+      assert.ok(['error', 'warning'].includes(sarifResult.level));
+    }
+    const chain = run.results.find((sarifResult: { ruleId: string }) => sarifResult.ruleId === 'no-analysis-in-execution-path');
+    assert.equal(chain.relatedLocations.length, 2);
+  });
+});
+
+describe('baselines, warnings, output', () => {
+  const handler = "import { generateReport } from '../analysis/report';\nexport function create() {\n  generateReport();\n}\n";
+  const report = 'export function generateReport() {}\n';
+
+  it('--update-baseline records the findings; later runs report only new ones, matched by fingerprint', async () => {
+    const dir = writeProject('baseline', { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report });
+    const update = await inProcess(['.', '--baseline', 'planewise-baseline.json', '--update-baseline'], dir);
+    assert.equal(update.code, 0, update.stderr);
+    const baseline = JSON.parse(fs.readFileSync(path.join(dir, 'planewise-baseline.json'), 'utf8'));
+    assert.equal(baseline.findings.length, 2);
+
+    const clean = await inProcess(['.', '--baseline', 'planewise-baseline.json'], dir);
+    assert.equal(clean.code, 0, clean.stdout);
+    assert.match(clean.stdout, /2 known findings hidden by the baseline/);
+
+    // Lines shift and a new violation appears: only the new one is reported.
+    fs.writeFileSync(path.join(dir, 'src/handlers/orders.ts'), `// moved down\n${handler}export function again() {\n  generateReport();\n}\n`);
+    const fresh = await inProcess(['.', '--baseline', 'planewise-baseline.json', '--format', 'json'], dir);
+    assert.equal(fresh.code, 1);
+    const findings = JSON.parse(fresh.stdout).findings as JsonFinding[];
+    assert.deepEqual(findings.map((finding) => `${finding.file}:${finding.line} ${finding.ruleId}`), ['src/handlers/orders.ts:7 no-analysis-in-execution-path']);
+  });
+
+  it('a missing or broken baseline is a usage error, never an empty baseline', async () => {
+    const dir = writeProject('baseline-bad', { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'broken.json': '{"version": 7}' });
+    assert.equal((await inProcess(['.', '--baseline', 'missing.json'], dir)).code, 2);
+    const broken = await inProcess(['.', '--baseline', 'broken.json'], dir);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /not a planewise baseline/);
+    assert.equal((await inProcess(['.', '--update-baseline'], dir)).code, 2);
+  });
+
+  it('--max-warnings turns too many warnings into exit 1; -o writes the result to a file', async () => {
+    const config = { planes: { data: ['src/handlers/**'], intelligence: ['src/analysis/**'] }, rules: { 'no-analysis-in-execution-path': 'warn', 'no-product-import-in-platform': 'warn' } };
+    const dir = writeProject('warnings', { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'planewise.config.json': JSON.stringify(config) });
+    assert.equal((await inProcess(['.'], dir)).code, 0);
+    assert.equal((await inProcess(['.', '--max-warnings', '2'], dir)).code, 0);
+    const over = await inProcess(['.', '--max-warnings', '1', '-o', 'out.json', '--format', 'json'], dir);
+    assert.equal(over.code, 1);
+    assert.equal(over.stdout, '');
+    assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'out.json'), 'utf8')).summary.warnings, 2);
+    assert.equal((await inProcess(['.', '--max-warnings', 'many'], dir)).code, 2);
+    assert.equal((await inProcess(['.', '--format', 'xml'], dir)).code, 2);
+  });
+
+  it('text output lists findings by file with their chain, and a config problem fails the run', async () => {
+    const dir = writeProject('text', { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'planewise.config.json': '{ "planes": { "data": ["src/handlers/**"], "intelligence": ["src/analysis/**"] }, "typo": 1 }' });
+    const result = await inProcess(['.'], dir);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^planewise\.config\.json\n\s+1:\d+\s+error\s+Unknown key "typo"/m);
+    assert.match(result.stdout, /^src\/handlers\/orders\.ts$/m);
+  });
+});

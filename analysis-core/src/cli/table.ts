@@ -1,0 +1,24 @@
+/** Plain-text tables for the text output of the trace commands. */
+
+export function table(headers: string[], rows: (string | number)[][], rightAligned: number[] = []): string {
+  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  return cells
+    .map((row) =>
+      row
+        .map((cell, column) => (rightAligned.includes(column) ? cell.padStart(widths[column]!) : cell.padEnd(widths[column]!)))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+export function formatMs(value: number): string {
+  if (value >= 1000) return `${(value / 1000).toFixed(2)}s`;
+  if (value >= 10) return `${value.toFixed(0)}ms`;
+  return `${value.toFixed(2)}ms`;
+}
+
+export function formatTime(epochMs: number): string {
+  return new Date(epochMs).toISOString();
+}

@@ -1,0 +1,160 @@
+// Runs the built `planewise` binary as a process, as users do.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+
+const root = path.resolve(__dirname, '..', '..', '..');
+const binary = path.join(root, 'analysis-core', 'dist', 'planewise.js');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-cli-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function newestSource(folder: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
+    const full = path.join(folder, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+before(() => {
+  const stale = !fs.existsSync(binary) || fs.statSync(binary).mtimeMs < newestSource(path.join(root, 'analysis-core', 'src'));
+  if (stale) {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
+  }
+});
+
+function planewise(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...options.env };
+  const result = spawnSync(process.execPath, [binary, ...args], { cwd: dir, input: options.input ?? '', encoding: 'utf8', env });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const HEADER = '{"kind":"header","schema":"planewise.trace","version":"1.0","producer":{"name":"test"}}';
+const span = (service: string, operation: string, durationMs: number) => JSON.stringify({ kind: 'span', ts: 1_700_000_000_000, service, operation, traceId: 't', spanId: 's', durationMs, status: 'ok' });
+const authz = (action: string, resource: string, decision: 'allow' | 'deny' = 'allow') =>
+  JSON.stringify({ kind: 'authz', ts: 1_700_000_000_001, service: 'orders', principal: 'svc-orders', action, resource, decision, ...(decision === 'deny' ? { denyReason: 'explicit' } : {}) });
+
+function writeTrace(name: string, lines: string[]): string {
+  fs.writeFileSync(path.join(dir, name), `${lines.join('\n')}\n`);
+  return name;
+}
+
+const good = writeTrace('good.trace.jsonl', [HEADER, span('orders', 'GET /orders', 12), authz('storage:GetObject', 'bucket/a'), authz('storage:DeleteObject', 'bucket/a', 'deny')]);
+const bad = writeTrace('bad.trace.jsonl', [HEADER, span('orders', 'GET /orders', 12), 'not json', '{"kind":"metric"}']);
+const after_ = writeTrace('after.trace.jsonl', [HEADER, span('billing', 'Charge', 4), authz('storage:PutObject', 'bucket/b')]);
+
+test('summarize: text to stdout, invalid lines as file:line: reason on stderr, exit 1', () => {
+  const run = planewise(['summarize', bad]);
+  assert.equal(run.code, 1);
+  assert.match(run.stdout, /Summary\n {2}files 1, events 1 \(1 spans, 0 decisions\), invalid lines 2/);
+  assert.equal(run.stderr, 'bad.trace.jsonl:3: not JSON: Unexpected token \'o\', "not json" is not valid JSON\nbad.trace.jsonl:4: unknown kind "metric"\n');
+  assert.equal(planewise(['summarize', good]).code, 0);
+});
+
+test('summarize --format json: versioned shape with inputs and issues', () => {
+  const run = planewise(['summarize', '--format', 'json', bad, good]);
+  const output = JSON.parse(run.stdout);
+  assert.equal(output.schema, 'planewise.summary/1');
+  assert.equal(output.inputs.invalid, 2);
+  assert.equal(output.issues.total, 2);
+  const offsetOfLine3 = fs.readFileSync(path.join(dir, bad), 'utf8').split('\n').slice(0, 2).join('\n').length + 1;
+  assert.deepEqual(output.issues.listed[0], { file: 'bad.trace.jsonl', line: 3, offset: offsetOfLine3, severity: 'error', reason: 'not JSON: Unexpected token \'o\', "not json" is not valid JSON' });
+  assert.equal(output.summary.operations[0].count, 2);
+});
+
+test('the stderr list stops after 20 lines with a count of the rest', () => {
+  const name = writeTrace('many.trace.jsonl', [HEADER, ...Array.from({ length: 30 }, () => 'oops')]);
+  const run = planewise(['validate', name]);
+  const lines = run.stderr.trimEnd().split('\n');
+  assert.equal(lines.length, 21);
+  assert.equal(lines[20], '...and 10 more');
+  assert.equal(run.code, 1);
+});
+
+test('colours only when forced, and never with NO_COLOR', () => {
+  assert.match(planewise(['summarize', good], { env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[1m/);
+  assert.doesNotMatch(planewise(['summarize', good], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout, /\u001b\[/);
+  assert.doesNotMatch(planewise(['summarize', bad]).stdout + planewise(['summarize', bad]).stderr, /\u001b\[/);
+});
+
+test('-o writes atomically and refuses to replace a file without --force', () => {
+  assert.equal(planewise(['policy', good, '-o', 'policy.json', '--format', 'json']).code, 0);
+  const written = JSON.parse(fs.readFileSync(path.join(dir, 'policy.json'), 'utf8'));
+  assert.equal(written.schema, 'planewise.policy/1');
+  assert.deepEqual(written.principals[0].policy.Statement, [{ Sid: 'Allow1', Effect: 'Allow', Action: ['storage:GetObject'], Resource: ['bucket/a'] }]);
+  assert.deepEqual(written.principals[0].denied.explicit, [{ action: 'storage:DeleteObject', resource: 'bucket/a', count: 1, alsoAllowed: false }]);
+  const again = planewise(['policy', after_, '-o', 'policy.json']);
+  assert.equal(again.code, 2);
+  assert.match(again.stderr, /policy\.json already exists; pass --force to replace it/);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'policy.json'), 'utf8')).schema, 'planewise.policy/1', 'the existing file is untouched');
+  assert.equal(planewise(['policy', after_, '-o', 'policy.json', '--force']).code, 0);
+  assert.match(fs.readFileSync(path.join(dir, 'policy.json'), 'utf8'), /storage:PutObject/);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('drift: exit 1 on drift, 0 when the declared policy matches, 2 for a malformed policy', () => {
+  fs.writeFileSync(path.join(dir, 'declared.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'storage:Get*', Resource: 'bucket/*' }, { Effect: 'Allow', Action: 'queue:Send', Resource: '*' }] }));
+  const drifted = planewise(['drift', '--policy', 'declared.json', good, '--format', 'json']);
+  assert.equal(drifted.code, 1);
+  const result = JSON.parse(drifted.stdout);
+  assert.equal(result.schema, 'planewise.drift/1');
+  assert.deepEqual(result.unusedGrants.map((g: { action: string }) => g.action), ['queue:Send']);
+  assert.equal(result.deniedButNeeded.length, 1);
+  const generated = planewise(['policy', good, '--format', 'json']).stdout;
+  fs.writeFileSync(path.join(dir, 'generated.json'), generated);
+  const clean = planewise(['drift', '--policy', 'generated.json', good]);
+  assert.equal(clean.code, 1, 'the explicit deny is still a denial the workload needed');
+  assert.match(clean.stdout, /Denied but needed \(1\)/);
+  fs.writeFileSync(path.join(dir, 'broken.json'), '{"Statement":[{"Effect":"Allow"}]}');
+  const broken = planewise(['drift', '--policy', 'broken.json', good]);
+  assert.equal(broken.code, 2);
+  assert.match(broken.stderr, /broken\.json: Statement\[0\]: Action must be/);
+  assert.equal(planewise(['drift', good]).code, 2);
+});
+
+test('diff: added and removed services and permissions', () => {
+  const run = planewise(['diff', good, after_]);
+  assert.equal(run.code, 0);
+  assert.match(run.stdout, /\+ billing\n {2}orders: spans 1 -> 0 \(-1, -100%\)/);
+  assert.match(run.stdout, /- orders GET \/orders \(1\)/);
+  assert.match(run.stdout, /\+ svc-orders storage:PutObject bucket\/b/);
+  assert.equal(JSON.parse(planewise(['diff', good, after_, '--format', 'json']).stdout).schema, 'planewise.diff/1');
+  assert.equal(planewise(['diff', good]).code, 2);
+});
+
+test('report: markdown by default, self-contained HTML with -o', () => {
+  assert.match(planewise(['report', good]).stdout, /^# Planewise compliance report/);
+  assert.equal(planewise(['report', good, '--format', 'html', '-o', 'report.html']).code, 0);
+  const html = fs.readFileSync(path.join(dir, 'report.html'), 'utf8');
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.doesNotMatch(html, /<script|<link|src=/);
+});
+
+test('stdin with -, validate exit codes, unreadable input and an unsupported version', () => {
+  const fromStdin = planewise(['validate', '-', '--format', 'json'], { input: fs.readFileSync(path.join(dir, good), 'utf8') });
+  assert.equal(fromStdin.code, 0);
+  assert.equal(JSON.parse(fromStdin.stdout).valid, true);
+  const missing = planewise(['summarize', 'nope.trace.jsonl']);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /nope\.trace\.jsonl: no such file or directory/);
+  const v2 = writeTrace('v2.trace.jsonl', [HEADER.replace('1.0', '2.0'), span('a', 'b', 1)]);
+  const refused = planewise(['validate', v2]);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /v2\.trace\.jsonl:1: fatal: planewise\.trace version 2\.0 is not supported/);
+  assert.equal(planewise(['summarize']).code, 2);
+  assert.equal(planewise(['summarize', '--format', 'yaml', good]).code, 2);
+});
+
+test('--help on every trace command', () => {
+  for (const command of ['summarize', 'policy', 'diff', 'drift', 'report', 'validate']) {
+    const run = planewise([command, '--help']);
+    assert.equal(run.code, 0);
+    assert.match(run.stdout, new RegExp(`^Usage: planewise ${command} `));
+    assert.match(run.stdout, /Exit codes: 0/);
+  }
+});

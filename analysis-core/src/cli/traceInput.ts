@@ -1,0 +1,130 @@
+/**
+ * What the trace commands share: the input options, reading every input into
+ * one digest (with a progress line on a terminal), listing invalid lines on
+ * stderr, and the exit code the input alone calls for.
+ */
+import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, type DigestAnalyses, TraceDigest, TraceInputError, type TraceIssue, analyzeTraces, resolveTraceInputs } from '../trace';
+import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type OptionValues, UsageError, stringOption } from './command';
+import { styleFor } from './style';
+
+export const TRACE_INPUT_OPTIONS = {
+  'max-line-bytes': { type: 'string' },
+  jobs: { type: 'string' },
+} as const;
+
+export const TRACE_INPUT_HELP = `      --max-line-bytes N  lines longer than N bytes are reported and skipped (default ${DEFAULT_MAX_LINE_BYTES})
+      --jobs N            threads for one large file (default: the idle cores, from
+                          the 1-minute load average, at least 1 and at most 4)`;
+
+export const INPUTS_HELP = `Inputs: trace files (*.trace.jsonl, *.trace.jsonl.gz, OTLP/JSON), directories
+(searched recursively for *.trace.jsonl[.gz] and *.otlp.json[l][.gz]), globs
+(quote them), or - for stdin.`;
+
+/** How many invalid lines are listed on stderr before "...and N more". */
+export const STDERR_ISSUE_LIMIT = 20;
+/** How many issues JSON output lists (the total is always given). */
+export const JSON_ISSUE_LIMIT = 1000;
+
+const PROGRESS_DELAY_MS = 500;
+const PROGRESS_INTERVAL_MS = 100;
+
+function positiveInteger(values: OptionValues, name: string): number | undefined {
+  const text = stringOption(values, name);
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} must be a positive integer (got "${text}")`);
+  return value;
+}
+
+export { positiveInteger };
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+}
+
+/** A single updating stderr line, shown only on a terminal and only once reading takes a while. */
+function progressLine(context: CommandContext): { update(done: number, total: number): void; clear(): void } {
+  const stderr = context.io.stderr;
+  if (stderr.isTTY !== true) return { update: () => undefined, clear: () => undefined };
+  const started = Date.now();
+  let lastDrawn = 0;
+  let shown = false;
+  return {
+    update(done, total) {
+      const now = Date.now();
+      if (now - started < PROGRESS_DELAY_MS || now - lastDrawn < PROGRESS_INTERVAL_MS) return;
+      lastDrawn = now;
+      shown = true;
+      const percent = total > 0 ? ` (${Math.min(100, Math.floor((done / total) * 100))}%)` : '';
+      stderr.write(`\r\u001b[Kreading ${formatBytes(done)} of ${formatBytes(total)}${percent}`);
+    },
+    clear() {
+      if (shown) stderr.write('\r\u001b[K');
+    },
+  };
+}
+
+/** Reads every input named in `inputs` into one digest, feeding only `analyses`. Missing inputs are a usage error. */
+export async function readDigest(context: CommandContext, inputs: string[], analyses: DigestAnalyses): Promise<TraceDigest> {
+  if (inputs.length === 0) throw new UsageError('no input: name trace files, directories, globs, or - for stdin');
+  let sources;
+  try {
+    sources = await resolveTraceInputs(inputs, context.io.cwd);
+  } catch (error) {
+    if (error instanceof TraceInputError) throw new UsageError(error.message);
+    throw error;
+  }
+  const progress = progressLine(context);
+  const options: AnalyzeOptions = { stdin: context.io.stdin, onProgress: progress.update, issueCap: JSON_ISSUE_LIMIT, analyses };
+  const maxLineBytes = positiveInteger(context.values, 'max-line-bytes');
+  const jobs = positiveInteger(context.values, 'jobs');
+  if (maxLineBytes !== undefined) options.maxLineBytes = maxLineBytes;
+  if (jobs !== undefined) options.jobs = jobs;
+  try {
+    return await analyzeTraces(sources, options);
+  } finally {
+    progress.clear();
+  }
+}
+
+export function formatIssue(issue: TraceIssue): string {
+  const label = issue.severity === 'error' ? '' : `${issue.severity}: `;
+  return `${issue.file}:${issue.line}: ${label}${issue.reason}`;
+}
+
+/** Lists issues on stderr, the first STDERR_ISSUE_LIMIT of them. */
+export function printIssues(context: CommandContext, digest: TraceDigest): void {
+  if (digest.issueTotal === 0) return;
+  const style = styleFor(context.io.stderr, context.io);
+  const lines = digest.issues.slice(0, STDERR_ISSUE_LIMIT).map((issue) => {
+    const text = formatIssue(issue);
+    return issue.severity === 'warning' ? style.yellow(text) : style.red(text);
+  });
+  const more = digest.issueTotal - Math.min(digest.issues.length, STDERR_ISSUE_LIMIT);
+  if (more > 0) lines.push(style.dim(`...and ${more} more`));
+  context.io.stderr.write(`${lines.join('\n')}\n`);
+}
+
+/** The `inputs` and `issues` members every trace command's JSON output carries. */
+export function inputJson(digest: TraceDigest): { inputs: object; issues: object } {
+  const totals = digest.files.reduce(
+    (sum, file) => ({ lines: sum.lines + file.lines, events: sum.events + file.events, invalid: sum.invalid + file.invalid, skipped: sum.skipped + file.skipped, warnings: sum.warnings + file.warnings }),
+    { lines: 0, events: 0, invalid: 0, skipped: 0, warnings: 0 },
+  );
+  return {
+    inputs: { files: digest.files, ...totals },
+    issues: { total: digest.issueTotal, listed: digest.issues.map(({ file, line, offset, severity, reason }) => ({ file, line, offset, severity, reason })) },
+  };
+}
+
+/** 2 when a file could not be read at all, 1 when lines were invalid, else 0. */
+export function inputExitCode(digest: TraceDigest): number {
+  if (digest.fatalFiles.length > 0) return EXIT_USAGE;
+  return digest.invalidLines > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** Combines exit codes: the most severe wins. */
+export function worstExit(...codes: number[]): number {
+  return Math.max(...codes);
+}

@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { matchesAction, matchesResource, unescapeLiteral, hasWildcard } from '../patterns';
+import type { AuthzEvent, TraceEvent } from '../schema';
+import { authzArbitrary, shards } from '../testing';
+import { PolicyAccumulator, type PolicySet, parentPrefix } from './policy';
+
+function accumulate(events: TraceEvent[]): PolicyAccumulator {
+  const accumulator = new PolicyAccumulator();
+  for (const event of events) accumulator.add(event);
+  return accumulator;
+}
+
+function permits(policies: PolicySet, principal: string, action: string, resource: string): boolean {
+  const entry = policies.principals.find((p) => p.principal === principal);
+  return entry !== undefined && entry.policy.Statement.some((s) => s.Action.some((a) => matchesAction(a, action)) && s.Resource.some((r) => matchesResource(r, resource)));
+}
+
+const allow = (principal: string, action: string, resource: string): AuthzEvent => ({ kind: 'authz', ts: 0, service: 's', principal, action, resource, decision: 'allow' });
+const deny = (principal: string, action: string, resource: string, denyReason: 'explicit' | 'implicit'): AuthzEvent => ({ kind: 'authz', ts: 0, service: 's', principal, action, resource, decision: 'deny', denyReason });
+
+test('one document per principal; actions with the same resources share a statement', () => {
+  const policies = accumulate([
+    allow('app', 'storage:GetObject', 'bucket/a'),
+    allow('app', 'storage:PutObject', 'bucket/a'),
+    allow('app', 'queue:Send', 'queue/jobs'),
+    allow('ops', 'db:Query', 'table/users'),
+    deny('app', 'storage:DeleteObject', 'bucket/a', 'explicit'),
+    deny('app', 'db:Query', 'table/users', 'implicit'),
+  ]).result();
+  assert.deepEqual(policies.principals.map((p) => p.principal), ['app', 'ops']);
+  assert.deepEqual(policies.principals[0]!.policy, {
+    Version: '2012-10-17',
+    Statement: [
+      { Sid: 'Allow1', Effect: 'Allow', Action: ['queue:Send'], Resource: ['queue/jobs'] },
+      { Sid: 'Allow2', Effect: 'Allow', Action: ['storage:GetObject', 'storage:PutObject'], Resource: ['bucket/a'] },
+    ],
+  });
+  assert.deepEqual(policies.principals[0]!.denied.explicit, [{ action: 'storage:DeleteObject', resource: 'bucket/a', count: 1, alsoAllowed: false }]);
+  assert.deepEqual(policies.principals[0]!.denied.implicit, [{ action: 'db:Query', resource: 'table/users', count: 1, alsoAllowed: false }]);
+});
+
+test('generalization: more than N siblings become prefix/*, unless a denied sibling would be covered; covered names fold away', () => {
+  const events = ['a', 'b', 'c', 'logs/w', 'logs/x', 'logs/y', 'logs/z'].map((leaf) => allow('app', 'storage:GetObject', `bucket/${leaf}`));
+  const generalized = accumulate(events).result({ wildcardThreshold: 2 });
+  // bucket/ has 3 direct children (> 2) -> bucket/*, which also covers bucket/logs/*.
+  assert.deepEqual(generalized.principals[0]!.policy.Statement[0]!.Resource, ['bucket/*']);
+  assert.deepEqual(accumulate(events).result({ wildcardThreshold: 3 }).principals[0]!.policy.Statement[0]!.Resource, ['bucket/a', 'bucket/b', 'bucket/c', 'bucket/logs/*']);
+  const withDeny = accumulate([...events, deny('app', 'storage:GetObject', 'bucket/secret', 'explicit')]).result({ wildcardThreshold: 2 });
+  assert.deepEqual(withDeny.principals[0]!.policy.Statement[0]!.Resource, ['bucket/a', 'bucket/b', 'bucket/c', 'bucket/logs/*']);
+  assert.equal(accumulate(events).result().principals[0]!.policy.Statement[0]!.Resource.length, 7);
+});
+
+test('wildcard characters in observed names are escaped, never widened', () => {
+  const policies = accumulate([allow('app', 'storage:GetObject', 'bucket/*')]).result();
+  assert.deepEqual(policies.principals[0]!.policy.Statement[0]!.Resource, ['bucket/${*}']);
+  assert.ok(permits(policies, 'app', 'storage:GetObject', 'bucket/*'));
+  assert.ok(!permits(policies, 'app', 'storage:GetObject', 'bucket/other'));
+});
+
+test('--principal keeps only the named principals', () => {
+  const policies = accumulate([allow('a', 'x:Y', 'r'), allow('b', 'x:Y', 'r')]).result({ principals: ['b'] });
+  assert.deepEqual(policies.principals.map((p) => p.principal), ['b']);
+});
+
+const thresholdArbitrary = fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined });
+
+test('soundness: every allowed decision is permitted by the generated policy', () => {
+  fc.assert(
+    fc.property(fc.array(authzArbitrary, { maxLength: 80 }), thresholdArbitrary, (events, wildcardThreshold) => {
+      const policies = accumulate(events).result(wildcardThreshold === undefined ? {} : { wildcardThreshold });
+      for (const event of events) if (event.decision === 'allow') assert.ok(permits(policies, event.principal, event.action, event.resource), JSON.stringify(event));
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('completeness: nothing is granted beyond what was observed or the documented generalization', () => {
+  fc.assert(
+    fc.property(fc.array(authzArbitrary, { maxLength: 80 }), thresholdArbitrary, (events, wildcardThreshold) => {
+      const policies = accumulate(events).result(wildcardThreshold === undefined ? {} : { wildcardThreshold });
+      for (const entry of policies.principals) {
+        const mine = events.filter((e) => e.principal === entry.principal);
+        for (const statement of entry.policy.Statement) {
+          for (const action of statement.Action) {
+            assert.ok(!hasWildcard(action), 'actions are never generalized');
+            const allowed = new Set(mine.filter((e) => e.action === action && e.decision === 'allow').map((e) => e.resource));
+            const deniedOnly = mine.filter((e) => e.action === action && e.decision === 'deny' && !allowed.has(e.resource)).map((e) => e.resource);
+            for (const resource of statement.Resource) {
+              if (!hasWildcard(resource)) {
+                assert.ok(allowed.has(unescapeLiteral(resource)), `${action} ${resource} was never allowed`);
+                continue;
+              }
+              // The only wildcard form is <escaped prefix>*: more than N allowed siblings, no denied resource under it.
+              assert.ok(wildcardThreshold !== undefined && resource.endsWith('*'));
+              const prefix = unescapeLiteral(resource.slice(0, -1));
+              const siblings = [...allowed].filter((r) => parentPrefix(r) === prefix);
+              assert.ok(siblings.length > wildcardThreshold, `${resource}: ${siblings.length} siblings`);
+              assert.ok(!deniedOnly.some((r) => r.startsWith(prefix)), `${resource} covers a denied resource`);
+            }
+          }
+        }
+        // A pair that was only ever denied is never granted.
+        for (const d of [...entry.denied.explicit, ...entry.denied.implicit]) if (!d.alsoAllowed) assert.ok(!permits(policies, entry.principal, d.action, d.resource));
+      }
+    }),
+    { numRuns: 300 },
+  );
+});
+
+test('merging runs in any grouping gives the policy of all runs at once', () => {
+  fc.assert(
+    fc.property(fc.array(authzArbitrary, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 4 }), fc.boolean(), thresholdArbitrary, (events, cuts, rightFirst, wildcardThreshold) => {
+      const options = wildcardThreshold === undefined ? {} : { wildcardThreshold };
+      const parts = shards(events, cuts).map(accumulate);
+      const merged = rightFirst
+        ? parts.reduceRight((acc, part) => PolicyAccumulator.from(part.state()).merge(acc))
+        : parts.reduce((acc, part) => acc.merge(PolicyAccumulator.from(part.state())));
+      assert.deepEqual(merged.result(options), accumulate(events).result(options));
+    }),
+    { numRuns: 300 },
+  );
+});

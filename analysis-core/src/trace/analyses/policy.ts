@@ -1,0 +1,207 @@
+/**
+ * policy: least-privilege IAM-style policies from observed decisions.
+ *
+ * The accumulator records, per principal, every (action, resource) pair seen
+ * with how often it was allowed, explicitly denied and implicitly denied;
+ * merging adds the tallies, so runs and shards combine. `generatePolicies`
+ * turns that into one document per principal:
+ * - every allowed pair is granted (soundness), and only those, except where
+ *   the generalization rule applies (completeness);
+ * - generalization (off by default, `wildcardThreshold: N`): for one principal
+ *   and action, when MORE than N distinct allowed resources share the parent
+ *   prefix P (everything up to the last '/'), they become `P*`, unless a denied
+ *   resource for that principal and action also starts with P;
+ * - resources covered by a wildcard in the same set are folded away;
+ * - actions with the same resource set share a statement;
+ * - a pair that was only ever denied is never granted; denies are listed
+ *   apart, explicit and implicit.
+ */
+import type { TraceEvent } from '../schema';
+import { escapeLiteral } from '../patterns';
+
+export const POLICY_VERSION = '2012-10-17';
+
+export interface PolicyStatement {
+  Sid: string;
+  Effect: 'Allow';
+  Action: string[];
+  Resource: string[];
+}
+
+export interface PolicyDocument {
+  Version: typeof POLICY_VERSION;
+  Statement: PolicyStatement[];
+}
+
+export interface DeniedAccess {
+  action: string;
+  resource: string;
+  count: number;
+  /** The same pair was also allowed at other times (the rules changed between runs?); it is granted. */
+  alsoAllowed: boolean;
+}
+
+export interface PrincipalPolicy {
+  principal: string;
+  policy: PolicyDocument;
+  denied: { explicit: DeniedAccess[]; implicit: DeniedAccess[] };
+  observed: { allow: number; deny: number; actions: number; resources: number };
+}
+
+export interface PolicyOptions {
+  /** Generalize more than N sibling resources under one prefix to `prefix*`. Off when undefined. */
+  wildcardThreshold?: number;
+  /** Only these principals (all when undefined or empty). */
+  principals?: string[];
+}
+
+export interface PolicySet {
+  generalization: { wildcardThreshold: number | null };
+  principals: PrincipalPolicy[];
+}
+
+export interface AccessTally {
+  allow: number;
+  explicitDeny: number;
+  implicitDeny: number;
+}
+
+export type PolicyState = [string, [string, [string, AccessTally][]][]][];
+
+const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Everything up to and including the last '/', or undefined for a name without one. */
+export function parentPrefix(resource: string): string | undefined {
+  const slash = resource.lastIndexOf('/');
+  return slash > 0 ? resource.slice(0, slash + 1) : undefined;
+}
+
+export class PolicyAccumulator {
+  /** principal -> action -> resource -> tally */
+  readonly observed = new Map<string, Map<string, Map<string, AccessTally>>>();
+
+  static from(state: PolicyState): PolicyAccumulator {
+    const accumulator = new PolicyAccumulator();
+    for (const [principal, actions] of state) {
+      accumulator.observed.set(principal, new Map(actions.map(([action, resources]) => [action, new Map(resources.map(([resource, tally]) => [resource, { ...tally }]))])));
+    }
+    return accumulator;
+  }
+
+  add(event: TraceEvent): void {
+    if (event.kind !== 'authz') return;
+    let actions = this.observed.get(event.principal);
+    if (actions === undefined) this.observed.set(event.principal, (actions = new Map()));
+    let resources = actions.get(event.action);
+    if (resources === undefined) actions.set(event.action, (resources = new Map()));
+    let tally = resources.get(event.resource);
+    if (tally === undefined) resources.set(event.resource, (tally = { allow: 0, explicitDeny: 0, implicitDeny: 0 }));
+    if (event.decision === 'allow') tally.allow += 1;
+    else if (event.denyReason === 'explicit') tally.explicitDeny += 1;
+    else tally.implicitDeny += 1;
+  }
+
+  merge(other: PolicyAccumulator): this {
+    for (const [principal, actions] of other.observed) {
+      let myActions = this.observed.get(principal);
+      if (myActions === undefined) this.observed.set(principal, (myActions = new Map()));
+      for (const [action, resources] of actions) {
+        let myResources = myActions.get(action);
+        if (myResources === undefined) myActions.set(action, (myResources = new Map()));
+        for (const [resource, tally] of resources) {
+          const mine = myResources.get(resource);
+          if (mine === undefined) myResources.set(resource, { ...tally });
+          else {
+            mine.allow += tally.allow;
+            mine.explicitDeny += tally.explicitDeny;
+            mine.implicitDeny += tally.implicitDeny;
+          }
+        }
+      }
+    }
+    return this;
+  }
+
+  state(): PolicyState {
+    return [...this.observed].map(([principal, actions]) => [principal, [...actions].map(([action, resources]) => [action, [...resources].map(([resource, tally]) => [resource, { ...tally }])])]);
+  }
+
+  result(options: PolicyOptions = {}): PolicySet {
+    return generatePolicies(this, options);
+  }
+}
+
+/** The granted resource patterns for one action: concrete, generalized, folded. */
+function grantedResources(resources: Map<string, AccessTally>, threshold: number | undefined): string[] {
+  const allowed: string[] = [];
+  const denied: string[] = [];
+  for (const [resource, tally] of resources) {
+    if (tally.allow > 0) allowed.push(resource);
+    else denied.push(resource);
+  }
+  const wildcards: string[] = [];
+  let concrete = allowed;
+  if (threshold !== undefined) {
+    const siblings = new Map<string, number>();
+    for (const resource of allowed) {
+      const parent = parentPrefix(resource);
+      if (parent !== undefined) siblings.set(parent, (siblings.get(parent) ?? 0) + 1);
+    }
+    for (const [parent, count] of siblings) {
+      if (count > threshold && !denied.some((resource) => resource.startsWith(parent))) wildcards.push(parent);
+    }
+    // A wildcard under another wildcard is redundant: keep the shortest prefixes.
+    wildcards.sort((a, b) => a.length - b.length || byText(a, b));
+    const kept: string[] = [];
+    for (const prefix of wildcards) if (!kept.some((shorter) => prefix.startsWith(shorter))) kept.push(prefix);
+    wildcards.length = 0;
+    wildcards.push(...kept);
+    concrete = allowed.filter((resource) => !kept.some((prefix) => resource.startsWith(prefix)));
+  }
+  return [...concrete.map(escapeLiteral), ...wildcards.map((prefix) => `${escapeLiteral(prefix)}*`)].sort(byText);
+}
+
+function principalPolicy(principal: string, actions: Map<string, Map<string, AccessTally>>, threshold: number | undefined): PrincipalPolicy {
+  const groups = new Map<string, { actions: string[]; resources: string[] }>();
+  const explicit: DeniedAccess[] = [];
+  const implicit: DeniedAccess[] = [];
+  let allow = 0;
+  let deny = 0;
+  const resourceNames = new Set<string>();
+  for (const [action, resources] of actions) {
+    for (const [resource, tally] of resources) {
+      resourceNames.add(resource);
+      allow += tally.allow;
+      deny += tally.explicitDeny + tally.implicitDeny;
+      if (tally.explicitDeny > 0) explicit.push({ action, resource, count: tally.explicitDeny, alsoAllowed: tally.allow > 0 });
+      if (tally.implicitDeny > 0) implicit.push({ action, resource, count: tally.implicitDeny, alsoAllowed: tally.allow > 0 });
+    }
+    const granted = grantedResources(resources, threshold);
+    if (granted.length === 0) continue;
+    const key = granted.join('\n');
+    const group = groups.get(key);
+    if (group === undefined) groups.set(key, { actions: [action], resources: granted });
+    else group.actions.push(action);
+  }
+  const statements = [...groups.values()]
+    .map((group) => ({ actions: group.actions.sort(byText), resources: group.resources }))
+    .sort((a, b) => byText(a.actions[0]!, b.actions[0]!))
+    .map((group, index): PolicyStatement => ({ Sid: `Allow${index + 1}`, Effect: 'Allow', Action: group.actions, Resource: group.resources }));
+  const byPair = (a: DeniedAccess, b: DeniedAccess) => byText(a.action, b.action) || byText(a.resource, b.resource);
+  return {
+    principal,
+    policy: { Version: POLICY_VERSION, Statement: statements },
+    denied: { explicit: explicit.sort(byPair), implicit: implicit.sort(byPair) },
+    observed: { allow, deny, actions: actions.size, resources: resourceNames.size },
+  };
+}
+
+export function generatePolicies(accumulator: PolicyAccumulator, options: PolicyOptions = {}): PolicySet {
+  const threshold = options.wildcardThreshold;
+  const wanted = options.principals !== undefined && options.principals.length > 0 ? new Set(options.principals) : undefined;
+  const principals = [...accumulator.observed.keys()]
+    .filter((principal) => wanted === undefined || wanted.has(principal))
+    .sort(byText)
+    .map((principal) => principalPolicy(principal, accumulator.observed.get(principal)!, threshold));
+  return { generalization: { wildcardThreshold: threshold ?? null }, principals };
+}

@@ -1,0 +1,195 @@
+/**
+ * One pass over all the inputs into a TraceDigest. A large plain file is cut
+ * into byte ranges that are digested on worker threads while this thread
+ * takes the first range; the shard digests are merged in file order.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Worker } from 'node:worker_threads';
+import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState, TraceDigest } from './digest';
+import type { TraceSource } from './inputs';
+import { type ParserState, initialParserState } from './lineParser';
+import { type ShardResult, type ShardTask, digestShard } from './parallel/shard';
+import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream } from './reader';
+
+/** Below this a file is read on one thread: starting a worker costs more than it saves. */
+export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+
+export interface AnalyzeOptions {
+  /** The accumulators to feed (default both); the other stays empty. */
+  analyses?: DigestAnalyses;
+  maxLineBytes?: number;
+  /** Threads to use for one large file (this one included). Default: defaultJobs(). */
+  jobs?: number;
+  parallelMinBytes?: number;
+  issueCap?: number;
+  /** Where `-` reads from. */
+  stdin?: Readable;
+  /** Bytes done and in total (total counts plain and compressed file sizes; stdin adds as it goes). */
+  onProgress?(done: number, total: number): void;
+  /** The bundled worker script; found next to this code when not given. Without one, shards run on this thread. */
+  workerScript?: string;
+}
+
+interface WorkerEntry {
+  script: string;
+  /** The script is JavaScript source to evaluate, not a file name. */
+  eval: boolean;
+}
+
+/**
+ * Cores that are idle right now, at most 4: a second thread only pays when a
+ * core is free for it (on a busy machine two threads contend and run slower
+ * than one).
+ */
+export function defaultJobs(): number {
+  const cores = os.availableParallelism();
+  const busy = Math.floor(os.loadavg()[0] ?? 0);
+  return Math.max(1, Math.min(4, cores - busy));
+}
+
+function findWorker(explicit: string | undefined): WorkerEntry | undefined {
+  if (explicit !== undefined) return { script: explicit, eval: false };
+  if (__filename.endsWith('.ts')) {
+    // Running from source (tests through tsx): load the TypeScript worker through tsx's require hook.
+    const source = path.join(__dirname, 'parallel', 'worker.ts');
+    return { script: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
+  }
+  const bundled = path.join(__dirname, 'trace-worker.js');
+  return fs.existsSync(bundled) ? { script: bundled, eval: false } : undefined;
+}
+
+function runWorker(entry: WorkerEntry, task: ShardTask, onBytes: (bytes: number) => void): Promise<ShardResult> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(entry.script, { workerData: task, eval: entry.eval });
+    let settled = false;
+    worker.on('message', (message: { type: string; bytes?: number; result?: ShardResult; message?: string }) => {
+      if (message.type === 'progress') onBytes(message.bytes ?? 0);
+      else if (message.type === 'done') {
+        settled = true;
+        resolve(message.result!);
+        void worker.terminate();
+      } else if (message.type === 'error') {
+        settled = true;
+        reject(new Error(message.message));
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (error) => {
+      if (!settled) reject(error);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`trace worker stopped with exit code ${code}`));
+    });
+  });
+}
+
+/** What the first line says about the file (format, version), so every shard reads it the same way. */
+async function probeState(file: string, maxLineBytes: number): Promise<ParserState | undefined> {
+  const read = await readTraceRange(file, { event: () => undefined }, { start: 0, end: 1, startLine: 1, state: initialParserState(), maxLineBytes });
+  // A file refused at its header is read on one thread, which stops at the header.
+  return read.fatal === undefined ? read.checkpoint.state : undefined;
+}
+
+/** Newline-aligned cuts happen inside the reader; here the file is just split evenly. */
+function shardTasks(file: string, name: string, size: number, count: number, state: ParserState, maxLineBytes: number, issueCap: number, analyses: DigestAnalyses): ShardTask[] {
+  const step = Math.ceil(size / count);
+  const tasks: ShardTask[] = [];
+  for (let start = 0; start < size; start += step) tasks.push({ file, name, start, end: Math.min(size, start + step), state, maxLineBytes, issueCap, analyses });
+  return tasks;
+}
+
+function shiftLines(state: DigestState, base: number): TraceDigest {
+  const digest = TraceDigest.from(state);
+  for (const issue of digest.issues) issue.line += base;
+  return digest;
+}
+
+async function digestInParallel(
+  source: { path: string; name: string; size: number },
+  state: ParserState,
+  jobs: number,
+  worker: WorkerEntry | undefined,
+  options: AnalyzeOptions,
+  issueCap: number,
+  onBytes: (bytes: number) => void,
+): Promise<TraceDigest> {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const analyses = options.analyses ?? ALL_ANALYSES;
+  const tasks = shardTasks(source.path, source.name, source.size, jobs, state, maxLineBytes, issueCap, analyses);
+  const results = await Promise.all(
+    tasks.map((task, index) => {
+      if (index === 0 || worker === undefined) {
+        let previous = 0;
+        return digestShard(task, (bytes) => {
+          onBytes(bytes - previous);
+          previous = bytes;
+        });
+      }
+      return runWorker(worker, task, onBytes);
+    }),
+  );
+  const digest = new TraceDigest(issueCap, analyses);
+  let base = 0;
+  for (const result of results) {
+    digest.merge(shiftLines(result.digest, base));
+    base += result.lineCount;
+  }
+  return digest;
+}
+
+export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOptions = {}): Promise<TraceDigest> {
+  const issueCap = options.issueCap ?? DEFAULT_ISSUE_CAP;
+  const jobs = Math.max(1, options.jobs ?? defaultJobs());
+  const threshold = options.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
+  const worker = jobs > 1 ? findWorker(options.workerScript) : undefined;
+  let total = sources.reduce((sum, source) => sum + (source.kind === 'file' ? source.size : 0), 0);
+  let done = 0;
+  const progress = (bytes: number) => {
+    done += bytes;
+    if (done > total) total = done;
+    options.onProgress?.(done, total);
+  };
+  const analyses = options.analyses ?? ALL_ANALYSES;
+  const digest = new TraceDigest(issueCap, analyses);
+  for (const source of sources) {
+    if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && !(await isGzipFile(source.path))) {
+      const state = await probeState(source.path, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+      if (state !== undefined) {
+        digest.merge(await digestInParallel(source, state, jobs, worker, options, issueCap, progress));
+        continue;
+      }
+    }
+    const part = new TraceDigest(issueCap, analyses);
+    const sink = { event: (event: Parameters<TraceDigest['add']>[0]) => part.add(event), issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => part.addIssue({ ...issue, file: source.name }) };
+    let previous = 0;
+    const readOptions = {
+      maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      onProgress: (bytes: number) => {
+        progress(bytes - previous);
+        previous = bytes;
+      },
+    };
+    const read =
+      source.kind === 'file'
+        ? await readTraceFile(source.path, sink, readOptions)
+        : await readTraceStream(options.stdin ?? process.stdin, source.name, sink, readOptions);
+    part.addFile({ name: source.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
+    digest.merge(part);
+  }
+  return digest;
+}
+
+async function isGzipFile(file: string): Promise<boolean> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const head = Buffer.alloc(2);
+    const { bytesRead } = await handle.read(head, 0, 2, 0);
+    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,107 @@
+/**
+ * Everything one pass over trace input produces: per-file line counts, the
+ * issues found (capped, with the total), and the summarize and policy
+ * accumulators. Digests merge associatively, so files, byte-range shards and
+ * separate runs combine into one; `state()` is plain data for postMessage.
+ */
+import { PolicyAccumulator, type PolicyState } from './analyses/policy';
+import { SummaryAccumulator, type SummaryState } from './analyses/summarize';
+import type { LineCounts, TraceIssue } from './lineParser';
+import type { TraceEvent } from './schema';
+
+export const DEFAULT_ISSUE_CAP = 1000;
+
+export interface FileReport extends LineCounts {
+  name: string;
+  /** Why the rest of the file was not read, if it was not. */
+  fatal?: string;
+}
+
+/** Which accumulators a pass feeds; a command that needs one skips the other's cost. */
+export interface DigestAnalyses {
+  summary: boolean;
+  policy: boolean;
+}
+
+export const ALL_ANALYSES: DigestAnalyses = { summary: true, policy: true };
+
+export interface DigestState {
+  issueCap: number;
+  analyses: DigestAnalyses;
+  files: FileReport[];
+  issues: TraceIssue[];
+  issueTotal: number;
+  summary: SummaryState;
+  policy: PolicyState;
+}
+
+export class TraceDigest {
+  files: FileReport[] = [];
+  /** The first `issueCap` issues in input order. */
+  issues: TraceIssue[] = [];
+  issueTotal = 0;
+  summary = new SummaryAccumulator();
+  policy = new PolicyAccumulator();
+
+  constructor(
+    readonly issueCap = DEFAULT_ISSUE_CAP,
+    readonly analyses: DigestAnalyses = ALL_ANALYSES,
+  ) {}
+
+  static from(state: DigestState): TraceDigest {
+    const digest = new TraceDigest(state.issueCap, state.analyses);
+    digest.files = state.files.map((file) => ({ ...file }));
+    digest.issues = state.issues.map((issue) => ({ ...issue }));
+    digest.issueTotal = state.issueTotal;
+    digest.summary = SummaryAccumulator.from(state.summary);
+    digest.policy = PolicyAccumulator.from(state.policy);
+    return digest;
+  }
+
+  add(event: TraceEvent): void {
+    if (this.analyses.summary) this.summary.add(event);
+    if (this.analyses.policy) this.policy.add(event);
+  }
+
+  addIssue(issue: TraceIssue): void {
+    this.issueTotal += 1;
+    if (this.issues.length < this.issueCap) this.issues.push(issue);
+  }
+
+  /** Adds a file's counts; a file read in shards is reported once, its counts summed. */
+  addFile(report: FileReport): void {
+    const existing = this.files.find((file) => file.name === report.name);
+    if (existing === undefined) {
+      this.files.push({ ...report });
+      return;
+    }
+    existing.lines += report.lines;
+    existing.events += report.events;
+    existing.invalid += report.invalid;
+    existing.skipped += report.skipped;
+    existing.warnings += report.warnings;
+    if (report.fatal !== undefined) existing.fatal ??= report.fatal;
+  }
+
+  /** Appends `other` (input that came after this one). */
+  merge(other: TraceDigest): this {
+    for (const file of other.files) this.addFile(file);
+    for (const issue of other.issues) if (this.issues.length < this.issueCap) this.issues.push(issue);
+    this.issueTotal += other.issueTotal;
+    this.summary.merge(other.summary);
+    this.policy.merge(other.policy);
+    return this;
+  }
+
+  get invalidLines(): number {
+    return this.files.reduce((total, file) => total + file.invalid, 0);
+  }
+
+  get fatalFiles(): FileReport[] {
+    return this.files.filter((file) => file.fatal !== undefined);
+  }
+
+  state(): DigestState {
+    return { issueCap: this.issueCap, analyses: this.analyses, files: this.files, issues: this.issues, issueTotal: this.issueTotal, summary: this.summary.state(), policy: this.policy.state() };
+  }
+}

@@ -1,0 +1,172 @@
+/**
+ * Turns the lines of one trace file into events and issues. Knows the header
+ * and version rules and tells planewise lines from OTLP batches; the byte
+ * handling lives in lines.ts and reader.ts.
+ */
+import { isOtlpBatch, otlpBatchToEvents } from './otlp';
+import { SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
+import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
+
+/** Where an event came from: the editor opens the raw line from this. */
+export interface EventLocation {
+  file: string;
+  /** 1-based line number. */
+  line: number;
+  /** Byte offset of the line's first byte in the (decompressed) file. */
+  offset: number;
+  /** Length of the line in bytes, without the line break. */
+  length: number;
+}
+
+export interface TraceIssue {
+  file: string;
+  line: number;
+  offset: number;
+  /** error: the line was skipped; warning: read anyway; fatal: the rest of the file was not read. */
+  severity: 'error' | 'warning' | 'fatal';
+  reason: string;
+}
+
+export interface TraceSink {
+  event(event: TraceEvent, at: EventLocation): void;
+  issue?(issue: TraceIssue): void;
+}
+
+/** What the parser knows about a file so far; plain data, so reads can resume or be split. */
+export interface ParserState {
+  format: 'unknown' | 'planewise' | 'otlp';
+  /** The version from the header, or the current version for a file without one. */
+  version: string;
+  /** The header's minor is newer than this reader's: unknown kinds are skipped, not invalid. */
+  newerMinor: boolean;
+}
+
+export interface LineCounts {
+  /** Non-blank lines seen. */
+  lines: number;
+  events: number;
+  /** Lines skipped as invalid. */
+  invalid: number;
+  /** Lines of an unknown kind written by a newer minor version, skipped on purpose. */
+  skipped: number;
+  warnings: number;
+}
+
+export const initialParserState = (): ParserState => ({ format: 'unknown', version: TRACE_SCHEMA_VERSION, newerMinor: false });
+export const emptyCounts = (): LineCounts => ({ lines: 0, events: 0, invalid: 0, skipped: 0, warnings: 0 });
+
+const CURRENT_MINOR = Number(TRACE_SCHEMA_VERSION.split('.')[1]);
+
+function isBlank(bytes: Buffer, start: number, end: number): boolean {
+  for (let index = start; index < end; index++) {
+    const byte = bytes[index];
+    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  }
+  return true;
+}
+
+export class LineParser {
+  readonly counts: LineCounts = emptyCounts();
+  fatal: string | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly state: ParserState,
+    private readonly sink: TraceSink,
+    /** Suppress the missing-header warning (a range that does not start the file). */
+    private readonly quietHeaderless = false,
+  ) {}
+
+  /** Handles bytes [start, end) of one line (no '\n'), at `offset` in the file. */
+  line(bytes: Buffer, start: number, end: number, line: number, offset: number): void {
+    if (this.fatal !== undefined) return;
+    const length = end - start;
+    if (offset === 0 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
+    if (end > start && bytes[end - 1] === 0x0d) end -= 1;
+    if (isBlank(bytes, start, end)) return;
+    this.counts.lines += 1;
+    let value: unknown;
+    try {
+      value = JSON.parse(bytes.toString('utf8', start, end));
+    } catch (error) {
+      this.invalid(line, offset, `not JSON: ${(error as Error).message}`);
+      return;
+    }
+    if (this.state.format === 'unknown') this.detectFormat(value, line, offset);
+    if (this.state.format === 'otlp') {
+      this.otlpLine(value, line, offset, length);
+      return;
+    }
+    if (isTraceEvent(value)) {
+      this.counts.events += 1;
+      this.sink.event(value, { file: this.file, line, offset, length });
+      return;
+    }
+    const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+    if (kind === 'header') {
+      this.header(value, line, offset);
+    } else if (this.state.newerMinor && typeof kind === 'string' && kind !== 'span' && kind !== 'authz') {
+      this.counts.skipped += 1;
+    } else {
+      this.invalid(line, offset, explainInvalidEvent(value));
+    }
+  }
+
+  private detectFormat(value: unknown, line: number, offset: number): void {
+    if (isOtlpBatch(value)) {
+      this.state.format = 'otlp';
+      return;
+    }
+    this.state.format = 'planewise';
+    const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
+    if (kind !== 'header' && !this.quietHeaderless) {
+      this.report('warning', line, offset, `no header line; read as ${TRACE_SCHEMA_ID} ${TRACE_SCHEMA_VERSION}`);
+    }
+  }
+
+  /** A header: the first line, or one that starts a concatenated file. */
+  private header(value: unknown, line: number, offset: number): void {
+    if (!isTraceHeader(value)) {
+      this.invalid(line, offset, explainInvalidHeader(value));
+      return;
+    }
+    const [major, minor] = value.version.split('.').map(Number);
+    if (major !== SUPPORTED_MAJOR) {
+      this.fatal = `${TRACE_SCHEMA_ID} version ${value.version} is not supported; this reader supports ${SUPPORTED_MAJOR}.0 to ${TRACE_SCHEMA_VERSION} (and newer ${SUPPORTED_MAJOR}.x)`;
+      this.report('fatal', line, offset, this.fatal);
+      return;
+    }
+    this.state.version = value.version;
+    this.state.newerMinor = (minor ?? 0) > CURRENT_MINOR;
+  }
+
+  private otlpLine(value: unknown, line: number, offset: number, length: number): void {
+    const { events, problems } = otlpBatchToEvents(value);
+    if (!isOtlpBatch(value)) {
+      this.invalid(line, offset, problems[0] ?? 'not an OTLP batch');
+      return;
+    }
+    for (const problem of problems) this.report('warning', line, offset, problem);
+    const at: EventLocation = { file: this.file, line, offset, length };
+    for (const event of events) {
+      this.counts.events += 1;
+      this.sink.event(event, at);
+    }
+  }
+
+  longLine(line: number, offset: number, length: number, maxLineBytes: number): void {
+    if (this.fatal !== undefined) return;
+    this.counts.lines += 1;
+    this.invalid(line, offset, `line is ${length} bytes, over the limit of ${maxLineBytes}`);
+  }
+
+  private invalid(line: number, offset: number, reason: string): void {
+    this.counts.invalid += 1;
+    this.report('error', line, offset, reason);
+  }
+
+  private report(severity: TraceIssue['severity'], line: number, offset: number, reason: string): void {
+    if (severity === 'warning') this.counts.warnings += 1;
+    this.sink.issue?.({ file: this.file, line, offset, severity, reason });
+  }
+}

@@ -1,0 +1,25 @@
+// `npm run bench`: installs the comparison tools when needed, then runs the
+// trace and boundary suites in turn; each prints its own table.
+//   node bench/run.mjs [--quick]
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const bench = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(bench, '..');
+const passThrough = process.argv.slice(2);
+
+function run(command, args) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+if (!fs.existsSync(path.join(bench, 'node_modules'))) run('npm', ['ci', '--prefix', 'bench']);
+run(process.execPath, [path.join(bench, 'trace', 'run.mjs'), ...passThrough]);
+const boundary = path.join(bench, 'boundary', 'run.mjs');
+if (!fs.existsSync(boundary)) {
+  console.error(`${path.relative(root, boundary)} is missing: the boundary suite did not run.`);
+  process.exit(1);
+}
+run(process.execPath, [boundary, ...passThrough]);

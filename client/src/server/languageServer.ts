@@ -1,0 +1,171 @@
+/**
+ * Starts, restarts and stops the Planewise language server (server/dist/server.js
+ * over IPC) and mirrors its state in a language status item. Loaded lazily:
+ * nothing here runs until a workspace turns out to need the server.
+ */
+import * as vscode from 'vscode';
+import {
+  CloseAction,
+  ErrorAction,
+  ExecuteCommandRequest,
+  LanguageClient,
+  State,
+  TransportKind,
+  type CloseHandlerResult,
+  type ErrorHandler,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { STATUS_NOTIFICATION, type StatusParams } from '@planewise/server/protocol';
+import { CrashPolicy } from './crashPolicy';
+import { describeStatus } from './statusText';
+
+export const SERVER_DOCUMENT_SELECTOR = [
+  { scheme: 'file', language: 'typescript' },
+  { scheme: 'file', language: 'typescriptreact' },
+  { scheme: 'file', language: 'javascript' },
+  { scheme: 'file', language: 'javascriptreact' },
+  { scheme: 'file', pattern: '**/planewise.config.json' },
+] satisfies vscode.DocumentFilter[];
+
+export class LanguageServer implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private readonly crashPolicy = new CrashPolicy();
+  private readonly statusItem: vscode.LanguageStatusItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  private lastStatus: StatusParams | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.statusItem = vscode.languages.createLanguageStatusItem('planewise.status', SERVER_DOCUMENT_SELECTOR);
+    this.statusItem.name = 'Planewise';
+    this.statusItem.text = 'Planewise: stopped';
+    this.statusItem.command = { title: 'Show Output', command: 'planewise.showOutput' };
+  }
+
+  get isRunning(): boolean {
+    return this.client?.state === State.Running;
+  }
+
+  get status(): StatusParams | undefined {
+    return this.lastStatus;
+  }
+
+  async start(): Promise<void> {
+    if (this.client) return;
+    const started = performance.now();
+    const serverModule = this.context.asAbsolutePath('server/dist/server.js');
+    const serverOptions: ServerOptions = {
+      run: { module: serverModule, transport: TransportKind.ipc },
+      debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
+    };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: SERVER_DOCUMENT_SELECTOR,
+      outputChannel: this.log,
+      synchronize: {
+        configurationSection: 'planewise',
+        fileEvents: [
+          vscode.workspace.createFileSystemWatcher('**/planewise.config.json'),
+          vscode.workspace.createFileSystemWatcher('**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'),
+        ],
+      },
+      errorHandler: this.errorHandler(),
+    };
+    const client = new LanguageClient('planewise', 'Planewise Language Server', serverOptions, clientOptions);
+    this.client = client;
+    this.disposables.push(
+      client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => this.showStatus(status)),
+      client.onDidChangeState(({ newState }) => {
+        if (newState === State.Stopped && !this.lastStatus) this.statusItem.text = 'Planewise: stopped';
+      }),
+    );
+    this.statusItem.text = 'Planewise: starting';
+    this.statusItem.busy = true;
+    try {
+      await client.start();
+      this.log.info(`Language server started in ${Math.round(performance.now() - started)} ms`);
+    } catch (error) {
+      this.statusItem.busy = false;
+      this.statusItem.text = 'Planewise: failed to start';
+      this.statusItem.severity = vscode.LanguageStatusSeverity.Error;
+      this.log.error(`Language server failed to start: ${describeError(error)}`);
+      throw error;
+    }
+  }
+
+  async restart(): Promise<void> {
+    this.crashPolicy.reset();
+    await this.stop();
+    await this.start();
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    this.lastStatus = undefined;
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    if (client) {
+      try {
+        await client.stop(2_000);
+      } catch (error) {
+        // A server that already died cannot acknowledge the shutdown; nothing is lost.
+        this.log.warn(`Stopping the language server: ${describeError(error)}`);
+      }
+    }
+    this.statusItem.busy = false;
+    this.statusItem.text = 'Planewise: stopped';
+  }
+
+  /** Runs one of the server's workspace/executeCommand commands. */
+  async executeCommand<T>(command: string, args: unknown[] = [], token?: vscode.CancellationToken): Promise<T> {
+    await this.start();
+    const client = this.client;
+    if (!client) throw new Error('The Planewise language server is not running.');
+    return (await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args }, token)) as T;
+  }
+
+  dispose(): void {
+    void this.stop();
+    this.statusItem.dispose();
+  }
+
+  private showStatus(status: StatusParams): void {
+    this.lastStatus = status;
+    const view = describeStatus(status, (epochMs) => new Date(epochMs).toLocaleTimeString());
+    this.statusItem.text = view.text;
+    this.statusItem.detail = view.detail;
+    this.statusItem.busy = view.busy;
+    this.statusItem.severity = view.isError ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+  }
+
+  private errorHandler(): ErrorHandler {
+    return {
+      // A failed message is not a dead server; keep the connection.
+      error: () => ({ action: ErrorAction.Continue }),
+      closed: async (): Promise<CloseHandlerResult> => {
+        const decision = this.crashPolicy.onCrash(Date.now());
+        if (decision.restart) {
+          this.log.warn(`Language server stopped unexpectedly; restarting in ${decision.delayMs} ms (${decision.recentCrashes} recent crashes)`);
+          await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
+          return { action: CloseAction.Restart, handled: true };
+        }
+        const message = `The Planewise language server crashed ${decision.recentCrashes} times in a few minutes and was not restarted.`;
+        this.log.error(message);
+        this.statusItem.busy = false;
+        this.statusItem.text = 'Planewise: stopped after crashes';
+        this.statusItem.severity = vscode.LanguageStatusSeverity.Error;
+        void vscode.window.showErrorMessage(message, 'Restart Server', 'Show Output').then((choice) => {
+          if (choice === 'Restart Server') void vscode.commands.executeCommand('planewise.restartServer');
+          if (choice === 'Show Output') this.log.show();
+        });
+        return { action: CloseAction.DoNotRestart, handled: true };
+      },
+    };
+  }
+}
+
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

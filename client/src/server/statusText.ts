@@ -1,0 +1,50 @@
+/** Words for the language status item, kept apart from `vscode` so they are unit tested. */
+import type { StatusParams } from '@planewise/server/protocol';
+
+export interface StatusView {
+  text: string;
+  detail: string;
+  busy: boolean;
+  isError: boolean;
+}
+
+const PLANE_ORDER = ['data', 'control', 'intelligence'];
+
+export function describePlanes(planes: Record<string, number>): string {
+  const names = Object.keys(planes)
+    .filter((plane) => (planes[plane] ?? 0) > 0)
+    .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+  if (names.length === 0) return 'no planes detected';
+  return names.map((plane) => `${plane} ${planes[plane]}`).join(', ');
+}
+
+function rank(plane: string): number {
+  const index = PLANE_ORDER.indexOf(plane);
+  return index === -1 ? PLANE_ORDER.length : index;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+export function describeStatus(status: StatusParams, formatTime: (epochMs: number) => string): StatusView {
+  const lastCheck =
+    status.lastCheckAt === undefined ? 'not checked yet' : `last check ${formatTime(status.lastCheckAt)} (${Math.round(status.lastCheckMs)} ms)`;
+  const planes = `Planes: ${describePlanes(status.planes)}`;
+  const files = `${plural(status.filesChecked, 'file')} checked, ${plural(status.findings, 'finding')}`;
+  switch (status.state) {
+    case 'starting':
+      return { text: 'Planewise: starting', detail: planes, busy: true, isError: false };
+    case 'checking':
+      return { text: 'Planewise: checking', detail: `${files}; ${lastCheck}`, busy: true, isError: false };
+    case 'error':
+      return { text: 'Planewise: error', detail: status.message ?? 'the language server reported an error', busy: false, isError: true };
+    case 'idle':
+      return {
+        text: `Planewise: ${plural(status.findings, 'finding')}`,
+        detail: `${planes} · ${files} · ${lastCheck}${status.message ? ` · ${status.message}` : ''}`,
+        busy: false,
+        isError: false,
+      };
+  }
+}

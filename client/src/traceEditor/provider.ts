@@ -1,0 +1,315 @@
+/**
+ * The `planewise.traceViewer` custom editor: a read-only view of a trace file
+ * that never loads the file into a text document. Each open editor gets its
+ * own worker thread (reading, aggregation, row look-ups) and a webview that
+ * only renders what it is sent.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import * as vscode from 'vscode';
+import { renderShell } from '../webview/html';
+import { type FromWebview, type ToWebview, parseFromWebview } from '../webview/messages';
+import { runTraceJob, workerScript, JobCancelledError } from './jobRunner';
+import { isCompressedTrace, readerSettings } from './settings';
+import type { HostToWorker, WorkerToHost } from './workerProtocol';
+import type { TraceDiff } from '@planewise/analysis-core/trace';
+import { diffChanges } from './diffView';
+
+/** What a test can read back about an open viewer: the last of each message sent to its webview. */
+export interface TraceViewState {
+  uri: string;
+  ready: boolean;
+  progress?: Extract<ToWebview, { type: 'progress' }>['progress'];
+  summary?: Extract<ToWebview, { type: 'summary' }>['summary'];
+  problems?: Extract<ToWebview, { type: 'summary' }>['problems'];
+  policy?: Extract<ToWebview, { type: 'policy' }>['policy'];
+  compare?: Extract<ToWebview, { type: 'compare' }>['compare'];
+  rejectedMessages: number;
+}
+
+class TraceDocument implements vscode.CustomDocument {
+  constructor(readonly uri: vscode.Uri) {}
+  dispose(): void {}
+}
+
+export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<TraceDocument> {
+  static readonly viewType = 'planewise.traceViewer';
+  private readonly viewers = new Set<TraceViewer>();
+  private active: TraceViewer | undefined;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): TraceDocument {
+    return new TraceDocument(uri);
+  }
+
+  resolveCustomEditor(document: TraceDocument, panel: vscode.WebviewPanel): void {
+    const viewer = new TraceViewer(this.context, this.log, document.uri, panel);
+    this.viewers.add(viewer);
+    this.active = viewer;
+    panel.onDidChangeViewState(() => {
+      if (panel.active) this.active = viewer;
+    });
+    panel.onDidDispose(() => {
+      this.viewers.delete(viewer);
+      if (this.active === viewer) this.active = undefined;
+      viewer.dispose();
+    });
+  }
+
+  /** The viewer of `uri`, or the active one. */
+  viewer(uri?: vscode.Uri): TraceViewer | undefined {
+    if (!uri) return this.active;
+    return [...this.viewers].find((viewer) => viewer.uri.toString() === uri.toString());
+  }
+}
+
+export class TraceViewer implements vscode.Disposable {
+  readonly state: TraceViewState;
+  private readonly worker: Worker;
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly decompressedFile: string | undefined;
+  private readonly pendingPolicy = new Map<number, (reply: { json?: string; error?: string }) => void>();
+  private nextRequestId = 1;
+  private updateTimer: NodeJS.Timeout | undefined;
+  private compareCancel: vscode.CancellationTokenSource | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+    readonly uri: vscode.Uri,
+    private readonly panel: vscode.WebviewPanel,
+  ) {
+    this.state = { uri: uri.toString(), ready: false, rejectedMessages: 0 };
+    const webview = panel.webview;
+    webview.options = {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(context.extensionUri, 'client', 'dist'), vscode.Uri.joinPath(context.extensionUri, 'media')],
+    };
+    webview.html = renderShell({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'client', 'dist', 'webview.js')).toString(),
+      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(context.extensionUri, 'media', 'webview.css')).toString(),
+      title: path.basename(uri.fsPath),
+      view: 'trace',
+    });
+    this.disposables.push(webview.onDidReceiveMessage((message: unknown) => this.fromWebview(message)));
+
+    const compressed = isCompressedTrace(uri);
+    if (compressed) this.decompressedFile = path.join(os.tmpdir(), `planewise-${process.pid}-${Date.now()}-${path.basename(uri.fsPath, '.gz')}`);
+    const settings = readerSettings(uri);
+    this.worker = new Worker(workerScript(context));
+    this.worker.on('message', (message: WorkerToHost) => this.fromWorker(message));
+    this.worker.on('error', (error) => this.post({ type: 'notice', level: 'error', message: `The trace reader failed: ${error.message}` }));
+    this.toWorker({
+      type: 'open',
+      options: {
+        file: uri.fsPath,
+        compressed,
+        decompressedFile: this.decompressedFile ?? '',
+        maxLineBytes: settings.maxLineBytes,
+        maxProblems: settings.maxProblems,
+        live: true,
+      },
+    });
+    this.watch();
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.updateTimer);
+    this.compareCancel?.cancel();
+    for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    void this.worker.terminate();
+    if (this.decompressedFile) fs.rm(this.decompressedFile, { force: true }, () => undefined);
+  }
+
+  /** Watches the file: VS Code's watcher, plus fs.watch for files outside the workspace. */
+  private watch(): void {
+    const onChange = () => {
+      clearTimeout(this.updateTimer);
+      this.updateTimer = setTimeout(() => this.toWorker({ type: 'update' }), 150);
+    };
+    const folder = vscode.Uri.file(path.dirname(this.uri.fsPath));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(folder, path.basename(this.uri.fsPath)));
+    this.disposables.push(watcher, watcher.onDidChange(onChange), watcher.onDidCreate(onChange));
+    try {
+      const nodeWatcher = fs.watch(this.uri.fsPath, { persistent: false }, onChange);
+      nodeWatcher.on('error', () => nodeWatcher.close());
+      this.disposables.push({ dispose: () => nodeWatcher.close() });
+    } catch (error) {
+      this.log.debug(`fs.watch unavailable for ${this.uri.fsPath}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  private toWorker(message: HostToWorker): void {
+    if (!this.disposed) this.worker.postMessage(message);
+  }
+
+  private post(message: ToWebview): void {
+    switch (message.type) {
+      case 'progress':
+        this.state.progress = message.progress;
+        break;
+      case 'summary':
+        this.state.summary = message.summary;
+        this.state.problems = message.problems;
+        break;
+      case 'policy':
+        this.state.policy = message.policy;
+        break;
+      case 'compare':
+        this.state.compare = message.compare;
+        break;
+      default:
+        break;
+    }
+    if (!this.disposed) void this.panel.webview.postMessage(message);
+  }
+
+  private fromWorker(message: WorkerToHost): void {
+    switch (message.type) {
+      case 'progress':
+        return this.post({ type: 'progress', progress: message.progress });
+      case 'snapshot':
+        return this.post({ type: 'summary', summary: message.summary, problems: message.problems });
+      case 'policy':
+        return this.post({ type: 'policy', policy: message.policy });
+      case 'rows':
+        return this.post({ type: 'rows', page: message.page });
+      case 'policyJson':
+        this.pendingPolicy.get(message.requestId)?.(message);
+        this.pendingPolicy.delete(message.requestId);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** Every webview message enters here and is validated first. */
+  fromWebview(raw: unknown): void {
+    const parsed = parseFromWebview(raw);
+    if (!parsed.ok) {
+      this.state.rejectedMessages += 1;
+      this.log.warn(`Trace viewer: ${parsed.error}`);
+      return;
+    }
+    this.handle(parsed.message).catch((error: unknown) => {
+      const message = error instanceof Error ? error.message : String(error);
+      this.log.error(`Trace viewer: ${message}`);
+      this.post({ type: 'notice', level: 'error', message });
+    });
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        this.state.ready = true;
+        this.post({ type: 'file', file: { name: path.basename(this.uri.fsPath), path: this.uri.fsPath, compressed: isCompressedTrace(this.uri) } });
+        // A webview that reloads gets the current state again.
+        if (this.state.progress) this.post({ type: 'progress', progress: this.state.progress });
+        if (this.state.summary && this.state.problems) this.post({ type: 'summary', summary: this.state.summary, problems: this.state.problems });
+        if (this.state.policy) this.post({ type: 'policy', policy: this.state.policy });
+        if (this.state.compare) this.post({ type: 'compare', compare: this.state.compare });
+        return;
+      case 'cancel':
+        return this.toWorker({ type: 'cancel' });
+      case 'reload':
+        return this.toWorker({ type: 'reload' });
+      case 'requestRows':
+        return this.toWorker({ type: 'rows', requestId: message.requestId, start: message.start, count: message.count, filter: message.filter });
+      case 'openLine':
+        return this.openLine(message.line);
+      case 'setPolicyOptions':
+        return this.toWorker({ type: 'policyOptions', options: message.options });
+      case 'copyPolicy': {
+        await vscode.env.clipboard.writeText(await this.policyJson(message.principal));
+        this.post({ type: 'notice', level: 'info', message: message.principal ? `Copied the policy of ${message.principal}.` : 'Copied the policy.' });
+        return;
+      }
+      case 'savePolicy':
+        await this.savePolicy();
+        return;
+      case 'pickCompare':
+        return this.pickCompare();
+      case 'cancelCompare':
+        this.compareCancel?.cancel();
+        return;
+      case 'openAsText':
+        await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default');
+        return;
+      case 'viewChanged':
+        return;
+    }
+  }
+
+  policyJson(principal?: string): Promise<string> {
+    const requestId = this.nextRequestId++;
+    return new Promise((resolve, reject) => {
+      this.pendingPolicy.set(requestId, (reply) => (reply.json !== undefined ? resolve(reply.json) : reject(new Error(reply.error ?? 'no policy'))));
+      this.toWorker({ type: 'policyJson', requestId, ...(principal !== undefined ? { principal } : {}) });
+    });
+  }
+
+  /** Saves the policy where the user chooses; the save dialog asks before replacing a file. */
+  async savePolicy(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+    const base = path.basename(this.uri.fsPath).replace(/\.trace\.jsonl(\.gz)?$/, '');
+    const uri =
+      target ??
+      (await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(path.dirname(this.uri.fsPath), `${base}.policy.json`)),
+        filters: { 'Policy JSON': ['json'] },
+        saveLabel: 'Save Policy',
+        title: 'Save the generated policy',
+      }));
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(await this.policyJson(), 'utf8'));
+    this.post({ type: 'notice', level: 'info', message: `Saved the policy to ${uri.fsPath}.` });
+    return uri;
+  }
+
+  private async openLine(line: number): Promise<void> {
+    const target = this.decompressedFile ? vscode.Uri.file(this.decompressedFile) : this.uri;
+    const position = new vscode.Position(line - 1, 0);
+    const document = await vscode.workspace.openTextDocument(target);
+    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.Beside, preview: true });
+  }
+
+  /** Compares this trace (before) with another trace or folder (after). */
+  async pickCompare(other?: vscode.Uri): Promise<void> {
+    const picked =
+      other ??
+      (
+        await vscode.window.showOpenDialog({
+          canSelectFiles: true,
+          canSelectFolders: true,
+          canSelectMany: false,
+          defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)),
+          openLabel: 'Compare',
+          title: 'Choose the trace (or folder of traces) to compare with',
+          filters: { Traces: ['jsonl', 'gz', 'json'] },
+        })
+      )?.[0];
+    if (!picked) return;
+    const otherName = vscode.workspace.asRelativePath(picked);
+    this.compareCancel?.cancel();
+    const cancel = (this.compareCancel = new vscode.CancellationTokenSource());
+    this.post({ type: 'compare', compare: { state: 'running', otherName, changes: [] } });
+    try {
+      const result = await runTraceJob(this.context, `Comparing with ${otherName}`, { kind: 'diff', before: [this.uri.fsPath], after: [picked.fsPath] }, this.uri, cancel.token);
+      this.post({ type: 'compare', compare: { state: 'done', otherName, changes: diffChanges(result.data as TraceDiff) } });
+    } catch (error) {
+      const cancelled = error instanceof JobCancelledError;
+      this.post({
+        type: 'compare',
+        compare: { state: cancelled ? 'cancelled' : 'error', otherName, changes: [], ...(cancelled ? {} : { message: error instanceof Error ? error.message : String(error) }) },
+      });
+    }
+  }
+}

@@ -1,0 +1,99 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { after, describe, it } from 'node:test';
+import { TraceSession } from './traceSession';
+import type { WorkerToHost } from './workerProtocol';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-session-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const header = JSON.stringify({ kind: 'header', schema: 'planewise.trace', version: '1.0', producer: { name: 'tests', version: '2' }, run: { id: 'run-7' } });
+const span = (ts: number, status = 'ok') =>
+  JSON.stringify({ kind: 'span', ts, service: 'checkout', operation: 'POST /orders', traceId: 't1', spanId: `s${ts}`, durationMs: ts % 100, status });
+const authz = (ts: number, decision: 'allow' | 'deny', resource = 'storage:bucket/a') =>
+  JSON.stringify({ kind: 'authz', ts, service: 'checkout', principal: 'svc-checkout', action: 'storage:GetObject', resource, decision, ...(decision === 'deny' ? { denyReason: 'implicit' } : {}) });
+
+function open(name: string, content: string | Buffer, live = true) {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  const messages: WorkerToHost[] = [];
+  const compressed = name.endsWith('.gz');
+  const session = new TraceSession(
+    { file, compressed, decompressedFile: path.join(dir, `${name}.plain`), maxLineBytes: 1 << 20, maxProblems: 10, live },
+    (message) => messages.push(message),
+  );
+  const last = <T extends WorkerToHost['type']>(type: T) => messages.filter((message) => message.type === type).at(-1) as Extract<WorkerToHost, { type: T }>;
+  return { file, session, last };
+}
+
+describe('trace session', () => {
+  it('summarizes, lists problems and pages rows of a file', async () => {
+    const { session, last } = open('a.trace.jsonl', [header, span(1000), 'not json', authz(1001, 'allow'), authz(1002, 'deny', 'storage:bucket/<img src=x onerror=alert(1)>'), ''].join('\n'));
+    await session.read();
+    const snapshot = last('snapshot');
+    assert.equal(snapshot.summary.events, 3);
+    assert.equal(snapshot.summary.producer, 'tests 2');
+    assert.deepEqual(snapshot.summary.runIds, ['run-7']);
+    assert.equal(snapshot.summary.invalidLines, 1);
+    assert.equal(snapshot.problems.items[0]?.line, 3);
+    assert.deepEqual(snapshot.summary.actions, [{ action: 'storage:GetObject', allow: 1, explicitDeny: 0, implicitDeny: 1 }]);
+    assert.equal(last('progress').progress.phase, 'done');
+
+    const page = await session.rows(1, 0, 10, '');
+    assert.deepEqual(page.rows.map((row) => [row.line, row.kind, row.outcome]), [[2, 'span', 'ok'], [4, 'authz', 'allow'], [5, 'authz', 'deny']]);
+    assert.ok(page.rows[2]?.detail.includes('<img src=x onerror=alert(1)>'), 'values reach the view verbatim; the webview renders them as text');
+
+    const filtered = await session.rows(2, 0, 10, 'DENY');
+    assert.equal(filtered.total, 1);
+    assert.equal(filtered.rows[0]?.line, 5);
+
+    const policy = JSON.parse(session.policyJson()) as { principals: { principal: string }[] };
+    assert.deepEqual(policy.principals.map((entry) => entry.principal), ['svc-checkout']);
+    assert.match(session.policyJson('svc-checkout'), /storage:bucket\/a/);
+  });
+
+  it('reads only appended lines, holds a partial last line, and starts over after a rewrite', async () => {
+    const { file, session, last } = open('live.trace.jsonl', `${header}\n${span(1)}\n`);
+    await session.read();
+    assert.equal(last('snapshot').summary.events, 1);
+
+    fs.appendFileSync(file, `${span(2)}\n${span(3).slice(0, 20)}`);
+    await session.read();
+    assert.equal(last('snapshot').summary.events, 2, 'the unfinished line waits');
+    fs.appendFileSync(file, `${span(3).slice(20)}\n`);
+    await session.read();
+    assert.equal(last('snapshot').summary.events, 3);
+    assert.equal(session.eventCount, 3);
+
+    fs.writeFileSync(file, `${header}\n${authz(9, 'allow')}\n`);
+    await session.read();
+    const snapshot = last('snapshot');
+    assert.equal(snapshot.summary.events, 1, 'a truncated file is read again from the start');
+    assert.equal(snapshot.summary.spans, 0);
+  });
+
+  it('reads a gzipped trace through a decompressed copy', async () => {
+    const { session, last } = open('z.trace.jsonl.gz', gzipSync(`${header}\n${span(5, 'error')}\n${authz(6, 'allow')}\n`));
+    await session.read();
+    assert.equal(last('snapshot').summary.events, 2);
+    const page = await session.rows(1, 0, 5, '');
+    assert.deepEqual(page.rows.map((row) => row.outcome), ['error', 'allow']);
+    assert.ok(fs.readFileSync(session.textFile, 'utf8').startsWith(header));
+  });
+
+  it('stops when cancelled and keeps what it read', async () => {
+    const lines = [header];
+    for (let index = 0; index < 40_000; index += 1) lines.push(span(index));
+    const { session, last } = open('big.trace.jsonl', `${lines.join('\n')}\n`);
+    const reading = session.read();
+    session.cancel();
+    await reading;
+    assert.equal(last('progress').progress.phase, 'cancelled');
+    assert.ok(last('snapshot').summary.events < 40_000);
+    await session.reload();
+    assert.equal(last('snapshot').summary.events, 40_000);
+  });
+});

@@ -1,0 +1,361 @@
+/**
+ * One open trace file inside the worker thread: reads it with analysis-core's
+ * streaming reader into a TraceDigest and an EventIndex, continues from the
+ * last checkpoint when the file grows, starts over when it was truncated or
+ * rewritten, and answers the table's page requests by re-reading lines.
+ */
+import fs from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import {
+  type ReadCheckpoint,
+  type TraceEvent,
+  TraceDigest,
+  isOtlpBatch,
+  isTraceEvent,
+  isTraceHeader,
+  otlpBatchToEvents,
+  readTraceFile,
+} from '@planewise/analysis-core/trace';
+import type { EventRow, PolicyOptions, Problems, Progress, RowsPage } from '../webview/messages';
+import { DEFAULT_POLICY_OPTIONS } from '../webview/messages';
+import { EventIndex } from './eventIndex';
+import { type HeaderFacts, eventRow, policyView, summaryView } from './viewModels';
+import type { SessionOptions, WorkerToHost } from './workerProtocol';
+
+const SNAPSHOT_INTERVAL_MS = 250;
+/** Bytes compared at the start of the file to notice a rewrite that kept or grew its size. */
+const HEAD_BYTES = 256;
+/** Filter matches kept; the table says "+" past this. */
+const MAX_FILTER_MATCHES = 5_000_000;
+const FILTER_BLOCK_BYTES = 4 * 1024 * 1024;
+
+export class CancelledError extends Error {
+  constructor() {
+    super('cancelled');
+  }
+}
+
+export class TraceSession {
+  private digest: TraceDigest;
+  private readonly index = new EventIndex();
+  private checkpoint: ReadCheckpoint | undefined;
+  private head: Buffer = Buffer.alloc(0);
+  private header: HeaderFacts = { runIds: [] };
+  private cancelled = false;
+  /** Invalid lines seen (issues that made the reader skip a line). */
+  private invalid = 0;
+  /** The last read stopped midway: the next one starts over. */
+  private incomplete = false;
+  private reading: Promise<void> | undefined;
+  private again = false;
+  private policyOptions: PolicyOptions = DEFAULT_POLICY_OPTIONS;
+  private filterCache: { filter: string; matches: Uint32Array; count: number; partial: boolean; indexSize: number } | undefined;
+  private lineCache: { offset: number; events: TraceEvent[] } | undefined;
+  /** The plain file rows are read from: the trace itself, or its decompressed copy. */
+  private plainFile: string;
+
+  constructor(
+    private readonly options: SessionOptions,
+    private readonly emit: (message: WorkerToHost) => void,
+  ) {
+    this.digest = new TraceDigest(options.maxProblems);
+    this.plainFile = options.compressed ? options.decompressedFile : options.file;
+  }
+
+  /** Reads what is new; concurrent calls coalesce into one more pass. */
+  read(): Promise<void> {
+    if (this.reading) {
+      this.again = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.readOnce();
+        } while (this.again && !this.cancelled);
+      } finally {
+        this.reading = undefined;
+      }
+    })();
+    return this.reading;
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+  }
+
+  /** Forgets everything and reads the file from the start. */
+  async reload(): Promise<void> {
+    await this.reading?.catch(() => undefined);
+    this.reset();
+    this.cancelled = false;
+    await this.read();
+  }
+
+  setPolicyOptions(options: PolicyOptions): void {
+    this.policyOptions = options;
+    this.emitPolicy();
+  }
+
+  policyJson(principal?: string): string {
+    const result = this.digest.policy.result(this.policyOptionArgs());
+    if (principal === undefined) return `${JSON.stringify(result, null, 2)}\n`;
+    const entry = result.principals.find((candidate) => candidate.principal === principal);
+    if (!entry) throw new Error(`no policy for principal "${principal}"`);
+    return `${JSON.stringify(entry.policy, null, 2)}\n`;
+  }
+
+  get eventCount(): number {
+    return this.index.size;
+  }
+
+  /** One page of the events table, optionally filtered by text in the raw line (case-insensitive). */
+  async rows(requestId: number, start: number, count: number, filter: string): Promise<RowsPage> {
+    const trimmed = filter.trim();
+    if (trimmed === '') {
+      const end = Math.min(this.index.size, start + count);
+      const rows: EventRow[] = [];
+      for (let index = start; index < end; index += 1) rows.push(await this.rowAt(index));
+      return { requestId, filter, start, total: this.index.size, partial: false, rows };
+    }
+    const matches = await this.filterMatches(trimmed);
+    const end = Math.min(matches.count, start + count);
+    const rows: EventRow[] = [];
+    for (let position = start; position < end; position += 1) rows.push(await this.rowAt(matches.matches[position] ?? 0));
+    return { requestId, filter, start, total: matches.count, partial: matches.partial, rows };
+  }
+
+  /** The decompressed copy of a .gz trace (the text editor opens it). */
+  get textFile(): string {
+    return this.plainFile;
+  }
+
+  private reset(): void {
+    this.digest = new TraceDigest(this.options.maxProblems);
+    this.index.clear();
+    this.checkpoint = undefined;
+    this.head = Buffer.alloc(0);
+    this.header = { runIds: [] };
+    this.filterCache = undefined;
+    this.lineCache = undefined;
+    this.invalid = 0;
+    this.incomplete = false;
+  }
+
+  private async readOnce(): Promise<void> {
+    let size: number;
+    try {
+      size = (await fs.promises.stat(this.options.file)).size;
+      if (this.options.compressed) {
+        // A compressed trace cannot be continued: any change means a full read of a new copy.
+        this.reset();
+        await this.decompress(size);
+        size = (await fs.promises.stat(this.plainFile)).size;
+      } else if (this.incomplete || (this.checkpoint && (size < this.checkpoint.offset || !(await this.headUnchanged())))) {
+        this.reset();
+      }
+    } catch (error) {
+      if (error instanceof CancelledError) return this.emitProgress('cancelled', 0, 0);
+      return this.emitProgress('error', 0, 0, describe(error));
+    }
+    const startOffset = this.checkpoint?.offset ?? 0;
+    if (this.checkpoint && startOffset === size) return this.emitProgress('done', size, size);
+    let lastSnapshot = Date.now();
+    const sink = {
+      event: (event: TraceEvent, at: { line: number; offset: number; length: number }) => {
+        this.digest.add(event);
+        this.index.add(at.offset, at.length, at.line);
+      },
+      issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => {
+        if (issue.severity === 'error') this.invalid += 1;
+        this.digest.addIssue(issue);
+      },
+    };
+    try {
+      const readOptions: Parameters<typeof readTraceFile>[2] = {
+        maxLineBytes: this.options.maxLineBytes,
+        follow: this.options.live && !this.options.compressed,
+        onProgress: (bytes) => {
+          if (this.cancelled) throw new CancelledError();
+          const now = Date.now();
+          if (now - lastSnapshot >= SNAPSHOT_INTERVAL_MS) {
+            lastSnapshot = now;
+            this.emitProgress('reading', startOffset + bytes, size);
+            this.emitSnapshot();
+          }
+        },
+      };
+      if (this.checkpoint) readOptions.from = this.checkpoint;
+      if (startOffset === 0) await this.readHeader();
+      const result = await readTraceFile(this.plainFile, sink, readOptions);
+      this.checkpoint = result.checkpoint;
+      this.filterCache = undefined;
+      this.emitSnapshot();
+      this.emitProgress('done', size, size);
+    } catch (error) {
+      // What was read so far stays on screen; the next read starts over.
+      this.incomplete = true;
+      this.emitSnapshot();
+      if (error instanceof CancelledError) this.emitProgress('cancelled', 0, size, 'showing what was read before');
+      else this.emitProgress('error', 0, size, describe(error));
+    }
+  }
+
+  private async decompress(compressedSize: number): Promise<void> {
+    let read = 0;
+    const source = fs.createReadStream(this.options.file);
+    source.on('data', (chunk) => {
+      read += chunk.length;
+      if (this.cancelled) source.destroy(new CancelledError());
+      else this.emitProgress('reading', read, compressedSize);
+    });
+    try {
+      await pipeline(source, createGunzip(), fs.createWriteStream(this.plainFile));
+    } catch (error) {
+      if (this.cancelled) throw new CancelledError();
+      throw new Error(`could not decompress: ${describe(error)}`);
+    }
+  }
+
+  private async headUnchanged(): Promise<boolean> {
+    const now = await readBytes(this.plainFile, 0, this.head.length);
+    return now.equals(this.head);
+  }
+
+  private async readHeader(): Promise<void> {
+    this.head = await readBytes(this.plainFile, 0, HEAD_BYTES);
+    const firstLine = await readLineAt(this.plainFile, 0, this.options.maxLineBytes);
+    try {
+      const value: unknown = JSON.parse(firstLine);
+      if (isTraceHeader(value)) {
+        this.header = {
+          producer: value.producer.version ? `${value.producer.name} ${value.producer.version}` : value.producer.name,
+          schemaVersion: value.version,
+          runIds: value.run ? [value.run.id] : [],
+        };
+      }
+    } catch {
+      // Not a header line: the reader reports it as a problem.
+    }
+  }
+
+  private async rowAt(index: number): Promise<EventRow> {
+    const offset = this.index.offset(index);
+    const line = this.index.line(index);
+    if (this.lineCache?.offset !== offset) {
+      const text = await readLineAt(this.plainFile, offset, this.index.length(index));
+      this.lineCache = { offset, events: eventsOfLine(text) };
+    }
+    const event = this.lineCache.events[this.index.ordinal(index)];
+    if (!event) {
+      return { line, ts: 0, kind: 'span', service: '', name: '(the line changed on disk; reload)', principal: '', outcome: '', detail: '' };
+    }
+    return eventRow(event, line);
+  }
+
+  private async filterMatches(filter: string): Promise<NonNullable<TraceSession['filterCache']>> {
+    if (this.filterCache?.filter === filter && this.filterCache.indexSize === this.index.size) return this.filterCache;
+    const needle = filter.toLowerCase();
+    let matches = new Uint32Array(1024);
+    let count = 0;
+    let partial = false;
+    const handle = await fs.promises.open(this.plainFile, 'r');
+    try {
+      let block = Buffer.alloc(0);
+      let blockStart = 0;
+      let lastOffset = -1;
+      let lastMatched = false;
+      for (let index = 0; index < this.index.size; index += 1) {
+        if (this.cancelled) break;
+        const offset = this.index.offset(index);
+        const length = this.index.length(index);
+        if (offset !== lastOffset) {
+          if (offset < blockStart || offset + length > blockStart + block.length) {
+            blockStart = offset;
+            block = Buffer.alloc(Math.max(FILTER_BLOCK_BYTES, length));
+            const { bytesRead } = await handle.read(block, 0, block.length, offset);
+            block = block.subarray(0, bytesRead);
+          }
+          const text = block.toString('utf8', offset - blockStart, offset - blockStart + length);
+          lastMatched = text.toLowerCase().includes(needle);
+          lastOffset = offset;
+        }
+        if (!lastMatched) continue;
+        if (count === MAX_FILTER_MATCHES) {
+          partial = true;
+          break;
+        }
+        if (count === matches.length) {
+          const grown = new Uint32Array(matches.length * 2);
+          grown.set(matches);
+          matches = grown;
+        }
+        matches[count++] = index;
+      }
+    } finally {
+      await handle.close();
+    }
+    this.filterCache = { filter, matches, count, partial, indexSize: this.index.size };
+    return this.filterCache;
+  }
+
+  private policyOptionArgs(): { wildcardThreshold?: number } {
+    return this.policyOptions.wildcardThreshold === null ? {} : { wildcardThreshold: this.policyOptions.wildcardThreshold };
+  }
+
+  private emitSnapshot(): void {
+    const problems: Problems = {
+      total: this.digest.issueTotal,
+      items: this.digest.issues.map((issue) => ({ line: issue.line, reason: issue.reason, severity: issue.severity })),
+    };
+    this.emit({ type: 'snapshot', summary: summaryView(this.digest.summary.result(), this.header, this.invalid), problems, eventCount: this.index.size });
+    this.emitPolicy();
+  }
+
+  private emitPolicy(): void {
+    this.emit({ type: 'policy', policy: policyView(this.digest.policy.result(this.policyOptionArgs()), this.policyOptions) });
+  }
+
+  private emitProgress(phase: Progress['phase'], bytesRead: number, totalBytes: number, message?: string): void {
+    const progress: Progress = { phase, bytesRead, totalBytes, live: this.options.live };
+    if (message !== undefined) progress.message = message;
+    this.emit({ type: 'progress', progress });
+  }
+}
+
+/** The events one line holds: one for a planewise line, many for an OTLP batch. */
+export function eventsOfLine(text: string): TraceEvent[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (isTraceEvent(value)) return [value];
+  if (isOtlpBatch(value)) return otlpBatchToEvents(value).events;
+  return [];
+}
+
+async function readBytes(file: string, offset: number, length: number): Promise<Buffer> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, offset);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Up to `maxBytes` from `offset`, cut at the first line break. */
+async function readLineAt(file: string, offset: number, maxBytes: number): Promise<string> {
+  const bytes = await readBytes(file, offset, maxBytes);
+  const newline = bytes.indexOf(10);
+  return bytes.toString('utf8', 0, newline === -1 ? bytes.length : newline);
+}
+
+export function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

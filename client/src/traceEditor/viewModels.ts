@@ -1,0 +1,87 @@
+/** analysis-core results -> the plain view models the webview renders. */
+import type { PolicySet, TraceEvent, TraceSummary } from '@planewise/analysis-core/trace';
+import type { EventRow, PolicyOptions, PolicyView, SummaryView } from '../webview/messages';
+
+export interface HeaderFacts {
+  producer?: string;
+  schemaVersion?: string;
+  runIds: string[];
+}
+
+export function summaryView(summary: TraceSummary, header: HeaderFacts, invalidLines: number): SummaryView {
+  const actions = new Map<string, { action: string; allow: number; explicitDeny: number; implicitDeny: number }>();
+  const actionsPerPrincipal = new Map<string, number>();
+  for (const row of summary.decisionsByAction) {
+    const tally = actions.get(row.action) ?? { action: row.action, allow: 0, explicitDeny: 0, implicitDeny: 0 };
+    tally.allow += row.allow;
+    tally.explicitDeny += row.explicitDeny;
+    tally.implicitDeny += row.implicitDeny;
+    actions.set(row.action, tally);
+    actionsPerPrincipal.set(row.principal, (actionsPerPrincipal.get(row.principal) ?? 0) + 1);
+  }
+  const view: SummaryView = {
+    runIds: header.runIds,
+    events: summary.events,
+    spans: summary.spans,
+    authz: summary.decisions,
+    invalidLines,
+    operations: summary.operations.map((row) => ({
+      service: row.service,
+      operation: row.operation,
+      count: row.count,
+      errors: row.errors,
+      p50Ms: row.latencyMs.p50,
+      p95Ms: row.latencyMs.p95,
+      p99Ms: row.latencyMs.p99,
+      maxMs: row.latencyMs.max,
+    })),
+    principals: summary.principals.map((row) => ({ ...row, actions: actionsPerPrincipal.get(row.principal) ?? 0 })),
+    actions: [...actions.values()].sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0)),
+  };
+  if (summary.window) view.window = { startMs: summary.window.start, endMs: summary.window.end };
+  if (header.producer !== undefined) view.producer = header.producer;
+  if (header.schemaVersion !== undefined) view.schemaVersion = header.schemaVersion;
+  return view;
+}
+
+export function policyView(policies: PolicySet, options: PolicyOptions): PolicyView {
+  return {
+    options,
+    principals: policies.principals.map((entry) => ({
+      principal: entry.principal,
+      statements: entry.policy.Statement.length,
+      actions: new Set(entry.policy.Statement.flatMap((statement) => statement.Action)).size,
+      json: JSON.stringify(entry.policy, null, 2),
+      denied: [
+        ...entry.denied.explicit.map((denied) => ({ action: denied.action, resource: denied.resource, count: denied.count, reason: 'explicit' as const })),
+        ...entry.denied.implicit.map((denied) => ({ action: denied.action, resource: denied.resource, count: denied.count, reason: 'implicit' as const })),
+      ],
+    })),
+    json: JSON.stringify(policies, null, 2),
+  };
+}
+
+export function eventRow(event: TraceEvent, line: number): EventRow {
+  if (event.kind === 'span') {
+    return {
+      line,
+      ts: event.ts,
+      kind: 'span',
+      service: event.service,
+      name: event.operation,
+      principal: '',
+      outcome: event.status,
+      detail: `${Number(event.durationMs.toFixed(3))} ms`,
+    };
+  }
+  return {
+    line,
+    ts: event.ts,
+    kind: 'authz',
+    service: event.service,
+    name: event.action,
+    principal: event.principal,
+    outcome: event.decision,
+    detail: event.decision === 'deny' ? `${event.resource} (${event.denyReason ?? 'implicit'})` : event.resource,
+  };
+}

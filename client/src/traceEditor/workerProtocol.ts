@@ -1,0 +1,67 @@
+/**
+ * Messages between the extension host and the trace worker thread. Both ends
+ * are this extension's own code, so these are plain types; the untrusted
+ * boundary (the webview) is validated in webview/messages.ts.
+ */
+import type { PolicyOptions, PolicyView, Problems, Progress, RowsPage, SummaryView } from '../webview/messages';
+
+export interface SessionOptions {
+  file: string;
+  compressed: boolean;
+  /** Where a .gz trace is decompressed to, so rows can be read at their offsets. */
+  decompressedFile: string;
+  maxLineBytes: number;
+  maxProblems: number;
+  /** The file is watched and re-read as it grows. */
+  live: boolean;
+}
+
+/** Trace commands over many files: one job per worker. */
+export type Job =
+  | { kind: 'summary'; inputs: string[] }
+  | { kind: 'policy'; inputs: string[]; wildcardThreshold?: number }
+  | { kind: 'diff'; before: string[]; after: string[] }
+  | { kind: 'drift'; policyFile: string; inputs: string[] }
+  | { kind: 'report'; inputs: string[]; format: 'html' | 'markdown'; title?: string };
+
+export interface JobOptions {
+  cwd: string;
+  maxLineBytes: number;
+  maxProblems: number;
+  /** More input files than this is refused instead of read. */
+  maxFiles: number;
+  /** analysis-core's bundled shard worker, for large files. */
+  shardWorker: string;
+}
+
+export type HostToWorker =
+  | { type: 'open'; options: SessionOptions }
+  | { type: 'update' }
+  | { type: 'reload' }
+  | { type: 'cancel' }
+  | { type: 'rows'; requestId: number; start: number; count: number; filter: string }
+  | { type: 'policyOptions'; options: PolicyOptions }
+  | { type: 'policyJson'; requestId: number; principal?: string }
+  | { type: 'job'; job: Job; options: JobOptions };
+
+export type WorkerToHost =
+  | { type: 'progress'; progress: Progress }
+  | { type: 'snapshot'; summary: SummaryView; problems: Problems; eventCount: number }
+  | { type: 'policy'; policy: PolicyView }
+  | { type: 'rows'; page: RowsPage }
+  | { type: 'policyJson'; requestId: number; json?: string; error?: string }
+  | { type: 'jobProgress'; done: number; total: number; files: number }
+  | { type: 'jobDone'; result: JobResult }
+  | { type: 'jobFailed'; message: string };
+
+export interface JobResult {
+  /** The main output: a policy or report document, a summary or diff as text. */
+  text: string;
+  language: 'json' | 'markdown' | 'html';
+  /** One line for a notification. */
+  headline: string;
+  files: number;
+  invalidLines: number;
+  /** For a summary or diff: the structured result (rendered by the trace viewer). */
+  data?: unknown;
+}

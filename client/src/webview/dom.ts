@@ -1,0 +1,55 @@
+/**
+ * The only way the webview builds DOM: elements by name, text through
+ * textContent. No innerHTML anywhere, so a value such as `<img onerror=...>`
+ * from a trace is shown as the characters it is.
+ */
+type Child = Node | string | number | null | undefined | false;
+
+export interface Attributes {
+  [name: string]: string | number | boolean | undefined;
+}
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Attributes = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === false) continue;
+    if (name === 'class') element.className = String(value);
+    else element.setAttribute(name, value === true ? '' : String(value));
+  }
+  append(element, children);
+  return element;
+}
+
+export function append(parent: Node, children: Child[]): void {
+  for (const child of children) {
+    if (child === null || child === undefined || child === false) continue;
+    parent.appendChild(typeof child === 'string' || typeof child === 'number' ? document.createTextNode(String(child)) : child);
+  }
+}
+
+export function replaceChildren(parent: Element, ...children: Child[]): void {
+  parent.replaceChildren();
+  append(parent, children);
+}
+
+export interface Column<T> {
+  title: string;
+  value: (row: T) => string | number;
+  numeric?: boolean;
+}
+
+/** A plain, accessible table: a caption, column headers, one row per item. */
+export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty: string): HTMLElement {
+  if (rows.length === 0) return el('p', { class: 'empty' }, empty);
+  return el(
+    'table',
+    { class: 'data' },
+    el('caption', {}, caption),
+    el('thead', {}, el('tr', {}, ...columns.map((column) => el('th', { scope: 'col', class: column.numeric ? 'num' : undefined }, column.title)))),
+    el(
+      'tbody',
+      {},
+      ...rows.map((row) => el('tr', {}, ...columns.map((column) => el('td', { class: column.numeric ? 'num' : undefined }, column.value(row))))),
+    ),
+  );
+}

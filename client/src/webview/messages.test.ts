@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseFromWebview, parseToWebview } from './messages';
+
+describe('webview messages', () => {
+  it('accepts well-formed messages from the webview', () => {
+    assert.deepEqual(parseFromWebview({ type: 'openLine', line: 12 }), { ok: true, message: { type: 'openLine', line: 12 } });
+    assert.equal(parseFromWebview({ type: 'requestRows', requestId: 1, start: 0, count: 200, filter: 'deny' }).ok, true);
+    assert.equal(parseFromWebview({ type: 'setPolicyOptions', options: { wildcardThreshold: null } }).ok, true);
+  });
+
+  it('rejects unknown types, wrong shapes and out-of-range values with a reason', () => {
+    for (const bad of [
+      null,
+      'ready',
+      { type: 'runShell', command: 'rm -rf /' },
+      { type: 'openLine', line: '3' },
+      { type: 'openLine', line: 0 },
+      { type: 'requestRows', requestId: 1, start: 0, count: 1_000_000, filter: '' },
+      { type: 'requestRows', requestId: 1, start: -5, count: 10, filter: '' },
+      { type: 'setPolicyOptions', options: { wildcardThreshold: 0.5 } },
+      { type: 'copyPolicy', principal: 'x'.repeat(5_000) },
+    ]) {
+      const parsed = parseFromWebview(bad);
+      assert.equal(parsed.ok, false, JSON.stringify(bad)?.slice(0, 80));
+      if (!parsed.ok) assert.match(parsed.error, /^rejected message/);
+    }
+  });
+
+  it('validates what the extension sends before the webview renders it', () => {
+    assert.equal(parseToWebview({ type: 'notice', level: 'info', message: '<img src=x onerror=alert(1)>' }).ok, true);
+    assert.equal(parseToWebview({ type: 'notice', level: 'alert', message: 'x' }).ok, false);
+    assert.equal(parseToWebview({ type: 'summary', summary: { events: 1 }, problems: { total: 0, items: [] } }).ok, false);
+  });
+});

@@ -1,0 +1,242 @@
+// Runs inside a real VS Code extension host against a temp copy of
+// test-workspace/: activation, the language server's diagnostics and quick
+// fix, the trace viewer, and every command.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as vscode from 'vscode';
+import type { PlanewiseApi } from '../../src/extension';
+import type { TraceViewState } from '../../src/traceEditor/provider';
+
+const EXTENSION_ID = 'planewise.planewise';
+const WAIT_MS = 15_000;
+
+interface ExpectedFinding {
+  ruleId: string;
+  file: string;
+  line: number;
+}
+
+function root(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the tests run with test-workspace open');
+  return folder.uri;
+}
+
+const inWorkspace = (...parts: string[]) => vscode.Uri.joinPath(root(), ...parts);
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = WAIT_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+const codeOf = (diagnostic: vscode.Diagnostic) =>
+  typeof diagnostic.code === 'object' && diagnostic.code !== null ? String(diagnostic.code.value) : String(diagnostic.code);
+
+function findingAt(uri: vscode.Uri, ruleId: string, line: number): vscode.Diagnostic | undefined {
+  return vscode.languages.getDiagnostics(uri).find((diagnostic) => codeOf(diagnostic) === ruleId && diagnostic.range.start.line === line - 1);
+}
+
+async function viewState(uri: vscode.Uri): Promise<TraceViewState | undefined> {
+  return vscode.commands.executeCommand<TraceViewState | undefined>('planewise.test.getTraceViewState', uri);
+}
+
+async function openViewer(uri: vscode.Uri): Promise<TraceViewState> {
+  await vscode.commands.executeCommand('vscode.openWith', uri, 'planewise.traceViewer');
+  return waitFor(`the trace viewer of ${path.basename(uri.fsPath)} to finish reading`, async () => {
+    const state = await viewState(uri);
+    return state?.progress?.phase === 'done' && state.summary ? state : undefined;
+  });
+}
+
+describe('Planewise in VS Code', () => {
+  let api: PlanewiseApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<PlanewiseApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is installed`);
+    api = await extension.activate();
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('activates, records its activation time and starts the language server for a workspace with a config', async () => {
+    assert.equal(typeof api.activationMs, 'number');
+    assert.ok(api.activationMs > 0);
+    console.log(`      activation took ${api.activationMs.toFixed(1)} ms`);
+    assert.equal(await api.serverReady, true);
+  });
+
+  it('reports every planted violation as a diagnostic', async function () {
+    // The first check pays for the language server loading the project into TypeScript.
+    this.timeout(120_000);
+    const expected = JSON.parse(fs.readFileSync(inWorkspace('EXPECTED-FINDINGS.json').fsPath, 'utf8')) as ExpectedFinding[];
+    assert.ok(expected.length > 0);
+    for (const finding of expected) {
+      const uri = inWorkspace(finding.file);
+      await vscode.window.showTextDocument(uri);
+      const diagnostic = await waitFor(`${finding.ruleId} at ${finding.file}:${finding.line}`, () => findingAt(uri, finding.ruleId, finding.line), 30_000);
+      assert.equal(diagnostic.source, 'planewise');
+    }
+  });
+
+  it('applies "Move analysis out of the execution path" and the diagnostic goes away', async function () {
+    this.timeout(60_000);
+    const uri = inWorkspace('src/handlers/objects.ts');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    const diagnostic = await waitFor('the no-analysis-in-execution-path diagnostic', () => findingAt(uri, 'no-analysis-in-execution-path', 9), 30_000);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+    const move = actions.find((action) => action.title === 'Move analysis out of the execution path');
+    assert.ok(move, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
+    assert.ok(move.edit, 'the fix carries its edit');
+    assert.equal(await vscode.workspace.applyEdit(move.edit), true);
+    if (move.command) await vscode.commands.executeCommand(move.command.command, ...(move.command.arguments ?? []));
+    await vscode.workspace.saveAll(false);
+    await waitFor('the diagnostic to disappear', () =>
+      vscode.languages.getDiagnostics(uri).every((candidate) => codeOf(candidate) !== 'no-analysis-in-execution-path') ? true : undefined, 30_000);
+  });
+
+  it('opens a trace in the viewer and reports its summary and policy', async () => {
+    const uri = inWorkspace('traces', 'run-1.trace.jsonl');
+    await openViewer(uri);
+    const state = await waitFor('the webview to load its script and say ready', async () => {
+      const current = await viewState(uri);
+      return current?.ready ? current : undefined;
+    });
+    assert.equal(state.rejectedMessages, 0);
+    const summary = state.summary!;
+    assert.ok(summary.events > 0);
+    assert.equal(summary.events, summary.spans + summary.authz);
+    assert.ok(summary.operations.length > 0);
+    assert.ok(summary.principals.length > 0);
+    assert.ok(state.policy && state.policy.principals.length > 0);
+    assert.ok(state.policy.principals.some((entry) => JSON.parse(entry.json).Statement.length > 0));
+  });
+
+  it('reads a gzipped trace and lists the invalid lines of a broken one', async () => {
+    const plain = await viewState(inWorkspace('traces', 'run-1.trace.jsonl'));
+    const gz = await openViewer(inWorkspace('traces', 'run-1.trace.jsonl.gz'));
+    assert.equal(gz.summary?.events, plain?.summary?.events);
+    const broken = await openViewer(inWorkspace('traces', 'broken.trace.jsonl'));
+    assert.ok(broken.problems && broken.problems.total > 0);
+    assert.ok(broken.problems.items.every((problem) => problem.line > 0 && problem.reason.length > 0));
+  });
+
+  it('keeps hostile values from a malicious trace as plain data', async () => {
+    const state = await openViewer(inWorkspace('traces', 'malicious.trace.jsonl'));
+    const names = state.summary!.operations.map((row) => row.operation);
+    assert.ok(names.includes('<img src=x onerror=alert(1)>'));
+    assert.ok(names.includes('</script><script>alert(2)</script>'));
+  });
+
+  it('rejects a malformed message from the webview without acting on it', async () => {
+    const uri = inWorkspace('traces', 'run-1.trace.jsonl');
+    await openViewer(uri);
+    const before = (await viewState(uri))!.rejectedMessages;
+    await vscode.commands.executeCommand('planewise.test.traceViewer', uri, 'message', { type: 'openLine', line: '1; rm -rf /' });
+    await vscode.commands.executeCommand('planewise.test.traceViewer', uri, 'message', { type: 'noSuchMessage' });
+    assert.equal((await viewState(uri))!.rejectedMessages, before + 2);
+  });
+
+  it('follows a trace that grows on disk and starts over when it is rewritten', async () => {
+    const source = fs.readFileSync(inWorkspace('traces', 'run-1.trace.jsonl').fsPath, 'utf8');
+    const uri = inWorkspace('traces', 'growing.trace.jsonl');
+    fs.writeFileSync(uri.fsPath, source);
+    const first = await openViewer(uri);
+    const events = first.summary!.events;
+    const lastEvent = source.trimEnd().split('\n').at(-1)!;
+    fs.appendFileSync(uri.fsPath, `${lastEvent}\n${lastEvent}\n`);
+    await waitFor('the appended events', async () => ((await viewState(uri))?.summary?.events === events + 2 ? true : undefined));
+    fs.writeFileSync(uri.fsPath, `${source.split('\n')[0]}\n${lastEvent}\n`);
+    await waitFor('the re-read after a rewrite', async () => ((await viewState(uri))?.summary?.events === 1 ? true : undefined));
+  });
+
+  it('saves the viewer policy, compares with another run, and switches to text', async () => {
+    const uri = inWorkspace('traces', 'run-1.trace.jsonl');
+    await openViewer(uri);
+    const target = inWorkspace('out', 'viewer.policy.json');
+    await vscode.commands.executeCommand('planewise.test.traceViewer', uri, 'savePolicy', target);
+    const saved = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { principals: unknown[] };
+    assert.ok(saved.principals.length > 0);
+
+    await vscode.commands.executeCommand('planewise.test.traceViewer', uri, 'compare', inWorkspace('traces', 'run-2.trace.jsonl'));
+    const compared = await viewState(uri);
+    assert.equal(compared?.compare?.state, 'done');
+    assert.ok(compared.compare.changes.length > 0);
+
+    await vscode.commands.executeCommand('planewise.openTraceAsText', uri);
+    await waitFor('the text editor', () => (vscode.window.activeTextEditor?.document.uri.fsPath === uri.fsPath ? true : undefined));
+    assert.equal(vscode.window.activeTextEditor?.document.languageId, 'trace-jsonl');
+  });
+
+  describe('commands', () => {
+    const run1 = () => inWorkspace('traces', 'run-1.trace.jsonl');
+    const run2 = () => inWorkspace('traces', 'run-2.trace.jsonl');
+
+    it('Generate Policy writes a new file and refuses to replace one', async () => {
+      const target = inWorkspace('out', 'generated.policy.json');
+      const written = await vscode.commands.executeCommand<vscode.Uri>('planewise.generatePolicy', run1(), [run1(), run2()], { output: target });
+      assert.equal(written.fsPath, target.fsPath);
+      const policies = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { principals: { principal: string }[] };
+      assert.ok(policies.principals.length > 0);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('planewise.generatePolicy', run1(), undefined, { output: target })), /already exists/);
+      const untitled = await vscode.commands.executeCommand<vscode.Uri>('planewise.generatePolicy', inWorkspace('traces'));
+      assert.equal(untitled.scheme, 'untitled');
+      assert.equal(vscode.window.activeTextEditor?.document.languageId, 'json');
+    });
+
+    it('Summarize Trace opens the viewer for one trace and a Markdown summary for a folder', async () => {
+      await vscode.commands.executeCommand('planewise.summarizeTrace', run1());
+      assert.ok(await viewState(run1()));
+      const summary = await vscode.commands.executeCommand<vscode.Uri>('planewise.summarizeTrace', inWorkspace('traces'));
+      const document = await vscode.workspace.openTextDocument(summary);
+      assert.match(document.getText(), /^# Trace summary/);
+    });
+
+    it('Compare Traces and Check Drift produce their documents', async () => {
+      const diff = await vscode.commands.executeCommand<vscode.Uri>('planewise.compareTraces', run1(), run2());
+      assert.match((await vscode.workspace.openTextDocument(diff)).getText(), /^# Trace comparison/);
+      const policy = inWorkspace('out', 'drift-base.policy.json');
+      await vscode.commands.executeCommand('planewise.generatePolicy', run1(), undefined, { output: policy, overwrite: true });
+      const drift = await vscode.commands.executeCommand<vscode.Uri>('planewise.checkDrift', run2(), undefined, { policy });
+      assert.match((await vscode.workspace.openTextDocument(drift)).getText(), /^# Policy drift/);
+    });
+
+    it('Create Compliance Report saves HTML and shows it in a webview', async () => {
+      const target = inWorkspace('out', 'report.html');
+      await vscode.commands.executeCommand('planewise.createReport', inWorkspace('traces', 'malicious.trace.jsonl'), undefined, { output: target });
+      const html = fs.readFileSync(target.fsPath, 'utf8');
+      assert.ok(!html.includes('<img src=x'), 'trace values are escaped in the report');
+      const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('planewise.createReport', run1());
+      assert.match(panel.webview.html, /script-src (&#39;|')none(&#39;|')/);
+      assert.equal(panel.webview.options.enableScripts, false);
+      panel.dispose();
+    });
+
+    it('Check Workspace Boundaries, Create Config and Restart Server talk to the server', async () => {
+      const check = await vscode.commands.executeCommand<{ filesChecked: number; errors: number }>('planewise.checkWorkspace');
+      assert.ok(check.filesChecked > 0);
+      assert.ok(check.errors > 0, 'the planted violations are errors');
+      const config = await vscode.commands.executeCommand<{ created: boolean; uri?: string }>('planewise.createConfig');
+      assert.equal(config.created, false, 'the workspace already has a config');
+      assert.ok(config.uri?.endsWith('planewise.config.json'));
+      await vscode.commands.executeCommand('planewise.restartServer');
+      const again = await vscode.commands.executeCommand<{ filesChecked: number }>('planewise.checkWorkspace');
+      assert.equal(again.filesChecked, check.filesChecked);
+    });
+
+    it('Open in Trace Viewer and Show Output run', async () => {
+      await vscode.commands.executeCommand('planewise.openTraceViewer', run2());
+      await waitFor('the run-2 viewer', async () => ((await viewState(run2()))?.summary ? true : undefined));
+      await vscode.commands.executeCommand('planewise.showOutput');
+    });
+  });
+});
