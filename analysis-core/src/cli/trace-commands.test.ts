@@ -76,10 +76,12 @@ test('the stderr list stops after 20 lines with a count of the rest', () => {
   assert.equal(run.code, 1);
 });
 
-test('colours only when forced, and never with NO_COLOR', () => {
-  assert.match(planewise(['summarize', good], { env: { FORCE_COLOR: '1' } }).stdout, /\u001b\[1m/);
-  assert.doesNotMatch(planewise(['summarize', good], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } }).stdout, /\u001b\[/);
-  assert.doesNotMatch(planewise(['summarize', bad]).stdout + planewise(['summarize', bad]).stderr, /\u001b\[/);
+test('colours only when forced (stdout and stderr are pipes here), and never with NO_COLOR', () => {
+  const forced = planewise(['summarize', bad], { env: { FORCE_COLOR: '1' } });
+  assert.match(forced.stdout, /\u001b\[1m/);
+  assert.match(forced.stderr, /\u001b\[31mbad\.trace\.jsonl:3: /);
+  const noColor = planewise(['summarize', bad], { env: { FORCE_COLOR: '1', NO_COLOR: '1' } });
+  assert.doesNotMatch(noColor.stdout + noColor.stderr, /\u001b\[/);
 });
 
 test('-o writes atomically and refuses to replace a file without --force', () => {

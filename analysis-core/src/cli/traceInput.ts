@@ -28,7 +28,7 @@ export const JSON_ISSUE_LIMIT = 1000;
 const PROGRESS_DELAY_MS = 500;
 const PROGRESS_INTERVAL_MS = 100;
 
-function positiveInteger(values: OptionValues, name: string): number | undefined {
+export function positiveInteger(values: OptionValues, name: string): number | undefined {
   const text = stringOption(values, name);
   if (text === undefined) return undefined;
   const value = Number(text);
@@ -36,7 +36,6 @@ function positiveInteger(values: OptionValues, name: string): number | undefined
   return value;
 }
 
-export { positiveInteger };
 
 function formatBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;

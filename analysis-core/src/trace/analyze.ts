@@ -12,7 +12,7 @@ import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState,
 import type { TraceSource } from './inputs';
 import { type ParserState, initialParserState } from './lineParser';
 import { type ShardResult, type ShardTask, digestShard } from './parallel/shard';
-import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream } from './reader';
+import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, readTraceStream } from './reader';
 
 /** Below this a file is read on one thread: starting a worker costs more than it saves. */
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
@@ -181,15 +181,4 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
     digest.merge(part);
   }
   return digest;
-}
-
-async function isGzipFile(file: string): Promise<boolean> {
-  const handle = await fs.promises.open(file, 'r');
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
 }

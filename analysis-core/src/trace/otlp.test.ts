@@ -28,31 +28,29 @@ function recordBatch(service: string, record: (tracer: ReturnType<BasicTracerPro
 const ordersBatch = () =>
   recordBatch('orders', (tracer) => {
     const parent = tracer.startSpan('POST /orders', { attributes: { 'http.request.method': 'POST', 'http.route': '/orders/:id', 'http.response.status_code': 201, tags: ['a', 'b'] } });
-    {
-      const inParent = trace.setSpan(context.active(), parent);
-      const rpc = tracer.startSpan('grpc call', { attributes: { 'rpc.service': 'billing.Billing', 'rpc.method': 'Charge' } }, inParent);
-      rpc.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
-      rpc.end();
-      const check = tracer.startSpan('authorize', {
-        attributes: {
-          [AUTHZ_ATTRIBUTES.principal]: 'svc-orders',
-          [AUTHZ_ATTRIBUTES.action]: 'storage:PutObject',
-          [AUTHZ_ATTRIBUTES.resource]: 'storage:bucket/orders/1.json',
-          [AUTHZ_ATTRIBUTES.decision]: 'allow',
-          [AUTHZ_ATTRIBUTES.matchedStatements]: ['AllowOrders'],
-        },
-      });
-      check.addEvent('planewise.authz', {
+    const inParent = trace.setSpan(context.active(), parent);
+    const rpc = tracer.startSpan('grpc call', { attributes: { 'rpc.service': 'billing.Billing', 'rpc.method': 'Charge' } }, inParent);
+    rpc.setStatus({ code: SpanStatusCode.ERROR, message: 'card declined' });
+    rpc.end();
+    const check = tracer.startSpan('authorize', {
+      attributes: {
         [AUTHZ_ATTRIBUTES.principal]: 'svc-orders',
-        [AUTHZ_ATTRIBUTES.action]: 'storage:DeleteObject',
+        [AUTHZ_ATTRIBUTES.action]: 'storage:PutObject',
         [AUTHZ_ATTRIBUTES.resource]: 'storage:bucket/orders/1.json',
-        [AUTHZ_ATTRIBUTES.decision]: 'deny',
-        [AUTHZ_ATTRIBUTES.denyReason]: 'explicit',
-      });
-      check.end();
-      parent.setStatus({ code: SpanStatusCode.OK });
-      parent.end();
-    }
+        [AUTHZ_ATTRIBUTES.decision]: 'allow',
+        [AUTHZ_ATTRIBUTES.matchedStatements]: ['AllowOrders'],
+      },
+    }, inParent);
+    check.addEvent('planewise.authz', {
+      [AUTHZ_ATTRIBUTES.principal]: 'svc-orders',
+      [AUTHZ_ATTRIBUTES.action]: 'storage:DeleteObject',
+      [AUTHZ_ATTRIBUTES.resource]: 'storage:bucket/orders/1.json',
+      [AUTHZ_ATTRIBUTES.decision]: 'deny',
+      [AUTHZ_ATTRIBUTES.denyReason]: 'explicit',
+    });
+    check.end();
+    parent.setStatus({ code: SpanStatusCode.OK });
+    parent.end();
   });
 
 test('spans from the OpenTelemetry SDK map to span events by the documented conventions', () => {

@@ -6,7 +6,7 @@
  * is still being written reads only what was appended.
  */
 import fs from 'node:fs';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { type LineCounts, LineParser, type ParserState, type TraceSink, initialParserState } from './lineParser';
 import { LineSplitter } from './lines';
@@ -64,6 +64,16 @@ async function readHead(handle: fs.promises.FileHandle): Promise<Buffer> {
   const head = Buffer.alloc(2);
   const { bytesRead } = await handle.read(head, 0, 2, 0);
   return head.subarray(0, bytesRead);
+}
+
+/** True when the file starts with the gzip magic bytes. */
+export async function isGzipFile(file: string): Promise<boolean> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    return isGzip(await readHead(handle));
+  } finally {
+    await handle.close();
+  }
 }
 
 function makeSplitter(parser: LineParser, maxLineBytes: number, options: { startOffset: number; startLine: number; skipFirstLine?: boolean; stopAt?: number }): LineSplitter {
@@ -190,8 +200,7 @@ export async function readTraceStream(stream: Readable, name: string, sink: Trac
   }
   let total = 0;
   if (isGzip(firstChunk)) {
-    const { Readable: ReadableClass } = await import('node:stream');
-    await pumpGzip(ReadableClass.from(rest()), splitter, parser, name, sink, options.onProgress);
+    await pumpGzip(Readable.from(rest()), splitter, parser, name, sink, options.onProgress);
   } else {
     await pumpStream(rest(), splitter, parser, (bytes) => options.onProgress?.((total += bytes)));
   }

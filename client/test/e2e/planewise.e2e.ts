@@ -21,6 +21,8 @@ const SERVER_TIMEOUT_MS = 90_000;
 /** Opens a trace with quick open; it lands in the trace viewer (a webview, not a text editor). */
 async function openTrace(session: VsCodeSession, relativePath: string) {
   const page = session.page;
+  // Take the focus back from a webview, which keeps the workbench's shortcuts to itself.
+  await page.locator('.part.sidebar .composite.title').first().click();
   await page.keyboard.press('Escape');
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');

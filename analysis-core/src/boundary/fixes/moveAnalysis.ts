@@ -190,28 +190,21 @@ export function emitTraceEvent(operation: string, inputs: Record<string, unknown
 `;
 }
 
-export function postExecutionModuleText(importText: string, entry: string): string {
-  return `// @plane intelligence
-// Runs analyses after execution, from the trace files the service writes: they
-// never run on a request path and never call the live system.
-import { readFileSync } from 'node:fs';
-${importText}
-
-type Analysis = (inputs: Record<string, unknown>) => unknown;
-
-/** Inputs arrive as JSON text in the trace event's attributes. */
-function input(value: unknown): any {
+/** The registry and its runner: what the fix creates, or appends to an existing post-execution module. */
+export function postExecutionRegistry(entry: string, readFile: string): string {
+  return `/** Inputs of analyses moved out of the execution path arrive as JSON text in trace event attributes. */
+function postExecutionInput(value: unknown): any {
   return typeof value === 'string' ? JSON.parse(value) : value;
 }
 
 /** Trace event operation -> the analysis it feeds. */
-export const ${REGISTRY_NAME}: Record<string, Analysis> = {
+export const ${REGISTRY_NAME}: Record<string, (inputs: Record<string, unknown>) => unknown> = {
 ${entry}
 };
 
 /** Runs the registered analyses for the events of one trace file; returns how many ran. */
 export async function runPostExecutionAnalyses(traceFile: string): Promise<number> {
-  const [headerLine, ...lines] = readFileSync(traceFile, 'utf8').split('\\n');
+  const [headerLine, ...lines] = ${readFile}(traceFile, 'utf8').split('\\n');
   const header = JSON.parse(headerLine ?? '{}') as { schema?: string; version?: string };
   if (header.schema !== '${TRACE_SCHEMA_ID}' || !String(header.version).startsWith('${TRACE_SCHEMA_VERSION.split('.')[0]}.')) {
     throw new Error(\`\${traceFile}: not a ${TRACE_SCHEMA_ID} ${TRACE_SCHEMA_VERSION.split('.')[0]}.x trace (schema \${String(header.schema)}, version \${String(header.version)})\`);
@@ -230,6 +223,28 @@ export async function runPostExecutionAnalyses(traceFile: string): Promise<numbe
 `;
 }
 
+export function postExecutionModuleText(importText: string, entry: string): string {
+  return `// @plane intelligence
+// Runs analyses after execution, from the trace files the service writes: they
+// never run on a request path and never call the live system.
+import { readFileSync } from 'node:fs';
+${importText}
+
+${postExecutionRegistry(entry, 'readFileSync')}`;
+}
+
+/** The local name of fs.readFileSync in a module, if it imports it. */
+function readFileBinding(source: ts.SourceFile): string | undefined {
+  for (const statement of source.statements) {
+    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !['fs', 'node:fs'].includes(statement.moduleSpecifier.text)) continue;
+    const named = statement.importClause?.namedBindings;
+    if (named === undefined || !ts.isNamedImports(named)) continue;
+    const element = named.elements.find((candidate) => (candidate.propertyName ?? candidate.name).text === 'readFileSync');
+    if (element !== undefined) return element.name.text;
+  }
+  return undefined;
+}
+
 function toEdits(source: ts.SourceFile, edits: { start: number; end: number; text: string }[]): TextEdit[] {
   return edits.map((edit) => ({
     range: { start: source.getLineAndCharacterOfPosition(edit.start), end: source.getLineAndCharacterOfPosition(edit.end) },
@@ -239,7 +254,7 @@ function toEdits(source: ts.SourceFile, edits: { start: number; end: number; tex
 
 export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
   const { finding, project, file } = context;
-  if (finding.messageId !== 'direct') return [];
+  if (finding.messageId !== 'direct' && finding.messageId !== 'transitive') return [];
   const data = finding.fixData as MoveData | undefined;
   if (data === undefined) return [];
   const source = context.source.compilerNode;
@@ -319,7 +334,7 @@ export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
   if (analysisSpecifier === undefined) return [];
   const local = analysisImport?.local ?? calleeRoot;
   const imported = analysisImport?.imported ?? data.analysisName;
-  const callArgs = inputs.map((input) => (input.name === 'args' && input.value.startsWith('[...') ? `...input(inputs['args'])` : `input(inputs[${quote(input.name)}])`)).join(', ');
+  const callArgs = inputs.map((input) => (input.name === 'args' && input.value.startsWith('[...') ? `...postExecutionInput(inputs['args'])` : `postExecutionInput(inputs[${quote(input.name)}])`)).join(', ');
   const entry = `  ${quote(eventName)}: (inputs) => ${call.kind === ts.SyntaxKind.NewExpression ? 'new ' : ''}${calleeText}(${callArgs}),`;
   const postSource = project.source(postFile)?.compilerNode;
   if (postSource === undefined && !project.fileExists(postFile)) {
@@ -332,8 +347,17 @@ export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
       postEdits.push({ start: insertion.offset, end: insertion.offset, text: insertion.text });
     }
     const registry = findRegistry(postSource);
-    if (registry === undefined) return [];
-    if (!registry.getText(postSource).includes(`'${eventName}'`)) {
+    if (registry === undefined) {
+      // A module of the project's own: the registry and its runner go at its end.
+      let readFile = readFileBinding(postSource);
+      if (readFile === undefined) {
+        readFile = 'readTraceText';
+        const insertion = importInsertion(postSource, "import { readFileSync as readTraceText } from 'node:fs';");
+        postEdits.push({ start: insertion.offset, end: insertion.offset, text: insertion.text });
+      }
+      const end = postSource.text.length;
+      postEdits.push({ start: end, end, text: `${postSource.text.endsWith('\n') ? '' : '\n'}\n${postExecutionRegistry(entry, readFile)}` });
+    } else if (!registry.getText(postSource).includes(`'${eventName}'`)) {
       const closing = registry.getEnd() - 1;
       const before = postSource.text.slice(0, closing).trimEnd();
       const needsComma = !before.endsWith(',') && !before.endsWith('{');

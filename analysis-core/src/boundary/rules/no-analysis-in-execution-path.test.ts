@@ -1,4 +1,4 @@
-import { emitterModuleText, postExecutionModuleText } from '../fixes/moveAnalysis';
+import { emitterModuleText, postExecutionModuleText, postExecutionRegistry } from '../fixes/moveAnalysis';
 import { runRuleTests } from '../testing/ruleTester';
 import { noAnalysisInExecutionPath } from './no-analysis-in-execution-path';
 
@@ -31,7 +31,7 @@ export function createOrder(order: Order, config: Config): Order {
   return saved;
 }
 `;
-const registryEntry = "  'planewise.analysis.generateReport': (inputs) => generateReport(input(inputs['order']), input(inputs['period'])),";
+const registryEntry = "  'planewise.analysis.generateReport': (inputs) => generateReport(postExecutionInput(inputs['order']), postExecutionInput(inputs['period'])),";
 
 runRuleTests(noAnalysisInExecutionPath, {
   valid: [
@@ -90,7 +90,7 @@ runRuleTests(noAnalysisInExecutionPath, {
         'src/handlers/orders.ts': handler,
         'src/analysis/report.ts': report,
         'src/storage/orders.ts': storage,
-        'src/analysis/postExecution.ts': postExecutionModuleText("import { summarize } from './summary';", "  'planewise.analysis.summarize': (inputs) => summarize(input(inputs['x'])),"),
+        'src/analysis/postExecution.ts': postExecutionModuleText("import { summarize } from './summary';", "  'planewise.analysis.summarize': (inputs) => summarize(postExecutionInput(inputs['x'])),"),
         'src/analysis/summary.ts': 'export function summarize(x: unknown) {\n  return x;\n}\n',
       },
       packageJson: { name: 'orders', dependencies: { '@opentelemetry/api': '^1.9.0' } },
@@ -106,7 +106,7 @@ runRuleTests(noAnalysisInExecutionPath, {
           ),
           'src/analysis/postExecution.ts': postExecutionModuleText(
             "import { summarize } from './summary';\nimport { generateReport } from './report';",
-            `  'planewise.analysis.summarize': (inputs) => summarize(input(inputs['x'])),\n${registryEntry}`,
+            `  'planewise.analysis.summarize': (inputs) => summarize(postExecutionInput(inputs['x'])),\n${registryEntry}`,
           ),
         },
       },
@@ -130,6 +130,41 @@ runRuleTests(noAnalysisInExecutionPath, {
             "import { saveOrder, type Order } from '../storage/orders';\nimport { record } from '../telemetry/events';",
           ),
           'src/analysis/afterRun.ts': postExecutionModuleText("import { generateReport } from './report';", registryEntry),
+        },
+      },
+    },
+    {
+      name: 'transitive: the helper call moves, and the project\'s own post-execution module gets the registry appended',
+      files: {
+        'src/handlers/objects.ts': [
+          "import { refreshUsageReport } from '../shared/usage';",
+          '',
+          'export function putObject(config: { enableAnalysis: boolean; tracePath?: string }, bucket: string): number {',
+          '  if (config.enableAnalysis) refreshUsageReport(config.tracePath, bucket);',
+          '  return 200;',
+          '}',
+          '',
+        ].join('\n'),
+        'src/shared/usage.ts': "import { generateReport } from '../analysis/report';\n\nexport function refreshUsageReport(tracePath: string | undefined, bucket: string): void {\n  if (tracePath) generateReport(bucket);\n}\n",
+        'src/analysis/report.ts': 'export function generateReport(bucket: string): string {\n  return bucket;\n}\n',
+        'src/analysis/post-execution.ts': "import { writeFileSync } from 'node:fs';\n\nexport function main(out: string): void {\n  writeFileSync(out, 'done');\n}\n",
+      },
+      config: { trace: { postExecutionModule: 'src/analysis/post-execution.ts' } },
+      errors: [{ messageId: 'transitive', line: 4, file: 'src/handlers/objects.ts', message: 'refreshUsageReport -> generateReport', related: 2 }],
+      fix: {
+        title: 'Move analysis out of the execution path',
+        typeCheck: true,
+        output: {
+          'src/handlers/objects.ts': [
+            "import { emitTraceEvent } from '../tracing/emitTraceEvent';",
+            '',
+            'export function putObject(config: { enableAnalysis: boolean; tracePath?: string }, bucket: string): number {',
+            "  emitTraceEvent('planewise.analysis.refreshUsageReport', { tracePath: config.tracePath, bucket });",
+            '  return 200;',
+            '}',
+            '',
+          ].join('\n'),
+          'src/analysis/post-execution.ts': `import { writeFileSync } from 'node:fs';\nimport { readFileSync as readTraceText } from 'node:fs';\nimport { refreshUsageReport } from '../shared/usage';\n\nexport function main(out: string): void {\n  writeFileSync(out, 'done');\n}\n\n${postExecutionRegistry("  'planewise.analysis.refreshUsageReport': (inputs) => refreshUsageReport(postExecutionInput(inputs['tracePath']), postExecutionInput(inputs['bucket'])),", 'readTraceText')}`,
         },
       },
     },

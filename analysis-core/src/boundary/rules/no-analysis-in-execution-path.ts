@@ -148,6 +148,8 @@ export const noAnalysisInExecutionPath = defineRule({
           data: { kind: reach.target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: reach.target.label, where, chain: names.join(' -> ') },
           range: call.range,
           key: `${fn.key}:${call.calleeText}:${reach.target.label}`,
+          // The fix moves the helper call that leads to the analysis.
+          fixData: { start: call.start, end: call.end, analysisFile: resolved.file, analysisName: resolved.fn.key, params: resolved.fn.params } satisfies MoveAnalysisData,
           related: [
             ...reach.hops.map((hop) => ({ file: hop.file, range: hop.call.range, message: `${hop.caller} (${project.relative(hop.file)}) calls ${hop.call.calleeText}` })),
             ...(reach.target.location === undefined ? [] : [reach.target.location]),

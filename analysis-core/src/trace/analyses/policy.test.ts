@@ -72,7 +72,7 @@ test('soundness: every allowed decision is permitted by the generated policy', (
       const policies = accumulate(events).result(wildcardThreshold === undefined ? {} : { wildcardThreshold });
       for (const event of events) if (event.decision === 'allow') assert.ok(permits(policies, event.principal, event.action, event.resource), JSON.stringify(event));
     }),
-    { numRuns: 300 },
+    { numRuns: 200 },
   );
 });
 
@@ -105,7 +105,7 @@ test('completeness: nothing is granted beyond what was observed or the documente
         for (const d of [...entry.denied.explicit, ...entry.denied.implicit]) if (!d.alsoAllowed) assert.ok(!permits(policies, entry.principal, d.action, d.resource));
       }
     }),
-    { numRuns: 300 },
+    { numRuns: 200 },
   );
 });
 
@@ -119,6 +119,6 @@ test('merging runs in any grouping gives the policy of all runs at once', () => 
         : parts.reduce((acc, part) => acc.merge(PolicyAccumulator.from(part.state())));
       assert.deepEqual(merged.result(options), accumulate(events).result(options));
     }),
-    { numRuns: 300 },
+    { numRuns: 200 },
   );
 });
