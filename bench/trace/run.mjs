@@ -116,7 +116,8 @@ function tools(file) {
   return list;
 }
 
-const startup = await measure(process.execPath, [cli, '--version']);
+const startupSeconds = [];
+const startupPeakMb = [];
 const rows = [];
 for (const sizeMb of sizesMb) {
   const file = path.join(dataDir, `trace-${sizeMb}mb.trace.jsonl`);
@@ -128,6 +129,9 @@ for (const sizeMb of sizesMb) {
   const results = new Map();
   let expected;
   for (let run = 0; run < runs; run++) {
+    const startup = await measure(process.execPath, [cli, '--version']);
+    startupSeconds.push(startup.seconds);
+    startupPeakMb.push(startup.peakMb);
     for (const tool of tools(file)) {
       process.stderr.write(`${sizeMb} MB, run ${run + 1}/${runs}: ${tool.name}\n`);
       const result = await measure(tool.command, tool.args);
@@ -165,11 +169,11 @@ const header = '| Trace | Tool | Wall (median) | Throughput | Peak RSS | vs jq |
 const lines = [
   header,
   '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${r.size} | ${r.name} | ${r.seconds.toFixed(2)} s | ${r.throughput.toFixed(1)} MB/s | ${r.peakMb.toFixed(0)} MB | ${r.vsJq} | ${r.vsDuck} |`),
+  ...rows.map((r) => `| ${r.size} | ${r.name.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(2)} s | ${r.throughput.toFixed(1)} MB/s | ${r.peakMb.toFixed(0)} MB | ${r.vsJq} | ${r.vsDuck} |`),
 ];
 const notes = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${runs} run(s) per tool, median shown${quick ? ' (--quick)' : ''}.`,
-  `\`planewise --version\` alone (process start, bundle load): ${startup.seconds.toFixed(2)} s, ${startup.peakMb.toFixed(0)} MB peak RSS; included in every planewise row.`,
+  `\`planewise --version\` alone (process start, bundle load; median of ${startupSeconds.length}): ${median(startupSeconds).toFixed(2)} s, ${median(startupPeakMb).toFixed(0)} MB peak RSS; included in every planewise row.`,
   'Ratios are the other tool\'s wall time divided by this row\'s (above 1x = this row is faster). Every tool\'s span and decision totals are checked equal.',
 ];
 const table = `${lines.join('\n')}\n\n${notes.join('\n')}\n`;

@@ -5,6 +5,7 @@
  * offending part falls back to its default: a broken config never turns a
  * check off.
  */
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { ts } from 'ts-morph';
 import { z } from 'zod';
@@ -123,11 +124,10 @@ export interface LoadedConfig {
   locate: (keyPath: (string | number)[]) => Range;
 }
 
-type ConfigFinding = Omit<Finding, 'fingerprint'> & { fingerprint?: string };
-
 export function configFinding(file: string, range: Range, message: string, severity: 'error' | 'warn' = 'error'): Finding {
-  const partial: ConfigFinding = { file, range, message, severity, ruleId: CONFIG_RULE_ID, related: [] };
-  return { ...partial, fingerprint: `config:${message}` };
+  // The message names the key and value, which is what identifies a config problem; its line is not.
+  const fingerprint = createHash('sha256').update(`${CONFIG_RULE_ID}\u0000${message}`).digest('hex').slice(0, 24);
+  return { file, range, message, severity, ruleId: CONFIG_RULE_ID, related: [], fingerprint };
 }
 
 /** Finds planewise.config.json in `start` or the nearest parent folder that has one. */

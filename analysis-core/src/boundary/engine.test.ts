@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { CONFIG_FILE_NAME } from './config';
+import { createBoundaryEngine } from './index';
 import { OPEN_RULE_DOCS_COMMAND } from './fixes/common';
 import { applyChanges, TEST_ROOT, testEngine } from './testing/ruleTester';
 import type { Finding } from './types';
@@ -109,10 +112,26 @@ describe('incremental updates', () => {
     engine.updateFile(at('src/lib/deeper.ts'), "import { generateReport } from '../analysis/report';\nexport function deeper() {\n  generateReport();\n}\n");
     const result = engine.check(engine.affectedBy([at('src/lib/deeper.ts')]));
     assert.deepEqual(summary([...result.findings.values()].flat()), ['src/handlers/orders.ts:1 no-product-import-in-platform error', 'src/handlers/orders.ts:3 no-analysis-in-execution-path error']);
-    // The changed file, its importers, and the modules it imports (handler registrations may have moved).
-    assert.equal(result.filesChecked, 4);
+    assert.equal(result.filesChecked, 3);
     engine.removeFile(at('src/lib/deeper.ts'));
     assert.deepEqual(summary(all(engine)), []);
+  });
+
+  it('a file that registers handlers affects the files it registers, before and after the change', () => {
+    const engine = testEngine({
+      name: 'entries',
+      files: {
+        'src/app.ts': "import { list } from './lib/orders';\nrouter.get('/orders', list);\ndeclare const router: { get(path: string, fn: () => void): void };\n",
+        'src/lib/orders.ts': "import { generateReport } from '../analysis/report';\nexport function list() {\n  generateReport();\n}\n",
+        'src/lib/other.ts': "export function other() {}\n",
+        'src/analysis/report.ts': report,
+      },
+    });
+    assert.deepEqual(summary(all(engine)), ['src/lib/orders.ts:3 no-analysis-in-execution-path error']);
+    engine.updateFile(at('src/app.ts'), "import { other } from './lib/other';\nrouter.get('/orders', other);\ndeclare const router: { get(path: string, fn: () => void): void };\n");
+    const affected = engine.affectedBy([at('src/app.ts')]).map((file) => path.relative(TEST_ROOT, file));
+    assert.deepEqual(affected, ['src/app.ts', 'src/lib/orders.ts', 'src/lib/other.ts']);
+    assert.deepEqual(summary([...engine.check(affected.map(at)).findings.values()].flat()), []);
   });
 
   it('a new file, rule overrides, and a changed config', () => {
@@ -143,10 +162,14 @@ describe('incremental updates', () => {
         'src/lib/a.ts': "import { b } from './b';\nexport function a() { b(); }\n",
         'src/lib/b.ts': "import { a } from './a';\nexport function b() { a(); }\n",
         'src/handlers/cycle.ts': "import { a } from '../lib/a';\nexport const h = () => a();\n",
+        // Generated: listed, not analysed.
+        'src/handlers/generated.ts': `import { generateReport } from '../analysis/report';\ngenerateReport();\n// ${'x'.repeat(2_000_000)}\n`,
+        'src/analysis/report.ts': report,
       },
     });
     const result = engine.check('all');
-    assert.equal(result.filesChecked, 4);
+    assert.equal(result.filesChecked, 6);
+    assert.deepEqual(result.findings.get(at('src/handlers/generated.ts')), []);
   });
 });
 
@@ -177,6 +200,21 @@ describe('code actions', () => {
     assert.deepEqual(config.planes, { data: ['src/handlers/**'], control: ['src/auth/**'], intelligence: ['src/analysis/**'] });
   });
 
+  it('no move fix where moving would change behaviour or could not compile', () => {
+    const cases = {
+      'the result is used': "import { generateReport } from '../analysis/report';\nexport function create() {\n  return generateReport();\n}\n",
+      'a local function that is not exported': "/** @plane intelligence */\nfunction trend() {}\nexport function create() {\n  trend();\n}\n",
+    };
+    for (const [name, text] of Object.entries(cases)) {
+      const engine = testEngine({ name, files: { 'src/handlers/orders.ts': text, 'src/analysis/report.ts': report } });
+      const finding = all(engine).find((candidate) => candidate.ruleId === 'no-analysis-in-execution-path')!;
+      assert.ok(finding, name);
+      const titles = engine.fixes(finding.file, finding.range).map((fix) => fix.title);
+      assert.ok(!titles.some((title) => title.startsWith('Move')), `${name}: ${titles.join(' | ')}`);
+      assert.ok(titles.some((title) => title.startsWith('Suppress')), name);
+    }
+  });
+
   it('the created config keeps the same planes: the same findings come back', () => {
     const files = { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report };
     const engine = testEngine({ name: 'create', files });
@@ -188,5 +226,34 @@ describe('code actions', () => {
     assert.deepEqual(withConfig.check('all').configFindings, []);
     assert.deepEqual(summary(all(withConfig)), before);
     assert.equal(withConfig.planeOf(at('src/handlers/orders.ts')).source, 'config');
+  });
+});
+
+describe('on disk', () => {
+  it('finds the config in a parent folder, skips node_modules and does not follow symlinked folders', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-engine-'));
+    try {
+      const app = path.join(dir, 'app');
+      const write = (file: string, text: string) => {
+        fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+        fs.writeFileSync(path.join(dir, file), text);
+      };
+      write(CONFIG_FILE_NAME, JSON.stringify({ planes: { data: ['app/src/handlers/**'], intelligence: ['app/src/analysis/**'] } }));
+      write('app/src/handlers/orders.ts', handler);
+      write('app/src/analysis/report.ts', report);
+      write('app/node_modules/pkg/index.ts', handler);
+      fs.symlinkSync(path.join(app, 'src'), path.join(app, 'src', 'handlers', 'loop'));
+      const engine = createBoundaryEngine({ root: app });
+      assert.equal(engine.configFile, path.join(dir, CONFIG_FILE_NAME));
+      const result = engine.check('all');
+      assert.equal(result.filesChecked, 2);
+      assert.deepEqual(result.configFindings, []);
+      assert.deepEqual(
+        [...result.findings.values()].flat().map((finding) => `${path.relative(app, finding.file)}:${finding.range.start.line + 1} ${finding.ruleId}`).sort(),
+        ['src/handlers/orders.ts:1 no-product-import-in-platform', 'src/handlers/orders.ts:3 no-analysis-in-execution-path'],
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

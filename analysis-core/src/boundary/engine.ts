@@ -45,6 +45,11 @@ const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs'
 /** Rules whose findings go away when the file turns out to be analysis code in a platform-named folder. */
 const PLATFORM_RULES = new Set(['no-analysis-in-execution-path', 'no-product-import-in-platform', 'no-license-gate-in-platform']);
 
+interface PathAliases {
+  baseUrl: string | undefined;
+  paths: { prefix: string; suffix: string; exact: boolean; targets: string[] }[];
+}
+
 /** A finding as the engine keeps it: with the rule's message id and fix data. */
 export interface EngineFinding extends Finding {
   messageId: string;
@@ -81,6 +86,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ES2022 },
   });
 
+  let pathAliases: PathAliases = { baseUrl: undefined, paths: [] };
   let loaded: LoadedConfig;
   let config: ResolvedConfig;
   let matchers: PlaneMatchers;
@@ -93,6 +99,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   let externalEntries: Map<string, Map<string, string>> | undefined;
   let configFindingsCache: Finding[] | undefined;
   let packageDependencies: Set<string> | undefined;
+  /** Handler registrations of changed files before the change, until affectedBy has seen them. */
+  const previousEntryTargets = new Map<string, Set<string>>();
   let manifestName: string | undefined;
 
   function loadConfig(): void {
@@ -112,6 +120,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       return !relative.startsWith('..') && include(relative) && !exclude(relative);
     };
     files = new Set(host.listFiles(root, config.include, config.exclude));
+    pathAliases = loadPathAliases();
     planeCache.clear();
     resolveCache.clear();
     importers = undefined;
@@ -140,7 +149,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       log(`planewise: ${relative(file)} is ${text.length} bytes; treated as generated and not analysed`);
       text = '';
     }
-    return project.createSourceFile(file, text, { overwrite: true });
+    // Not yet in the project (checked above): no overwrite, which would probe the file system first.
+    return project.createSourceFile(file, text);
   }
 
   function factsOf(file: string): FileFacts | undefined {
@@ -154,6 +164,9 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   }
 
   function planeOf(file: string): PlaneAssignment {
+    // Callers mostly pass the engine's own absolute paths: look those up before normalising.
+    const hit = planeCache.get(file);
+    if (hit !== undefined) return hit;
     const absolute = path.resolve(file);
     const cached = planeCache.get(absolute);
     if (cached !== undefined) return cached;
@@ -164,8 +177,51 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return assignment;
   }
 
+  /** tsconfig.json `baseUrl` and `paths` of the root, so `@/services/x` resolves like the compiler does. */
+  function loadPathAliases(): PathAliases {
+    const file = path.join(root, 'tsconfig.json');
+    const text = host.readFile(file);
+    const aliases: PathAliases = { baseUrl: undefined, paths: [] };
+    if (text === undefined) return aliases;
+    const parsed = ts.parseConfigFileTextToJson(file, text);
+    const options = (parsed.config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined)?.compilerOptions;
+    if (parsed.error !== undefined || options === undefined) return aliases;
+    if (typeof options.baseUrl === 'string') aliases.baseUrl = path.resolve(root, options.baseUrl);
+    const pathsBase = aliases.baseUrl ?? root;
+    if (options.paths !== null && typeof options.paths === 'object') {
+      for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
+        if (!Array.isArray(targets)) continue;
+        const star = pattern.indexOf('*');
+        aliases.paths.push({
+          prefix: star === -1 ? pattern : pattern.slice(0, star),
+          suffix: star === -1 ? '' : pattern.slice(star + 1),
+          exact: star === -1,
+          targets: targets.filter((target): target is string => typeof target === 'string').map((target) => path.resolve(pathsBase, target)),
+        });
+      }
+      aliases.paths.sort((a, b) => b.prefix.length - a.prefix.length);
+    }
+    return aliases;
+  }
+
+  function resolveAlias(specifier: string): string | undefined {
+    for (const alias of pathAliases.paths) {
+      const matches = alias.exact ? specifier === alias.prefix : specifier.startsWith(alias.prefix) && specifier.endsWith(alias.suffix) && specifier.length >= alias.prefix.length + alias.suffix.length;
+      if (!matches) continue;
+      const captured = alias.exact ? '' : specifier.slice(alias.prefix.length, specifier.length - alias.suffix.length);
+      for (const target of alias.targets) {
+        const found = resolveBase(target.replace('*', captured), specifier);
+        if (found !== undefined) return found;
+      }
+    }
+    return pathAliases.baseUrl === undefined ? undefined : resolveBase(path.resolve(pathAliases.baseUrl, specifier), specifier);
+  }
+
   function resolveFile(from: string, specifier: string): string | undefined {
-    const base = path.resolve(path.dirname(from), specifier);
+    return resolveBase(path.resolve(path.dirname(from), specifier), specifier);
+  }
+
+  function resolveBase(base: string, specifier: string): string | undefined {
     const candidates = [base, ...RESOLVE_EXTENSIONS.map((extension) => base + extension), ...RESOLVE_EXTENSIONS.map((extension) => path.join(base, `index${extension}`))];
     // ESM-style "./x.js" names the compiled output of "./x.ts".
     const emitted = /\.(m|c)?jsx?$/.exec(specifier);
@@ -185,7 +241,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const file = resolveFile(from, fact.specifier);
       target = file === undefined ? { kind: 'unresolved' } : { kind: 'file', file };
     } else {
-      target = { kind: 'package', name: packageNameOf(fact.specifier) };
+      const aliased = resolveAlias(fact.specifier);
+      target = aliased !== undefined ? { kind: 'file', file: aliased } : { kind: 'package', name: packageNameOf(fact.specifier) };
     }
     resolveCache.set(cacheKey, target);
     return target;
@@ -269,6 +326,16 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       }
     }
     return externalEntries;
+  }
+
+  /** The other files whose functions this file registers as request handlers. */
+  function entryTargetsOf(file: string): Set<string> {
+    const targets = new Set<string>();
+    for (const reference of factsOf(file)?.entryReferences ?? []) {
+      const resolved = resolveCall(file, reference.target);
+      if (resolved.kind === 'function' && resolved.file !== file) targets.add(resolved.file);
+    }
+    return targets;
   }
 
   function dependsOn(packageName: string): boolean {
@@ -477,9 +544,18 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         engine.reloadConfig();
         return;
       }
+      if (absolute === path.join(root, 'tsconfig.json')) {
+        pathAliases = loadPathAliases();
+        fileSetChanged();
+        return;
+      }
       if (!included(absolute)) return;
       const isNew = !files.has(absolute);
       files.add(absolute);
+      if (factsCache.has(absolute)) {
+        const before = entryTargetsOf(absolute);
+        if (before.size > 0) previousEntryTargets.set(absolute, new Set([...(previousEntryTargets.get(absolute) ?? []), ...before]));
+      }
       factsCache.delete(absolute);
       planeCache.delete(absolute);
       const content = text ?? host.readFile(absolute);
@@ -487,7 +563,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         engine.removeFile(absolute);
         return;
       }
-      project.createSourceFile(absolute, content.length > MAX_FILE_BYTES ? '' : content, { overwrite: true });
+      project.createSourceFile(absolute, content.length > MAX_FILE_BYTES ? '' : content, { overwrite: project.getSourceFile(absolute) !== undefined });
       // Imports and handler registrations of this file may have changed: rebuild the reverse indexes lazily.
       importers = undefined;
       externalEntries = undefined;
@@ -515,16 +591,14 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const queue: string[] = [];
       for (const file of changed) {
         const absolute = path.resolve(file);
-        if (path.basename(absolute) === CONFIG_FILE_NAME) return [...files].sort();
+        if (path.basename(absolute) === CONFIG_FILE_NAME || absolute === path.join(root, 'tsconfig.json')) return [...files].sort();
         if (files.has(absolute) && !result.has(absolute)) {
           result.add(absolute);
           queue.push(absolute);
         }
-        // Files this one registers as handlers may gain or lose their entry-point status.
-        for (const fact of factsOf(absolute)?.imports ?? []) {
-          const target = resolveImport(absolute, fact);
-          if (target.kind === 'file') result.add(target.file);
-        }
+        // Files whose functions this one registers (or registered) as handlers gain or lose their entry-point status.
+        for (const target of [...(previousEntryTargets.get(absolute) ?? []), ...entryTargetsOf(absolute)]) result.add(target);
+        previousEntryTargets.delete(absolute);
       }
       const index = importersIndex();
       while (queue.length > 0) {

@@ -141,6 +141,27 @@ function decorators(node: ts.Node): string[] {
   return (ts.getDecorators(node) ?? []).map(decoratorName).filter((name): name is string => name !== undefined);
 }
 
+/** Members whose class is known from the declaration: parameter properties, typed or `new X()`-initialised properties. */
+function memberTypes(node: ts.ClassDeclaration): Map<string, string> {
+  const types = new Map<string, string>();
+  const typeName = (type: ts.TypeNode | undefined): string | undefined =>
+    type !== undefined && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
+  for (const member of node.members) {
+    if (ts.isConstructorDeclaration(member)) {
+      for (const parameter of member.parameters) {
+        const isProperty = (ts.getModifiers(parameter)?.length ?? 0) > 0;
+        const name = typeName(parameter.type);
+        if (isProperty && ts.isIdentifier(parameter.name) && name !== undefined) types.set(parameter.name.text, name);
+      }
+    } else if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name)) {
+      const constructed = member.initializer !== undefined && ts.isNewExpression(member.initializer) && ts.isIdentifier(member.initializer.expression) ? member.initializer.expression.text : undefined;
+      const name = typeName(member.type) ?? constructed;
+      if (name !== undefined) types.set(member.name.text, name);
+    }
+  }
+  return types;
+}
+
 function paramNames(node: ts.SignatureDeclarationBase): string[] {
   return node.parameters.map((parameter, index) => (ts.isIdentifier(parameter.name) ? parameter.name.text : `arg${index}`));
 }
@@ -162,6 +183,8 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
   /** Local binding -> import index. */
   const importedBindings = new Map<string, number>();
   const localFunctions = new Set<string>();
+  /** Class -> injected or constructed member -> its class name (NestJS-style `constructor(private reports: ReportService)`). */
+  const classMemberTypes = new Map<string, Map<string, string>>();
   const httpBindings = new Set<string>();
 
   const addImport = (specifier: string, node: ts.Node, typeOnly: boolean, bindings: Map<string, string>, reexports: ImportFact['reexports']): number => {
@@ -227,6 +250,7 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
         facts.exports.set(exported, { kind: 'local', key: statement.name.text });
       }
     } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
+      classMemberTypes.set(statement.name.text, memberTypes(statement));
       if (hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
         const exported = hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? 'default' : statement.name.text;
         facts.exports.set(exported, { kind: 'local', key: statement.name.text });
@@ -267,6 +291,16 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
       }
       if (root.kind === ts.SyntaxKind.ThisKeyword && classKey !== undefined && expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
         return { kind: 'local', key: `${classKey}.${member}` };
+      }
+      // this.reports.generate(): a method of the member's class.
+      const receiver = expression.expression;
+      if (classKey !== undefined && ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
+        const typeName = classMemberTypes.get(classKey)?.get(receiver.name.text);
+        if (typeName !== undefined) {
+          const importIndex = importedBindings.get(typeName);
+          if (importIndex !== undefined) return { kind: 'import', importIndex, name: facts.imports[importIndex]!.bindings.get(typeName)!, member };
+          if (classMemberTypes.has(typeName)) return { kind: 'local', key: `${typeName}.${member}` };
+        }
       }
       if (ts.isIdentifier(root)) {
         const importIndex = importedBindings.get(root.text);

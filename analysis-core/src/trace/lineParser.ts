@@ -132,7 +132,7 @@ export class LineParser {
     }
     const [major, minor] = value.version.split('.').map(Number);
     if (major !== SUPPORTED_MAJOR) {
-      this.fatal = `${TRACE_SCHEMA_ID} version ${value.version} is not supported; this reader supports ${SUPPORTED_MAJOR}.0 to ${TRACE_SCHEMA_VERSION} (and newer ${SUPPORTED_MAJOR}.x)`;
+      this.fatal = `${TRACE_SCHEMA_ID} version ${value.version} is not supported; this reader supports version ${SUPPORTED_MAJOR}.x (it implements ${TRACE_SCHEMA_VERSION})`;
       this.report('fatal', line, offset, this.fatal);
       return;
     }

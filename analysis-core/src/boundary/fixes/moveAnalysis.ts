@@ -266,7 +266,11 @@ export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
 
   const calleeText = call.expression.getText(source);
   const calleeRoot = calleeText.split('.')[0]!;
+  // `this.reports.generate()` only means something inside its class: the post-execution module cannot call it as written.
+  if (calleeRoot === 'this') return [];
   const analysisImport = analysisImportOf(source, calleeRoot);
+  // A function of this very file must be exported for the post-execution module to import it.
+  if (analysisImport === undefined && (data.analysisFile === undefined || project.facts(data.analysisFile)?.exports.has(data.analysisName) !== true)) return [];
   const args = call.arguments ?? ts.factory.createNodeArray<ts.Expression>();
   const inputs = args.map((argument, index) => {
     const spread = ts.isSpreadElement(argument);

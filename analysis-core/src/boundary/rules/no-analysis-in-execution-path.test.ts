@@ -236,6 +236,26 @@ runRuleTests(noAnalysisInExecutionPath, {
       ],
     },
     {
+      name: 'a NestJS controller calling an injected analysis service',
+      files: {
+        'src/orders.controller.ts': [
+          "import { Controller, Post } from '@nestjs/common';",
+          "import { ReportService } from './insights/report.service';",
+          "@Controller('orders')",
+          'export class OrdersController {',
+          '  constructor(private readonly reports: ReportService) {}',
+          '  @Post()',
+          '  create() {',
+          '    this.reports.generate();',
+          '  }',
+          '}',
+          '',
+        ].join('\n'),
+        'src/insights/report.service.ts': 'export class ReportService {\n  generate() {}\n}\n',
+      },
+      errors: [{ messageId: 'direct', line: 8, message: 'ReportService.generate (src/insights/report.service.ts)' }],
+    },
+    {
       name: 'product packages, premium code and JSDoc @plane intelligence functions are analysis too',
       files: {
         'src/services/pricing.ts': [

@@ -80,6 +80,19 @@ runRuleTests(noProductImportInPlatform, {
       errors: [{ messageId: 'chain', line: 1, related: 2, message: 'src/services/billing.ts -> src/lib/summary.ts -> src/lib/deep.ts -> src/insights/model.ts' }],
     },
     {
+      name: 'tsconfig paths and baseUrl aliases resolve to the files they name',
+      files: {
+        'tsconfig.json': '{\n  // comments are fine\n  "compilerOptions": { "baseUrl": ".", "paths": { "@/*": ["src/*"], "#report": ["src/analysis/report.ts"] } }\n}\n',
+        'src/handlers/orders.ts': "import { a } from '@/analysis/report';\nimport { b } from '#report';\nimport { c } from 'src/analysis/report';\nexport const all = [a, b, c];\n",
+        'src/analysis/report.ts': 'export const a = 1, b = 2, c = 3;\n',
+      },
+      errors: [
+        { messageId: 'direct', line: 1, file: 'src/handlers/orders.ts' },
+        { messageId: 'direct', line: 2, file: 'src/handlers/orders.ts' },
+        { messageId: 'direct', line: 3, file: 'src/handlers/orders.ts' },
+      ],
+    },
+    {
       name: 'config globs and @plane comments decide the plane; require() counts',
       files: {
         'app/api.js': "const stats = require('../tools/stats');\nmodule.exports = stats;\n",

@@ -2,7 +2,9 @@
  * Findings as SARIF 2.1.0, the format GitHub code scanning ingests: rule
  * metadata with help URIs, results located relative to the root through a
  * uriBaseId, 1-based regions, and partial fingerprints so alerts survive
- * unrelated edits.
+ * unrelated edits. sarif-schema-2.1.0.json beside this file is the official
+ * SARIF 2.1.0 (rtm.5) JSON Schema, as published in the MIT-licensed
+ * @microsoft/jest-sarif package; the tests validate this output against it.
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
