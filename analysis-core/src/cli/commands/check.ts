@@ -5,21 +5,16 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import {
-  CONFIG_FILE_NAME,
-  createBaseline,
-  createBoundaryEngine,
-  filterBaseline,
-  type Finding,
-  parseBaseline,
-  ruleMetas,
-  toSarif,
-} from '../../boundary';
+import type { Finding } from '../../boundary';
 import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, formatOption, stringOption, UsageError } from '../command';
 import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeFileAtomic } from '../output';
 import { styleFor } from '../style';
 
 const VERSION = '0.1.0';
+
+/** Loaded only when `check` runs: the boundary engine brings the TypeScript compiler, which the trace commands never need. */
+type Boundary = typeof import('../../boundary');
+
 const FORMATS = ['text', 'json', 'sarif'] as const;
 
 interface RootResult {
@@ -31,7 +26,7 @@ interface RootResult {
 }
 
 /** The folder whose config governs `target`: the nearest one holding planewise.config.json, else the target folder itself. */
-function rootFor(target: string): string {
+function rootFor(target: string, { CONFIG_FILE_NAME }: Boundary): string {
   const start = fs.statSync(target).isDirectory() ? target : path.dirname(target);
   for (let dir = start; ; dir = path.dirname(dir)) {
     if (fs.existsSync(path.join(dir, CONFIG_FILE_NAME))) return dir;
@@ -43,7 +38,7 @@ function within(file: string, targets: readonly string[]): boolean {
   return targets.some((target) => file === target || file.startsWith(target + path.sep));
 }
 
-function checkRoot(root: string, targets: readonly string[]): RootResult {
+function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary): RootResult {
   const engine = createBoundaryEngine({ root });
   const result = engine.check('all');
   const findings = [...result.findings.values()].flat().filter((finding) => within(finding.file, targets) || targets.includes(root));
@@ -117,7 +112,7 @@ function formatJson(results: readonly RootResult[], known: number): string {
   const all = results.flatMap((result) => result.findings);
   return JSON.stringify(
     {
-      version: 1,
+      schema: 'planewise.check/1',
       roots: results.map((result) => ({ root: result.root, filesChecked: result.filesChecked, planes: result.planes, durationMs: Math.round(result.durationMs) })),
       summary: { ...counts(all), knownInBaseline: known },
       findings,
@@ -168,12 +163,13 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
 
     const targets = (positionals.length > 0 ? positionals : ['.']).map((target) => path.resolve(io.cwd, target));
     for (const target of targets) fs.statSync(target);
+    const boundary: Boundary = await import('../../boundary');
     const byRoot = new Map<string, string[]>();
     for (const target of targets) {
-      const root = rootFor(target);
+      const root = rootFor(target, boundary);
       byRoot.set(root, [...(byRoot.get(root) ?? []), target]);
     }
-    const results = [...byRoot].map(([root, rootTargets]) => checkRoot(root, rootTargets));
+    const results = [...byRoot].map(([root, rootTargets]) => checkRoot(root, rootTargets, boundary));
 
     let known = 0;
     if (baselineOption !== undefined) {
@@ -181,19 +177,19 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
       const baselineRoot = commonRoot(results.map((result) => result.root));
       if (updateBaseline) {
         const all = results.flatMap((result) => result.findings);
-        writeFileAtomic(baselineFile, `${JSON.stringify(createBaseline(baselineRoot, all), null, 2)}\n`, { force: true });
+        writeFileAtomic(baselineFile, `${JSON.stringify(boundary.createBaseline(baselineRoot, all), null, 2)}\n`, { force: true });
         io.stderr.write(`planewise check: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${path.relative(io.cwd, baselineFile)}\n`);
         return EXIT_OK;
       }
       if (!fs.existsSync(baselineFile)) throw new UsageError(`baseline ${baselineOption} does not exist; create it with --update-baseline`);
       let baseline;
       try {
-        baseline = parseBaseline(fs.readFileSync(baselineFile, 'utf8'), baselineOption);
+        baseline = boundary.parseBaseline(fs.readFileSync(baselineFile, 'utf8'), baselineOption);
       } catch (error) {
         throw new UsageError((error as Error).message);
       }
       for (const result of results) {
-        const filtered = filterBaseline(result.findings, baseline);
+        const filtered = boundary.filterBaseline(result.findings, baseline);
         result.findings = filtered.fresh;
         known += filtered.known;
       }
@@ -202,7 +198,7 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
     const all = results.flatMap((result) => result.findings);
     let text: string;
     if (format === 'sarif') {
-      text = JSON.stringify(toSarif(all, { root: commonRoot(results.map((result) => result.root)), toolVersion: VERSION, rules: ruleMetas }), null, 2);
+      text = JSON.stringify(boundary.toSarif(all, { root: commonRoot(results.map((result) => result.root)), toolVersion: VERSION, rules: boundary.ruleMetas }), null, 2);
     } else if (format === 'json') {
       text = formatJson(results, known);
     } else {
