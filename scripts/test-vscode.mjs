@@ -13,11 +13,11 @@
 import { runTests } from '@vscode/test-electron';
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureVsCodeHost } from './vscode-host/ensure.mjs';
-import { tempDir } from './vscode-host/host.mjs';
+import { copyWorkspace, tempDir } from './vscode-host/host.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const integrationSources = path.join(root, 'client', 'test', 'integration');
@@ -86,7 +86,7 @@ async function runIntegration(vscode) {
   try {
     // Tests may edit files: they get a copy of test-workspace/.
     const workspace = path.join(scratch.dir, 'test-workspace');
-    cpSync(path.join(root, 'test-workspace'), workspace, { recursive: true });
+    copyWorkspace(path.join(root, 'test-workspace'), workspace);
     await runTests({
       vscodeExecutablePath: vscode.executable,
       extensionDevelopmentPath: root,

@@ -6,6 +6,7 @@ export declare const repoRoot: string;
 export declare const QUIET_SETTINGS: Readonly<Record<string, unknown>>;
 export declare function resultsDir(env?: NodeJS.ProcessEnv): string;
 export declare function fileSafe(label: string): string;
+export declare function copyWorkspace(source: string, target: string): void;
 export declare function tempDir(prefix: string): { dir: string; remove(): void };
 export declare function writeUserSettings(userDataDir: string, settings: Readonly<Record<string, unknown>>): void;
 

@@ -4,7 +4,7 @@
 // extension into it, and drive its workbench with headless Chromium.
 // Types: host.d.mts.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,6 +53,17 @@ export function resultsDir(env = process.env) {
 /** A file name safe for any file system, from a free-form label. */
 export function fileSafe(label) {
   return label.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'unnamed';
+}
+
+/**
+ * Copies a workspace for tests that edit files. The copy links the
+ * repository's node_modules, so TypeScript in the copy resolves @types/node
+ * exactly as the original does inside the repository.
+ */
+export function copyWorkspace(source, target) {
+  cpSync(source, target, { recursive: true });
+  const modules = path.join(repoRoot, 'node_modules');
+  if (existsSync(modules) && !existsSync(path.join(target, 'node_modules'))) symlinkSync(modules, path.join(target, 'node_modules'), 'dir');
 }
 
 /** A fresh temp folder; `remove()` deletes it. */

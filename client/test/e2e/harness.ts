@@ -18,12 +18,13 @@
 // Environment: PLANEWISE_VSIX (the package to install), PLANEWISE_VSCODE_VERBOSE=1
 // (print code-server's output and the browser console), PLANEWISE_CHROMIUM,
 // PLANEWISE_TEST_RESULTS_DIR (screenshots; default test-results/).
-import { cpSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { ensureVsCodeHost } from '../../../scripts/vscode-host/ensure.mjs';
 import {
   QUIET_SETTINGS,
+  copyWorkspace,
   fileSafe,
   installExtensionFolder,
   installVsix,
@@ -93,7 +94,7 @@ export async function startVsCode(options: StartVsCodeOptions): Promise<VsCodeSe
     stateDir: state.dir,
   };
   const workspace = options.copyWorkspace === false ? source : path.join(state.dir, 'workspace', path.basename(source));
-  if (workspace !== source) cpSync(source, workspace, { recursive: true });
+  if (workspace !== source) copyWorkspace(source, workspace);
   writeUserSettings(profile.userDataDir, { ...QUIET_SETTINGS, ...options.settings });
   if (options.vsix) await installVsix({ ...profile, vsix: path.resolve(options.vsix) });
   else installExtensionFolder({ folder: path.resolve(options.extensionFolder!), extensionsDir: profile.extensionsDir });
