@@ -5,28 +5,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
+import { cliBinary as binary, ensureFreshCli } from './testing';
 
-const root = path.resolve(__dirname, '..', '..', '..');
-const binary = path.join(root, 'analysis-core', 'dist', 'planewise.js');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-cli-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-function newestSource(folder: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-    const full = path.join(folder, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-before(() => {
-  const stale = !fs.existsSync(binary) || fs.statSync(binary).mtimeMs < newestSource(path.join(root, 'analysis-core', 'src'));
-  if (stale) {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
-  }
-});
+before(ensureFreshCli);
 
 function planewise(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', ...options.env };

@@ -9,29 +9,13 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import type { Io } from '../command';
 import { runCli } from '../main';
+import { cliBinary as binary, ensureFreshCli, repoRoot as root } from '../testing';
 
-const root = path.resolve(__dirname, '..', '..', '..', '..');
-const binary = path.join(root, 'analysis-core', 'dist', 'planewise.js');
 const workspace = path.join(root, 'test-workspace');
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-check-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
-function newestSource(folder: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(folder, { withFileTypes: true })) {
-    const full = path.join(folder, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
-}
-
-before(() => {
-  const stale = !fs.existsSync(binary) || fs.statSync(binary).mtimeMs < newestSource(path.join(root, 'analysis-core', 'src'));
-  if (stale) {
-    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-    assert.equal(build.status, 0, `build failed:\n${build.stderr}`);
-  }
-});
+before(ensureFreshCli);
 
 function planewise(args: string[], cwd = root) {
   const result = spawnSync(process.execPath, [binary, ...args], { cwd, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });

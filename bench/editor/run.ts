@@ -1,0 +1,63 @@
+// The trace viewer on big files, in a real VS Code: time from opening a trace
+// to the first summary on screen (the viewer shows partial summaries while it
+// reads) and to the end of the read, for the 100 MB and 1 GB benchmark traces.
+//   node --import tsx bench/editor/run.ts [--quick]
+// Needs `npm run package` (or built bundles) and the traces that
+// bench/trace/generate.mjs writes to bench/.data/.
+import fs from 'node:fs';
+import path from 'node:path';
+import { extensionUnderTest, startVsCode } from '../../client/test/e2e/harness';
+
+const root = path.resolve(__dirname, '..', '..');
+const data = path.join(root, 'bench', '.data');
+const quick = process.argv.includes('--quick');
+const traces = quick ? ['trace-100mb.trace.jsonl'] : ['trace-100mb.trace.jsonl', 'trace-1024mb.trace.jsonl'];
+const READ_TIMEOUT_MS = 10 * 60_000;
+
+// A workspace of hard links: nothing is copied, and the viewer reads the real files.
+const workspace = path.join(data, 'editor-workspace');
+fs.rmSync(workspace, { recursive: true, force: true });
+fs.mkdirSync(workspace, { recursive: true });
+for (const name of traces) {
+  const source = path.join(data, name);
+  if (!fs.existsSync(source)) throw new Error(`${path.relative(root, source)} is missing: run \`node bench/trace/run.mjs --quick\` (or the full run) first`);
+  fs.linkSync(source, path.join(workspace, name));
+}
+
+async function main(): Promise<void> {
+  const vscode = await startVsCode({ workspace, copyWorkspace: false, ...extensionUnderTest() });
+  const rows: string[] = [];
+  try {
+    const page = vscode.page;
+    for (const name of traces) {
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor();
+      await input.fill(name);
+      await page.locator('.quick-input-list .monaco-list-row').filter({ hasText: name }).first().waitFor();
+      const opened = performance.now();
+      await page.keyboard.press('Enter');
+      const view = page.frameLocator('iframe.webview.ready:visible').frameLocator('#active-frame');
+      await view.getByText('authorization decisions').first().waitFor({ timeout: READ_TIMEOUT_MS });
+      const firstSummary = performance.now() - opened;
+      await view.getByText(/^Read .*(watching for changes)?$/).first().waitFor({ timeout: READ_TIMEOUT_MS });
+      const complete = performance.now() - opened;
+      const size = fs.statSync(path.join(workspace, name)).size / 1e6;
+      rows.push(`| ${name} | ${size.toFixed(0)} MB | ${(firstSummary / 1000).toFixed(2)} s | ${(complete / 1000).toFixed(1)} s | ${(size / (complete / 1000)).toFixed(0)} MB/s |`);
+      await vscode.screenshot(`bench-editor-${name}`);
+      await page.keyboard.press('Control+W');
+    }
+  } finally {
+    await vscode.stop();
+    fs.rmSync(workspace, { recursive: true, force: true });
+  }
+  console.log('| trace | size | first summary on screen | whole file read | throughput |');
+  console.log('|---|---|---|---|---|');
+  for (const row of rows) console.log(row);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
