@@ -42,6 +42,21 @@ function findingAt(uri: vscode.Uri, ruleId: string, line: number): vscode.Diagno
   return vscode.languages.getDiagnostics(uri).find((diagnostic) => codeOf(diagnostic) === ruleId && diagnostic.range.start.line === line - 1);
 }
 
+/** The language server: the forked child of this extension host that runs server/dist/server.js. */
+function serverPid(): number | undefined {
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (parent === process.pid && fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes(path.join('server', 'dist', 'server.js'))) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}
+
 async function viewState(uri: vscode.Uri): Promise<TraceViewState | undefined> {
   return vscode.commands.executeCommand<TraceViewState | undefined>('planewise.test.getTraceViewState', uri);
 }
@@ -231,6 +246,22 @@ describe('Planewise in VS Code', () => {
       await vscode.commands.executeCommand('planewise.restartServer');
       const again = await vscode.commands.executeCommand<{ filesChecked: number }>('planewise.checkWorkspace');
       assert.equal(again.filesChecked, check.filesChecked);
+    });
+
+    it('restarts the language server after it is killed, and the new one reports the findings again', async () => {
+      const router = inWorkspace('src', 'gateway', 'router.ts');
+      await vscode.window.showTextDocument(router);
+      await waitFor('the router finding', () => findingAt(router, 'no-product-import-in-platform', 2));
+      const crashed = await waitFor('the language server process', serverPid);
+      process.kill(crashed, 'SIGKILL');
+      const restarted = await waitFor('a restarted language server', () => {
+        const pid = serverPid();
+        return pid !== undefined && pid !== crashed ? pid : undefined;
+      }, 30_000);
+      assert.notEqual(restarted, crashed);
+      await waitFor('the router finding from the restarted server', () => findingAt(router, 'no-product-import-in-platform', 2), 30_000);
+      const check = await vscode.commands.executeCommand<{ filesChecked: number }>('planewise.checkWorkspace');
+      assert.ok(check.filesChecked > 0, 'the restarted server checks the workspace');
     });
 
     it('Open in Trace Viewer and Show Output run', async () => {
