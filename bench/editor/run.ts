@@ -27,6 +27,7 @@ for (const name of traces) {
 async function main(): Promise<void> {
   const vscode = await startVsCode({ workspace, copyWorkspace: false, ...extensionUnderTest() });
   const rows: string[] = [];
+  const hostDelays: string[] = [];
   try {
     const page = vscode.page;
     for (const name of traces) {
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
       rows.push(`| ${name} | ${size.toFixed(0)} MB | ${(firstSummary / 1000).toFixed(2)} s | ${(complete / 1000).toFixed(1)} s | ${(size / (complete / 1000)).toFixed(0)} MB/s |`);
       await vscode.screenshot(`bench-editor-${name}`);
       await page.keyboard.press('Control+W');
+      hostDelays.push(await hostDelayLine(vscode.userDataDir, name));
     }
   } finally {
     await vscode.stop();
@@ -55,6 +57,22 @@ async function main(): Promise<void> {
   console.log('| trace | size | first summary on screen | whole file read | throughput |');
   console.log('|---|---|---|---|---|');
   for (const row of rows) console.log(row);
+  console.log('\nThe extension\'s own measurement, from its log (event-loop delay of the extension host during each read):');
+  for (const line of hostDelays) console.log(`  ${line}`);
+}
+
+/** The viewer logs each big read with the extension host's event-loop delay meanwhile; find that line in the Planewise log. */
+async function hostDelayLine(userDataDir: string, traceName: string): Promise<string> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    for (const file of fs.readdirSync(path.join(userDataDir, 'logs'), { recursive: true, encoding: 'utf8' })) {
+      if (!file.endsWith('Planewise.log')) continue;
+      const line = fs.readFileSync(path.join(userDataDir, 'logs', file), 'utf8').split('\n').find((text) => text.includes(`Read ${traceName}`));
+      if (line) return line.replace(/^.*\] /, '');
+    }
+    if (Date.now() > deadline) return `${traceName}: no read line in the Planewise log`;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 main().catch((error: unknown) => {

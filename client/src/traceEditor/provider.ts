@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { renderShell } from '../webview/html';
@@ -79,6 +80,8 @@ export class TraceViewer implements vscode.Disposable {
   private updateTimer: NodeJS.Timeout | undefined;
   private compareCancel: vscode.CancellationTokenSource | undefined;
   private disposed = false;
+  /** Measures the extension host's event-loop delay while this viewer's worker reads: reading must never block the host. */
+  private readWatch: { started: number; delay: IntervalHistogram } | undefined;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -123,6 +126,7 @@ export class TraceViewer implements vscode.Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.readWatch?.delay.disable();
     clearTimeout(this.updateTimer);
     this.compareCancel?.cancel();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
@@ -149,7 +153,24 @@ export class TraceViewer implements vscode.Disposable {
   }
 
   private toWorker(message: HostToWorker): void {
-    if (!this.disposed) this.worker.postMessage(message);
+    if (this.disposed) return;
+    if ((message.type === 'open' || message.type === 'update' || message.type === 'reload') && !this.readWatch) {
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      this.readWatch = { started: performance.now(), delay };
+    }
+    this.worker.postMessage(message);
+  }
+
+  /** Logs how long a read took and how long the host's event loop was held up meanwhile (info for big reads, debug for small appends). */
+  private endReadWatch(bytes: number): void {
+    const watch = this.readWatch;
+    if (!watch) return;
+    this.readWatch = undefined;
+    watch.delay.disable();
+    const line = `Read ${path.basename(this.uri.fsPath)} (${(bytes / 1e6).toFixed(1)} MB) in ${Math.round(performance.now() - watch.started)} ms; extension host event loop delay: max ${(watch.delay.max / 1e6).toFixed(1)} ms, p99 ${(watch.delay.percentile(99) / 1e6).toFixed(1)} ms`;
+    if (bytes >= 8e6) this.log.info(line);
+    else this.log.debug(line);
   }
 
   private post(message: ToWebview): void {
@@ -176,6 +197,7 @@ export class TraceViewer implements vscode.Disposable {
   private fromWorker(message: WorkerToHost): void {
     switch (message.type) {
       case 'progress':
+        if (message.progress.phase !== 'reading') this.endReadWatch(message.progress.totalBytes);
         return this.post({ type: 'progress', progress: message.progress });
       case 'snapshot':
         return this.post({ type: 'summary', summary: message.summary, problems: message.problems });

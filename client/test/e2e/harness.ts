@@ -60,6 +60,8 @@ export interface VsCodeSession {
   workspace: string;
   /** Saves a PNG of the page under test-results/ and returns its path. */
   screenshot(name: string): Promise<string>;
+  /** VS Code's user data folder: settings, and the logs of every output channel under logs/. */
+  userDataDir: string;
   /** code-server's output and the browser console so far: attach it to a failure. */
   logs(): string;
   /** Closes Chromium, ends code-server and removes the temp folders. Safe to call twice. */
@@ -130,6 +132,7 @@ export async function startVsCode(options: StartVsCodeOptions): Promise<VsCodeSe
       page,
       url,
       workspace,
+      userDataDir: profile.userDataDir,
       screenshot: (name) => screenshot(page, name),
       logs: () => log.join('\n'),
       stop,
