@@ -14,11 +14,12 @@ const steps = [
   ['Drift of the declared policy against what ran', ['drift', '--policy', 'test-workspace/traces/declared-policy.json', 'test-workspace/traces/run-2.trace.jsonl']],
 ];
 
+const exitMeaning = { 0: 'ok', 1: 'findings, as planted in the sample', 2: 'usage or unreadable input' };
 let failed = false;
 for (const [title, args] of steps) {
   process.stdout.write(`\n== ${title}\n$ planewise ${args.join(' ')}\n\n`);
   const result = spawnSync(process.execPath, [cli, ...args], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0 && result.status !== 1) failed = true;
-  process.stdout.write(`\n(exit code ${result.status})\n`);
+  process.stdout.write(`\n(exit code ${result.status}: ${exitMeaning[result.status] ?? 'unexpected'})\n`);
 }
 process.exit(failed ? 2 : 0);
