@@ -178,7 +178,14 @@ function quickInput(page: Page): Locator {
 }
 
 /** Runs a command by its palette title, e.g. `Planewise: Show Plane Report`. */
+/** Takes the keyboard focus back from a webview, which keeps the workbench's shortcuts (F1, Ctrl+P) to itself. */
+export async function focusWorkbench(page: Page): Promise<void> {
+  await page.locator('.part.sidebar .composite.title').first().click();
+  await page.keyboard.press('Escape');
+}
+
 export async function runCommand(page: Page, title: string): Promise<void> {
+  await focusWorkbench(page);
   await page.keyboard.press('F1');
   const input = quickInput(page);
   await input.waitFor();

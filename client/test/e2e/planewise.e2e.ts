@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   extensionUnderTest,
+  focusWorkbench,
   goToProblem,
   openFile,
   openQuickFix,
@@ -21,9 +22,7 @@ const SERVER_TIMEOUT_MS = 90_000;
 /** Opens a trace with quick open; it lands in the trace viewer (a webview, not a text editor). */
 async function openTrace(session: VsCodeSession, relativePath: string) {
   const page = session.page;
-  // Take the focus back from a webview, which keeps the workbench's shortcuts to itself.
-  await page.locator('.part.sidebar .composite.title').first().click();
-  await page.keyboard.press('Escape');
+  await focusWorkbench(page);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
