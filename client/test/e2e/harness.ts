@@ -178,20 +178,24 @@ function quickInput(page: Page): Locator {
 }
 
 /** Runs a command by its palette title, e.g. `Planewise: Show Plane Report`. */
-/** Takes the keyboard focus back from a webview, which keeps the workbench's shortcuts (F1, Ctrl+P) to itself. */
-export async function focusWorkbench(page: Page): Promise<void> {
-  await page.locator('.part.sidebar .composite.title').first().click();
-  await page.keyboard.press('Escape');
-}
-
 export async function runCommand(page: Page, title: string): Promise<void> {
-  await focusWorkbench(page);
-  await page.keyboard.press('F1');
   const input = quickInput(page);
-  await input.waitFor();
-  await input.fill(`>${title}`);
   const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(title, { exact: true }) });
-  await row.first().waitFor();
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  for (;;) {
+    await page.keyboard.press('F1');
+    await input.waitFor();
+    await input.fill(`>${title}`);
+    try {
+      await row.first().waitFor({ timeout: 3_000 });
+      break;
+    } catch (error) {
+      // The palette lists the commands known when it opened; an extension still starting registers its own later.
+      await page.keyboard.press('Escape');
+      await input.waitFor({ state: 'hidden' });
+      if (Date.now() > deadline) throw error;
+    }
+  }
   await row.first().click();
   await input.waitFor({ state: 'hidden' });
 }

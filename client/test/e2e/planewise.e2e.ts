@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
   extensionUnderTest,
-  focusWorkbench,
   goToProblem,
   openFile,
   openQuickFix,
@@ -20,9 +19,15 @@ import {
 const SERVER_TIMEOUT_MS = 90_000;
 
 /** Opens a trace with quick open; it lands in the trace viewer (a webview, not a text editor). */
+/** Takes the keyboard focus back from a webview, which keeps the workbench's shortcuts (F1, Ctrl+P) to itself. */
+async function focusWorkbench(session: VsCodeSession) {
+  await session.page.locator('.part.sidebar .composite.title').first().click();
+  await session.page.keyboard.press('Escape');
+}
+
 async function openTrace(session: VsCodeSession, relativePath: string) {
   const page = session.page;
-  await focusWorkbench(page);
+  await focusWorkbench(session);
   await page.keyboard.press('Control+P');
   const input = page.locator('.quick-input-widget input');
   await input.waitFor();
@@ -114,7 +119,10 @@ describe('Planewise in the workbench (slow: ~1 min)', () => {
 
   it('runs Generate Policy from Traces from the palette on the open trace', () =>
     withScreenshotOnFailure(vscode, 'e2e-generate-policy', async () => {
-      await openTrace(vscode, 'traces/run-2.trace.jsonl');
+      const view = await openTrace(vscode, 'traces/run-2.trace.jsonl');
+      // The viewer takes the keyboard focus once it has loaded: wait for that, then take it back so F1 reaches the workbench.
+      await view.getByRole('tab', { name: 'Summary' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await focusWorkbench(vscode);
       await runCommand(vscode.page, 'Planewise: Generate Policy from Traces');
       await vscode.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: 'Generated a policy for' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       await vscode.page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
