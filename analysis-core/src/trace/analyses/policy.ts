@@ -18,6 +18,9 @@
  */
 import type { TraceEvent } from '../schema';
 import { escapeLiteral } from '../patterns';
+import { type AccessTally, countDecision, emptyTally, mergeTally } from './tally';
+
+export type { AccessTally } from './tally';
 
 export const POLICY_VERSION = '2012-10-17';
 
@@ -60,12 +63,6 @@ export interface PolicySet {
   principals: PrincipalPolicy[];
 }
 
-export interface AccessTally {
-  allow: number;
-  explicitDeny: number;
-  implicitDeny: number;
-}
-
 export type PolicyState = [string, [string, [string, AccessTally][]][]][];
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -95,10 +92,8 @@ export class PolicyAccumulator {
     let resources = actions.get(event.action);
     if (resources === undefined) actions.set(event.action, (resources = new Map()));
     let tally = resources.get(event.resource);
-    if (tally === undefined) resources.set(event.resource, (tally = { allow: 0, explicitDeny: 0, implicitDeny: 0 }));
-    if (event.decision === 'allow') tally.allow += 1;
-    else if (event.denyReason === 'explicit') tally.explicitDeny += 1;
-    else tally.implicitDeny += 1;
+    if (tally === undefined) resources.set(event.resource, (tally = emptyTally()));
+    countDecision(tally, event);
   }
 
   merge(other: PolicyAccumulator): this {
@@ -108,15 +103,7 @@ export class PolicyAccumulator {
       for (const [action, resources] of actions) {
         let myResources = myActions.get(action);
         if (myResources === undefined) myActions.set(action, (myResources = new Map()));
-        for (const [resource, tally] of resources) {
-          const mine = myResources.get(resource);
-          if (mine === undefined) myResources.set(resource, { ...tally });
-          else {
-            mine.allow += tally.allow;
-            mine.explicitDeny += tally.explicitDeny;
-            mine.implicitDeny += tally.implicitDeny;
-          }
-        }
+        for (const [resource, tally] of resources) mergeTally(myResources, resource, tally);
       }
     }
     return this;

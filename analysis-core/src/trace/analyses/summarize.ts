@@ -5,6 +5,7 @@
  */
 import { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from '../sketch';
 import type { TraceEvent } from '../schema';
+import { type AccessTally, countDecision, emptyTally, mergeTally } from './tally';
 
 export interface LatencySummary {
   p50: number;
@@ -46,12 +47,6 @@ interface OperationTally {
   latency: QuantileSketch;
 }
 
-interface DecisionTally {
-  allow: number;
-  explicitDeny: number;
-  implicitDeny: number;
-}
-
 export interface SummaryState {
   start: number;
   end: number;
@@ -59,7 +54,7 @@ export interface SummaryState {
   decisions: number;
   services: [string, ServiceTally][];
   operations: [string, [string, { errors: number; latency: SketchState }][]][];
-  decisionsByAction: [string, [string, DecisionTally][]][];
+  decisionsByAction: [string, [string, AccessTally][]][];
 }
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -75,7 +70,7 @@ export class SummaryAccumulator {
   private decisions = 0;
   private readonly services = new Map<string, ServiceTally>();
   private readonly operations = new Map<string, Map<string, OperationTally>>();
-  private readonly decisionsByAction = new Map<string, Map<string, DecisionTally>>();
+  private readonly decisionsByAction = new Map<string, Map<string, AccessTally>>();
 
   static from(state: SummaryState): SummaryAccumulator {
     const summary = new SummaryAccumulator();
@@ -116,10 +111,8 @@ export class SummaryAccumulator {
       let actions = this.decisionsByAction.get(event.principal);
       if (actions === undefined) this.decisionsByAction.set(event.principal, (actions = new Map()));
       let tally = actions.get(event.action);
-      if (tally === undefined) actions.set(event.action, (tally = { allow: 0, explicitDeny: 0, implicitDeny: 0 }));
-      if (event.decision === 'allow') tally.allow += 1;
-      else if (event.denyReason === 'explicit') tally.explicitDeny += 1;
-      else tally.implicitDeny += 1;
+      if (tally === undefined) actions.set(event.action, (tally = emptyTally()));
+      countDecision(tally, event);
     }
   }
 
@@ -152,15 +145,7 @@ export class SummaryAccumulator {
     for (const [principal, actions] of other.decisionsByAction) {
       let mine = this.decisionsByAction.get(principal);
       if (mine === undefined) this.decisionsByAction.set(principal, (mine = new Map()));
-      for (const [action, tally] of actions) {
-        const decision = mine.get(action);
-        if (decision === undefined) mine.set(action, { ...tally });
-        else {
-          decision.allow += tally.allow;
-          decision.explicitDeny += tally.explicitDeny;
-          decision.implicitDeny += tally.implicitDeny;
-        }
-      }
+      for (const [action, tally] of actions) mergeTally(mine, action, tally);
     }
     return this;
   }
