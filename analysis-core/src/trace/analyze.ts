@@ -8,10 +8,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
-import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState, TraceDigest } from './digest';
+import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
 import type { TraceSource } from './inputs';
 import { type ParserState, initialParserState } from './lineParser';
-import { type ShardResult, type ShardTask, digestShard } from './parallel/shard';
+import { type ShardResult, type ShardTask, digestShardHere } from './parallel/shard';
 import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, readTraceStream } from './reader';
 
 /** Below this a file is read on one thread: starting a worker costs more than it saves. */
@@ -102,17 +102,11 @@ function shardTasks(file: string, name: string, size: number, count: number, sta
   return tasks;
 }
 
-function shiftLines(state: DigestState, base: number): TraceDigest {
-  const digest = TraceDigest.from(state);
-  for (const issue of digest.issues) issue.line += base;
-  return digest;
-}
-
 async function digestInParallel(
   source: { path: string; name: string; size: number },
   state: ParserState,
   jobs: number,
-  worker: WorkerEntry | undefined,
+  worker: WorkerEntry,
   options: AnalyzeOptions,
   issueCap: number,
   onBytes: (bytes: number) => void,
@@ -120,22 +114,19 @@ async function digestInParallel(
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const analyses = options.analyses ?? ALL_ANALYSES;
   const tasks = shardTasks(source.path, source.name, source.size, jobs, state, maxLineBytes, issueCap, analyses);
-  const results = await Promise.all(
-    tasks.map((task, index) => {
-      if (index === 0 || worker === undefined) {
-        let previous = 0;
-        return digestShard(task, (bytes) => {
-          onBytes(bytes - previous);
-          previous = bytes;
-        });
-      }
-      return runWorker(worker, task, onBytes);
+  // The first shard is read on this thread and kept as it is; the others come back as plain data.
+  let previous = 0;
+  const [here, ...elsewhere] = await Promise.all([
+    digestShardHere(tasks[0]!, (bytes) => {
+      onBytes(bytes - previous);
+      previous = bytes;
     }),
-  );
-  const digest = new TraceDigest(issueCap, analyses);
-  let base = 0;
-  for (const result of results) {
-    digest.merge(shiftLines(result.digest, base));
+    ...tasks.slice(1).map((task) => runWorker(worker, task, onBytes)),
+  ]);
+  const digest = here.digest;
+  let base = here.lineCount;
+  for (const result of elsewhere) {
+    digest.mergeState(result.digest, base);
     base += result.lineCount;
   }
   return digest;

@@ -49,13 +49,7 @@ export class TraceDigest {
   ) {}
 
   static from(state: DigestState): TraceDigest {
-    const digest = new TraceDigest(state.issueCap, state.analyses);
-    digest.files = state.files.map((file) => ({ ...file }));
-    digest.issues = state.issues.map((issue) => ({ ...issue }));
-    digest.issueTotal = state.issueTotal;
-    digest.summary = SummaryAccumulator.from(state.summary);
-    digest.policy = PolicyAccumulator.from(state.policy);
-    return digest;
+    return new TraceDigest(state.issueCap, state.analyses).mergeState(state);
   }
 
   add(event: TraceEvent): void {
@@ -90,6 +84,16 @@ export class TraceDigest {
     this.issueTotal += other.issueTotal;
     this.summary.merge(other.summary);
     this.policy.merge(other.policy);
+    return this;
+  }
+
+  /** merge(TraceDigest.from(state)), without the copy; issue lines are shifted by `lineBase` (a shard after others). */
+  mergeState(state: DigestState, lineBase = 0): this {
+    for (const file of state.files) this.addFile(file);
+    for (const issue of state.issues) if (this.issues.length < this.issueCap) this.issues.push({ ...issue, line: issue.line + lineBase });
+    this.issueTotal += state.issueTotal;
+    this.summary.merge(SummaryAccumulator.from(state.summary));
+    this.policy.mergeState(state.policy);
     return this;
   }
 

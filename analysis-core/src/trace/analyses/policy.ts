@@ -18,7 +18,7 @@
  */
 import type { TraceEvent } from '../schema';
 import { escapeLiteral } from '../patterns';
-import { type AccessTally, countDecision, emptyTally, mergeTally } from './tally';
+import { type AccessTally, addCounts, countDecision, emptyTally, mergeTally } from './tally';
 
 export type { AccessTally } from './tally';
 
@@ -63,7 +63,13 @@ export interface PolicySet {
   principals: PrincipalPolicy[];
 }
 
-export type PolicyState = [string, [string, [string, AccessTally][]][]][];
+/**
+ * Plain data for postMessage: per principal and action, the resources and
+ * their tallies as one flat array (allow, explicit deny, implicit deny per
+ * resource). A shard can hold hundreds of thousands of resources, and this
+ * clones far faster and smaller than an object per resource.
+ */
+export type PolicyState = [principal: string, [action: string, resources: string[], tallies: Float64Array][]][];
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -78,19 +84,31 @@ export class PolicyAccumulator {
   readonly observed = new Map<string, Map<string, Map<string, AccessTally>>>();
 
   static from(state: PolicyState): PolicyAccumulator {
-    const accumulator = new PolicyAccumulator();
+    return new PolicyAccumulator().mergeState(state);
+  }
+
+  /** merge(PolicyAccumulator.from(state)) without building the copy: a shard's state can be large. */
+  mergeState(state: PolicyState): this {
     for (const [principal, actions] of state) {
-      accumulator.observed.set(principal, new Map(actions.map(([action, resources]) => [action, new Map(resources.map(([resource, tally]) => [resource, { ...tally }]))])));
+      for (const [action, resources, tallies] of actions) {
+        const mine = this.resourcesOf(principal, action);
+        resources.forEach((resource, index) => addCounts(mine, resource, tallies[3 * index]!, tallies[3 * index + 1]!, tallies[3 * index + 2]!));
+      }
     }
-    return accumulator;
+    return this;
+  }
+
+  private resourcesOf(principal: string, action: string): Map<string, AccessTally> {
+    let actions = this.observed.get(principal);
+    if (actions === undefined) this.observed.set(principal, (actions = new Map()));
+    let resources = actions.get(action);
+    if (resources === undefined) actions.set(action, (resources = new Map()));
+    return resources;
   }
 
   add(event: TraceEvent): void {
     if (event.kind !== 'authz') return;
-    let actions = this.observed.get(event.principal);
-    if (actions === undefined) this.observed.set(event.principal, (actions = new Map()));
-    let resources = actions.get(event.action);
-    if (resources === undefined) actions.set(event.action, (resources = new Map()));
+    const resources = this.resourcesOf(event.principal, event.action);
     let tally = resources.get(event.resource);
     if (tally === undefined) resources.set(event.resource, (tally = emptyTally()));
     countDecision(tally, event);
@@ -98,19 +116,28 @@ export class PolicyAccumulator {
 
   merge(other: PolicyAccumulator): this {
     for (const [principal, actions] of other.observed) {
-      let myActions = this.observed.get(principal);
-      if (myActions === undefined) this.observed.set(principal, (myActions = new Map()));
       for (const [action, resources] of actions) {
-        let myResources = myActions.get(action);
-        if (myResources === undefined) myActions.set(action, (myResources = new Map()));
-        for (const [resource, tally] of resources) mergeTally(myResources, resource, tally);
+        const mine = this.resourcesOf(principal, action);
+        for (const [resource, tally] of resources) mergeTally(mine, resource, tally);
       }
     }
     return this;
   }
 
   state(): PolicyState {
-    return [...this.observed].map(([principal, actions]) => [principal, [...actions].map(([action, resources]) => [action, [...resources].map(([resource, tally]) => [resource, { ...tally }])])]);
+    return [...this.observed].map(([principal, actions]) => [
+      principal,
+      [...actions].map(([action, resources]) => {
+        const tallies = new Float64Array(resources.size * 3);
+        let index = 0;
+        for (const tally of resources.values()) {
+          tallies[index++] = tally.allow;
+          tallies[index++] = tally.explicitDeny;
+          tallies[index++] = tally.implicitDeny;
+        }
+        return [action, [...resources.keys()], tallies];
+      }),
+    ]);
   }
 
   result(options: PolicyOptions = {}): PolicySet {

@@ -20,14 +20,19 @@ export function countDecision(tally: AccessTally, event: AuthzEvent): void {
   else tally.implicitDeny += 1;
 }
 
-/** Adds `from` into the tally `key` of `into`, copying it when `into` has none yet. */
-export function mergeTally<K>(into: Map<K, AccessTally>, key: K, from: AccessTally): void {
+/** Adds counts into the tally `key` of `into`, creating it when `into` has none yet. */
+export function addCounts<K>(into: Map<K, AccessTally>, key: K, allow: number, explicitDeny: number, implicitDeny: number): void {
   const mine = into.get(key);
   if (mine === undefined) {
-    into.set(key, { ...from });
+    into.set(key, { allow, explicitDeny, implicitDeny });
     return;
   }
-  mine.allow += from.allow;
-  mine.explicitDeny += from.explicitDeny;
-  mine.implicitDeny += from.implicitDeny;
+  mine.allow += allow;
+  mine.explicitDeny += explicitDeny;
+  mine.implicitDeny += implicitDeny;
+}
+
+/** Adds `from` into the tally `key` of `into`. */
+export function mergeTally<K>(into: Map<K, AccessTally>, key: K, from: AccessTally): void {
+  addCounts(into, key, from.allow, from.explicitDeny, from.implicitDeny);
 }

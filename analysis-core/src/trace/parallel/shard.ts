@@ -20,8 +20,19 @@ export interface ShardResult {
   lineCount: number;
 }
 
+/** A shard digested on this thread: the digest itself, not a copy made for postMessage. */
+export interface LiveShardResult {
+  digest: TraceDigest;
+  lineCount: number;
+}
+
 /** Issues carry line numbers relative to the shard (first line = 1) until the caller shifts them. */
 export async function digestShard(task: ShardTask, onProgress?: (bytes: number) => void): Promise<ShardResult> {
+  const { digest, lineCount } = await digestShardHere(task, onProgress);
+  return { digest: digest.state(), lineCount };
+}
+
+export async function digestShardHere(task: ShardTask, onProgress?: (bytes: number) => void): Promise<LiveShardResult> {
   const digest = new TraceDigest(task.issueCap, task.analyses);
   const read = await readTraceRange(
     task.file,
@@ -30,5 +41,5 @@ export async function digestShard(task: ShardTask, onProgress?: (bytes: number) 
   );
   const report = { name: task.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) };
   digest.addFile(report);
-  return { digest: digest.state(), lineCount: read.checkpoint.line - 1 };
+  return { digest, lineCount: read.checkpoint.line - 1 };
 }
