@@ -26,6 +26,8 @@ export interface TraceViewState {
   summary?: Extract<ToWebview, { type: 'summary' }>['summary'];
   problems?: Extract<ToWebview, { type: 'summary' }>['problems'];
   policy?: Extract<ToWebview, { type: 'policy' }>['policy'];
+  /** The principal's policy the viewer shows. */
+  principalPolicy?: Extract<ToWebview, { type: 'principalPolicy' }>['detail'];
   compare?: Extract<ToWebview, { type: 'compare' }>['compare'];
   rejectedMessages: number;
 }
@@ -185,6 +187,9 @@ export class TraceViewer implements vscode.Disposable {
       case 'policy':
         this.state.policy = message.policy;
         break;
+      case 'principalPolicy':
+        this.state.principalPolicy = message.detail;
+        break;
       case 'compare':
         this.state.compare = message.compare;
         break;
@@ -203,6 +208,9 @@ export class TraceViewer implements vscode.Disposable {
         return this.post({ type: 'summary', summary: message.summary, problems: message.problems });
       case 'policy':
         return this.post({ type: 'policy', policy: message.policy });
+      case 'principalPolicy':
+        if (message.detail) return this.post({ type: 'principalPolicy', detail: message.detail });
+        return this.post({ type: 'notice', level: 'error', message: message.error ?? 'no policy' });
       case 'rows':
         return this.post({ type: 'rows', page: message.page });
       case 'policyJson':
@@ -248,6 +256,8 @@ export class TraceViewer implements vscode.Disposable {
         return this.toWorker({ type: 'rows', requestId: message.requestId, start: message.start, count: message.count, filter: message.filter });
       case 'openLine':
         return this.openLine(message.line);
+      case 'showPrincipal':
+        return this.toWorker({ type: 'principalPolicy', principal: message.principal });
       case 'setPolicyOptions':
         return this.toWorker({ type: 'policyOptions', options: message.options });
       case 'copyPolicy': {

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { TraceSession } from './traceSession';
+import { MAX_SHOWN_POLICY_LINES } from './viewModels';
 import type { WorkerToHost } from './workerProtocol';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-session-'));
@@ -53,6 +54,25 @@ describe('trace session', () => {
     const policy = JSON.parse(session.policyJson()) as { principals: { principal: string }[] };
     assert.deepEqual(policy.principals.map((entry) => entry.principal), ['svc-checkout']);
     assert.match(session.policyJson('svc-checkout'), /storage:bucket\/a/);
+
+    // The policy message is an overview; a principal's document and denials come on request.
+    assert.deepEqual(last('policy').policy.principals, [{ principal: 'svc-checkout', statements: 1, actions: 1, resources: 2, deniedPairs: 1 }]);
+    const detail = session.principalPolicyView('svc-checkout');
+    assert.deepEqual(JSON.parse(detail.json), JSON.parse(session.policyJson('svc-checkout')));
+    assert.equal(detail.omittedLines, 0);
+    assert.deepEqual(detail.denied, [{ action: 'storage:GetObject', resource: 'storage:bucket/<img src=x onerror=alert(1)>', count: 1, reason: 'implicit' }]);
+    assert.throws(() => session.principalPolicyView('svc-nobody'), /no policy for principal "svc-nobody"/);
+  });
+
+  it('shows the start of a very large principal policy and copies all of it', async () => {
+    const resources = Array.from({ length: MAX_SHOWN_POLICY_LINES + 50 }, (_, index) => authz(2000 + index, 'allow', `storage:bucket/key-${index}`));
+    const { session } = open('large-policy.trace.jsonl', [header, ...resources, ''].join('\n'));
+    await session.read();
+    const detail = session.principalPolicyView('svc-checkout');
+    const whole = session.policyJson('svc-checkout').trimEnd().split('\n');
+    assert.equal(detail.json.split('\n').length, MAX_SHOWN_POLICY_LINES);
+    assert.equal(detail.omittedLines, whole.length - MAX_SHOWN_POLICY_LINES);
+    assert.deepEqual(detail.json.split('\n'), whole.slice(0, MAX_SHOWN_POLICY_LINES));
   });
 
   it('reads only appended lines, holds a partial last line, and starts over after a rewrite', async () => {

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import {
+  type PolicySet,
   type ReadCheckpoint,
   type TraceEvent,
   TraceDigest,
@@ -17,10 +18,10 @@ import {
   otlpBatchToEvents,
   readTraceFile,
 } from '@planewise/analysis-core/trace';
-import type { EventRow, PolicyOptions, Problems, Progress, RowsPage } from '../webview/messages';
+import type { EventRow, PolicyOptions, PrincipalPolicyView, Problems, Progress, RowsPage } from '../webview/messages';
 import { DEFAULT_POLICY_OPTIONS } from '../webview/messages';
 import { EventIndex } from './eventIndex';
-import { type HeaderFacts, eventRow, policyView, summaryView } from './viewModels';
+import { type HeaderFacts, eventRow, policyView, principalPolicyView, summaryView } from './viewModels';
 import type { SessionOptions, WorkerToHost } from './workerProtocol';
 
 /**
@@ -56,6 +57,8 @@ export class TraceSession {
   private reading: Promise<void> | undefined;
   private again = false;
   private policyOptions: PolicyOptions = DEFAULT_POLICY_OPTIONS;
+  /** The policy of what has been read, with the current options; dropped when either changes. */
+  private policy: PolicySet | undefined;
   private filterCache: { filter: string; matches: Uint32Array; count: number; partial: boolean; indexSize: number } | undefined;
   private lineCache: { offset: number; events: TraceEvent[] } | undefined;
   /** The plain file rows are read from: the trace itself, or its decompressed copy. */
@@ -102,15 +105,29 @@ export class TraceSession {
 
   setPolicyOptions(options: PolicyOptions): void {
     this.policyOptions = options;
+    this.policy = undefined;
     this.emitPolicy();
   }
 
   policyJson(principal?: string): string {
-    const result = this.digest.policy.result(this.policyOptionArgs());
-    if (principal === undefined) return `${JSON.stringify(result, null, 2)}\n`;
-    const entry = result.principals.find((candidate) => candidate.principal === principal);
+    if (principal === undefined) return `${JSON.stringify(this.currentPolicy(), null, 2)}\n`;
+    return `${JSON.stringify(this.principalPolicy(principal).policy, null, 2)}\n`;
+  }
+
+  /** One principal's policy as the viewer shows it. */
+  principalPolicyView(principal: string): PrincipalPolicyView {
+    return principalPolicyView(this.principalPolicy(principal), this.policyOptions);
+  }
+
+  private principalPolicy(principal: string): PolicySet['principals'][number] {
+    const entry = this.currentPolicy().principals.find((candidate) => candidate.principal === principal);
     if (!entry) throw new Error(`no policy for principal "${principal}"`);
-    return `${JSON.stringify(entry.policy, null, 2)}\n`;
+    return entry;
+  }
+
+  private currentPolicy(): PolicySet {
+    this.policy ??= this.digest.policy.result(this.policyOptionArgs());
+    return this.policy;
   }
 
   get eventCount(): number {
@@ -140,6 +157,7 @@ export class TraceSession {
 
   private reset(): void {
     this.digest = new TraceDigest(this.options.maxProblems);
+    this.policy = undefined;
     this.index.clear();
     this.checkpoint = undefined;
     this.head = Buffer.alloc(0);
@@ -171,6 +189,7 @@ export class TraceSession {
     let nextSnapshot = Date.now() + FIRST_SNAPSHOT_MS;
     const sink = {
       event: (event: TraceEvent, at: { line: number; offset: number; length: number }) => {
+        this.policy = undefined;
         this.digest.add(event);
         this.index.add(at.offset, at.length, at.line);
       },
@@ -325,8 +344,9 @@ export class TraceSession {
     if (options.policy) this.emitPolicy();
   }
 
+  /** The overview only: each principal's document goes out when the viewer asks for it, so no message is ever the size of the whole policy. */
   private emitPolicy(): void {
-    this.emit({ type: 'policy', policy: policyView(this.digest.policy.result(this.policyOptionArgs()), this.policyOptions) });
+    this.emit({ type: 'policy', policy: policyView(this.currentPolicy(), this.policyOptions) });
   }
 
   private emitProgress(phase: Progress['phase'], bytesRead: number, totalBytes: number, message?: string): void {

@@ -1,6 +1,6 @@
 /** analysis-core results -> the plain view models the webview renders. */
-import type { PolicySet, TraceEvent, TraceSummary } from '@planewise/analysis-core/trace';
-import type { EventRow, PolicyOptions, PolicyView, SummaryView } from '../webview/messages';
+import type { PolicySet, PrincipalPolicy, TraceEvent, TraceSummary } from '@planewise/analysis-core/trace';
+import type { EventRow, PolicyOptions, PolicyView, PrincipalPolicyView, SummaryView } from '../webview/messages';
 
 export interface HeaderFacts {
   producer?: string;
@@ -50,14 +50,30 @@ export function policyView(policies: PolicySet, options: PolicyOptions): PolicyV
     principals: policies.principals.map((entry) => ({
       principal: entry.principal,
       statements: entry.policy.Statement.length,
-      actions: new Set(entry.policy.Statement.flatMap((statement) => statement.Action)).size,
-      json: JSON.stringify(entry.policy, null, 2),
-      denied: [
-        ...entry.denied.explicit.map((denied) => ({ action: denied.action, resource: denied.resource, count: denied.count, reason: 'explicit' as const })),
-        ...entry.denied.implicit.map((denied) => ({ action: denied.action, resource: denied.resource, count: denied.count, reason: 'implicit' as const })),
-      ],
+      actions: entry.observed.actions,
+      resources: entry.observed.resources,
+      deniedPairs: entry.denied.explicit.length + entry.denied.implicit.length,
     })),
-    json: JSON.stringify(policies, null, 2),
+  };
+}
+
+/** Lines of a policy document shown in the viewer; Copy and Save always take the whole document. */
+export const MAX_SHOWN_POLICY_LINES = 5_000;
+export const MAX_SHOWN_DENIED = 1_000;
+
+export function principalPolicyView(entry: PrincipalPolicy, options: PolicyOptions): PrincipalPolicyView {
+  const lines = JSON.stringify(entry.policy, null, 2).split('\n');
+  const denied = [
+    ...entry.denied.explicit.map((row) => ({ action: row.action, resource: row.resource, count: row.count, reason: 'explicit' as const })),
+    ...entry.denied.implicit.map((row) => ({ action: row.action, resource: row.resource, count: row.count, reason: 'implicit' as const })),
+  ];
+  return {
+    principal: entry.principal,
+    options,
+    json: lines.slice(0, MAX_SHOWN_POLICY_LINES).join('\n'),
+    omittedLines: Math.max(0, lines.length - MAX_SHOWN_POLICY_LINES),
+    denied: denied.slice(0, MAX_SHOWN_DENIED),
+    deniedTotal: denied.length,
   };
 }
 

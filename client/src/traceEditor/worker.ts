@@ -47,6 +47,13 @@ async function handle(message: HostToWorker): Promise<void> {
         send({ type: 'policyJson', requestId: message.requestId, error: describe(error) });
       }
       return;
+    case 'principalPolicy':
+      try {
+        send({ type: 'principalPolicy', detail: requireSession().principalPolicyView(message.principal) });
+      } catch (error) {
+        send({ type: 'principalPolicy', error: describe(error) });
+      }
+      return;
     case 'job':
       try {
         const result = await runJob(message.job, message.options, (done, total, files) => send({ type: 'jobProgress', done, total, files }));

@@ -3,7 +3,7 @@
  * are this extension's own code, so these are plain types; the untrusted
  * boundary (the webview) is validated in webview/messages.ts.
  */
-import type { PolicyOptions, PolicyView, Problems, Progress, RowsPage, SummaryView } from '../webview/messages';
+import type { PolicyOptions, PolicyView, PrincipalPolicyView, Problems, Progress, RowsPage, SummaryView } from '../webview/messages';
 
 export interface SessionOptions {
   file: string;
@@ -42,12 +42,14 @@ export type HostToWorker =
   | { type: 'rows'; requestId: number; start: number; count: number; filter: string }
   | { type: 'policyOptions'; options: PolicyOptions }
   | { type: 'policyJson'; requestId: number; principal?: string }
+  | { type: 'principalPolicy'; principal: string }
   | { type: 'job'; job: Job; options: JobOptions };
 
 export type WorkerToHost =
   | { type: 'progress'; progress: Progress }
   | { type: 'snapshot'; summary: SummaryView; problems: Problems; eventCount: number }
   | { type: 'policy'; policy: PolicyView }
+  | { type: 'principalPolicy'; detail?: PrincipalPolicyView; error?: string }
   | { type: 'rows'; page: RowsPage }
   | { type: 'policyJson'; requestId: number; json?: string; error?: string }
   | { type: 'jobProgress'; done: number; total: number; files: number }

@@ -13,6 +13,7 @@ import {
   type FileInfo,
   type FromWebview,
   type PolicyView,
+  type PrincipalPolicyView,
   type Problems,
   type Progress,
   type RowsPage,
@@ -51,9 +52,11 @@ interface State {
   compare: CompareView | undefined;
   view: ViewName;
   filter: string;
+  /** The principal whose policy the Policy tab shows. */
+  principal: string | undefined;
 }
 
-const saved = vscode.getState() as { view?: unknown; filter?: unknown } | undefined;
+const saved = vscode.getState() as { view?: unknown; filter?: unknown; principal?: unknown } | undefined;
 const state: State = {
   file: undefined,
   progress: undefined,
@@ -63,6 +66,7 @@ const state: State = {
   compare: undefined,
   view: VIEWS.includes(saved?.view as ViewName) ? (saved?.view as ViewName) : 'summary',
   filter: typeof saved?.filter === 'string' ? saved.filter : '',
+  principal: typeof saved?.principal === 'string' ? saved.principal : undefined,
 };
 
 // ---- layout -----------------------------------------------------------------
@@ -124,13 +128,14 @@ function selectView(view: ViewName, focus: boolean): void {
     tabs[name].tabIndex = selected ? 0 : -1;
     panels[name].hidden = !selected;
   }
+  renderShownIfStale();
   if (focus) tabs[view].focus();
   post({ type: 'viewChanged', view });
   if (view === 'events') events.refresh();
 }
 
 function persist(): void {
-  vscode.setState({ view: state.view, filter: state.filter });
+  vscode.setState({ view: state.view, filter: state.filter, principal: state.principal });
 }
 
 // ---- header and progress -------------------------------------------------------
@@ -273,6 +278,20 @@ append(panels.policy, [
 ]);
 generalizeSelect.value = DEFAULT_POLICY_OPTIONS.wildcardThreshold === null ? 'off' : String(DEFAULT_POLICY_OPTIONS.wildcardThreshold);
 
+const principalSelect = el('select', { id: 'policy-principal' });
+const principalCopy = el('button', { type: 'button', class: 'secondary' }, 'Copy');
+const principalDetail = el('div', { class: 'principal-detail' });
+principalSelect.addEventListener('change', () => showPrincipal(principalSelect.value));
+principalCopy.addEventListener('click', () => post({ type: 'copyPolicy', principal: principalSelect.value }));
+
+/** Asks for one principal's document; the answer arrives as a principalPolicy message. */
+function showPrincipal(principal: string): void {
+  state.principal = principal;
+  persist();
+  replaceChildren(principalDetail, el('p', { class: 'empty' }, `Loading the policy of ${principal}…`));
+  post({ type: 'showPrincipal', principal });
+}
+
 function renderPolicy(): void {
   const policy = state.policy;
   if (!policy) {
@@ -287,35 +306,43 @@ function renderPolicy(): void {
     return;
   }
   replaceChildren(
+    principalSelect,
+    ...policy.principals.map((entry) =>
+      el('option', { value: entry.principal }, `${entry.principal} (${formatCount(entry.statements)} statements, ${formatCount(entry.actions)} actions, ${formatCount(entry.resources)} resources, ${formatCount(entry.deniedPairs)} denied)`),
+    ),
+  );
+  const known = policy.principals.some((entry) => entry.principal === state.principal);
+  const principal = known && state.principal !== undefined ? state.principal : policy.principals[0]!.principal;
+  principalSelect.value = principal;
+  replaceChildren(
     policyBody,
-    ...policy.principals.map((entry) => {
-      const copy = el('button', { type: 'button', class: 'secondary', 'aria-label': `Copy the policy of ${entry.principal}` }, 'Copy');
-      copy.addEventListener('click', () => post({ type: 'copyPolicy', principal: entry.principal }));
-      return el(
-        'article',
-        { class: 'principal', 'aria-label': `Policy of ${entry.principal}` },
-        el(
-          'div',
-          { class: 'principal-head' },
-          el('h3', {}, entry.principal),
-          el('span', { class: 'muted' }, `${entry.statements} statements, ${entry.actions} actions`),
-          copy,
-        ),
-        el('pre', { class: 'code', tabindex: 0, 'aria-label': `Policy document of ${entry.principal}` }, entry.json),
-        entry.denied.length > 0 &&
-          table(
-            `Denied for ${entry.principal} (not granted)`,
-            [
-              { title: 'Action', value: (row) => row.action },
-              { title: 'Resource', value: (row) => row.resource },
-              { title: 'Denied', value: (row) => row.reason },
-              { title: 'Times', value: (row) => formatCount(row.count), numeric: true },
-            ],
-            entry.denied,
-            '',
-          ),
-      );
-    }),
+    el('div', { class: 'controls' }, el('label', { for: 'policy-principal' }, 'Principal'), principalSelect, principalCopy),
+    principalDetail,
+  );
+  // The overview changed (more was read, or other options): the shown document may be stale.
+  showPrincipal(principal);
+}
+
+function renderPrincipalPolicy(detail: PrincipalPolicyView): void {
+  if (detail.principal !== state.principal) return;
+  replaceChildren(
+    principalDetail,
+    el('pre', { class: 'code', tabindex: 0, 'aria-label': `Policy document of ${detail.principal}` }, detail.json),
+    detail.omittedLines > 0 &&
+      el('p', { class: 'muted' }, `${formatCount(detail.omittedLines)} more lines are not shown here; Copy and Save Policy take the whole document.`),
+    detail.denied.length > 0 &&
+      table(
+        `Denied for ${detail.principal} (not granted)`,
+        [
+          { title: 'Action', value: (row) => row.action },
+          { title: 'Resource', value: (row) => row.resource },
+          { title: 'Denied', value: (row) => row.reason },
+          { title: 'Times', value: (row) => formatCount(row.count), numeric: true },
+        ],
+        detail.denied,
+        '',
+      ),
+    detail.deniedTotal > detail.denied.length && el('p', { class: 'muted' }, `Showing the first ${formatCount(detail.denied.length)} of ${formatCount(detail.deniedTotal)} denied pairs.`),
   );
 }
 
@@ -525,6 +552,29 @@ function renderCompare(): void {
   );
 }
 
+// ---- rendering ------------------------------------------------------------------------------
+
+/**
+ * A panel is rebuilt only while it is shown, at most once a frame: a large
+ * trace sends a new summary every second, and rebuilding hidden tables took
+ * the core the reader needed. A hidden panel is rebuilt when it is selected.
+ */
+const renderers: Partial<Record<ViewName, () => void>> = { summary: renderSummary, policy: renderPolicy, problems: renderProblems, compare: renderCompare };
+const stale = new Set<ViewName>();
+let frame: number | undefined;
+
+function scheduleRender(view: ViewName): void {
+  stale.add(view);
+  frame ??= requestAnimationFrame(() => {
+    frame = undefined;
+    renderShownIfStale();
+  });
+}
+
+function renderShownIfStale(): void {
+  if (stale.delete(state.view)) renderers[state.view]?.();
+}
+
 // ---- messages ------------------------------------------------------------------------------
 
 function handle(message: ToWebview): void {
@@ -538,25 +588,28 @@ function handle(message: ToWebview): void {
     case 'progress':
       state.progress = message.progress;
       renderProgress();
-      if (message.progress.phase === 'error' && !state.summary) renderSummary();
+      if (message.progress.phase === 'error' && !state.summary) scheduleRender('summary');
       return;
     case 'summary':
       state.summary = message.summary;
       state.problems = message.problems;
-      renderSummary();
-      renderProblems();
+      scheduleRender('summary');
+      scheduleRender('problems');
       events.invalidate();
       return;
     case 'policy':
       state.policy = message.policy;
-      renderPolicy();
+      scheduleRender('policy');
+      return;
+    case 'principalPolicy':
+      renderPrincipalPolicy(message.detail);
       return;
     case 'rows':
       events.receive(message.page);
       return;
     case 'compare':
       state.compare = message.compare;
-      renderCompare();
+      scheduleRender('compare');
       return;
     case 'notice':
       showNotice(message.level, message.message);

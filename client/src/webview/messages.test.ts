@@ -7,6 +7,7 @@ describe('webview messages', () => {
     assert.deepEqual(parseFromWebview({ type: 'openLine', line: 12 }), { ok: true, message: { type: 'openLine', line: 12 } });
     assert.equal(parseFromWebview({ type: 'requestRows', requestId: 1, start: 0, count: 200, filter: 'deny' }).ok, true);
     assert.equal(parseFromWebview({ type: 'setPolicyOptions', options: { wildcardThreshold: null } }).ok, true);
+    assert.equal(parseFromWebview({ type: 'showPrincipal', principal: 'svc-orders' }).ok, true);
   });
 
   it('rejects unknown types, wrong shapes and out-of-range values with a reason', () => {
@@ -20,6 +21,8 @@ describe('webview messages', () => {
       { type: 'requestRows', requestId: 1, start: -5, count: 10, filter: '' },
       { type: 'setPolicyOptions', options: { wildcardThreshold: 0.5 } },
       { type: 'copyPolicy', principal: 'x'.repeat(5_000) },
+      { type: 'showPrincipal' },
+      { type: 'showPrincipal', principal: 'x'.repeat(5_000) },
     ]) {
       const parsed = parseFromWebview(bad);
       assert.equal(parsed.ok, false, JSON.stringify(bad)?.slice(0, 80));
@@ -31,5 +34,8 @@ describe('webview messages', () => {
     assert.equal(parseToWebview({ type: 'notice', level: 'info', message: '<img src=x onerror=alert(1)>' }).ok, true);
     assert.equal(parseToWebview({ type: 'notice', level: 'alert', message: 'x' }).ok, false);
     assert.equal(parseToWebview({ type: 'summary', summary: { events: 1 }, problems: { total: 0, items: [] } }).ok, false);
+    const detail = { principal: 'svc-a', options: { wildcardThreshold: null }, json: '{}', omittedLines: 0, denied: [], deniedTotal: 0 };
+    assert.equal(parseToWebview({ type: 'principalPolicy', detail }).ok, true);
+    assert.equal(parseToWebview({ type: 'principalPolicy', detail: { ...detail, omittedLines: -1 } }).ok, false);
   });
 });

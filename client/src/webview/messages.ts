@@ -62,6 +62,7 @@ export const policyOptionsSchema = z.object({
   wildcardThreshold: z.nullable(z.number().check(z.int(), z.minimum(1), z.maximum(1_000_000))),
 });
 
+/** The policy tab's overview: one line per principal. Documents are sent one principal at a time, on request. */
 export const policyViewSchema = z.object({
   options: policyOptionsSchema,
   principals: z.array(
@@ -69,14 +70,25 @@ export const policyViewSchema = z.object({
       principal: text,
       statements: count,
       actions: count,
-      /** The principal's policy document, pretty-printed. */
-      json: text,
+      resources: count,
       /** Denied action -> resource pairs, never granted. */
-      denied: z.array(z.object({ action: text, resource: text, count, reason: z.enum(['explicit', 'implicit']) })),
+      deniedPairs: count,
     }),
   ),
-  /** The whole policy document as pretty-printed JSON. */
+});
+
+export const deniedRowSchema = z.object({ action: text, resource: text, count, reason: z.enum(['explicit', 'implicit']) });
+
+/** One principal's policy, as shown: a document of any size is cut for display, never for Copy or Save. */
+export const principalPolicySchema = z.object({
+  principal: text,
+  options: policyOptionsSchema,
+  /** The principal's policy document, pretty-printed (cut at a line break when `omittedLines` > 0). */
   json: text,
+  omittedLines: count,
+  /** The first denied pairs; `deniedTotal` counts them all. */
+  denied: z.array(deniedRowSchema),
+  deniedTotal: count,
 });
 
 export const eventRowSchema = z.object({
@@ -124,6 +136,7 @@ export const toWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('progress'), progress: progressSchema }),
   z.object({ type: z.literal('summary'), summary: summarySchema, problems: problemsSchema }),
   z.object({ type: z.literal('policy'), policy: policyViewSchema }),
+  z.object({ type: z.literal('principalPolicy'), detail: principalPolicySchema }),
   z.object({ type: z.literal('rows'), page: rowsPageSchema }),
   z.object({ type: z.literal('compare'), compare: compareViewSchema }),
   z.object({ type: z.literal('notice'), level: z.enum(['info', 'error']), message: text }),
@@ -144,6 +157,7 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('openLine'), line: z.number().check(z.int(), z.minimum(1)) }),
   z.object({ type: z.literal('setPolicyOptions'), options: policyOptionsSchema }),
+  z.object({ type: z.literal('showPrincipal'), principal: shortText }),
   z.object({ type: z.literal('copyPolicy'), principal: z.optional(shortText) }),
   z.object({ type: z.literal('savePolicy') }),
   z.object({ type: z.literal('pickCompare') }),
@@ -159,6 +173,8 @@ export type OperationRow = z.infer<typeof operationRowSchema>;
 export type Problems = z.infer<typeof problemsSchema>;
 export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
 export type PolicyView = z.infer<typeof policyViewSchema>;
+export type PrincipalPolicyView = z.infer<typeof principalPolicySchema>;
+export type DeniedRow = z.infer<typeof deniedRowSchema>;
 export type EventRow = z.infer<typeof eventRowSchema>;
 export type RowsPage = z.infer<typeof rowsPageSchema>;
 export type DiffChange = z.infer<typeof diffChangeSchema>;

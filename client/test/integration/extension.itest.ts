@@ -133,7 +133,15 @@ describe('Planewise in VS Code', () => {
     assert.ok(summary.operations.length > 0);
     assert.ok(summary.principals.length > 0);
     assert.ok(state.policy && state.policy.principals.length > 0);
-    assert.ok(state.policy.principals.some((entry) => JSON.parse(entry.json).Statement.length > 0));
+    // The overview lists principals; a principal's document is sent when the view asks for it.
+    const principal = state.policy.principals.find((entry) => entry.statements > 0)!.principal;
+    await vscode.commands.executeCommand('planewise.test.traceViewer', uri, 'message', { type: 'showPrincipal', principal });
+    const detail = await waitFor(`the policy of ${principal}`, async () => {
+      const shown = (await viewState(uri))?.principalPolicy;
+      return shown?.principal === principal ? shown : undefined;
+    });
+    assert.ok((JSON.parse(detail.json) as { Statement: unknown[] }).Statement.length > 0);
+    assert.equal(detail.omittedLines, 0);
   });
 
   it('reads a gzipped trace and lists the invalid lines of a broken one', async () => {
