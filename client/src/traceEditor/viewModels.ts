@@ -8,6 +8,9 @@ export interface HeaderFacts {
   runIds: string[];
 }
 
+/** Latencies to whole microseconds: the view shows no more, and a summary of thousands of operations is sent every second while reading. */
+const toMicroseconds = (ms: number): number => Math.round(ms * 1000) / 1000;
+
 export function summaryView(summary: TraceSummary, header: HeaderFacts, invalidLines: number): SummaryView {
   const actions = new Map<string, { action: string; allow: number; explicitDeny: number; implicitDeny: number }>();
   const actionsPerPrincipal = new Map<string, number>();
@@ -30,10 +33,10 @@ export function summaryView(summary: TraceSummary, header: HeaderFacts, invalidL
       operation: row.operation,
       count: row.count,
       errors: row.errors,
-      p50Ms: row.latencyMs.p50,
-      p95Ms: row.latencyMs.p95,
-      p99Ms: row.latencyMs.p99,
-      maxMs: row.latencyMs.max,
+      p50Ms: toMicroseconds(row.latencyMs.p50),
+      p95Ms: toMicroseconds(row.latencyMs.p95),
+      p99Ms: toMicroseconds(row.latencyMs.p99),
+      maxMs: toMicroseconds(row.latencyMs.max),
     })),
     principals: summary.principals.map((row) => ({ ...row, actions: actionsPerPrincipal.get(row.principal) ?? 0 })),
     actions: [...actions.values()].sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0)),

@@ -38,18 +38,32 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
-/** A plain, accessible table: a caption, column headers, one row per item. */
+/** Rows a table shows before "Show all": a large trace can have thousands of operations, re-rendered every second while it is read. */
+export const TABLE_ROWS_SHOWN = 200;
+/** Captions of the tables the user expanded; they stay expanded when the view re-renders. */
+const expandedTables = new Set<string>();
+
+/** A plain, accessible table: a caption, column headers, one row per item (the first TABLE_ROWS_SHOWN until the user asks for all). */
 export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty: string): HTMLElement {
   if (rows.length === 0) return el('p', { class: 'empty' }, empty);
-  return el(
+  const body = el('tbody', {});
+  const row = (item: T) => el('tr', {}, ...columns.map((column) => el('td', { class: column.numeric ? 'num' : undefined }, column.value(item))));
+  const shown = expandedTables.has(caption) ? rows.length : Math.min(rows.length, TABLE_ROWS_SHOWN);
+  append(body, rows.slice(0, shown).map(row));
+  const data = el(
     'table',
     { class: 'data' },
     el('caption', {}, caption),
     el('thead', {}, el('tr', {}, ...columns.map((column) => el('th', { scope: 'col', class: column.numeric ? 'num' : undefined }, column.title)))),
-    el(
-      'tbody',
-      {},
-      ...rows.map((row) => el('tr', {}, ...columns.map((column) => el('td', { class: column.numeric ? 'num' : undefined }, column.value(row))))),
-    ),
+    body,
   );
+  if (shown === rows.length) return data;
+  const more = el('button', { type: 'button', class: 'secondary' }, `Show all ${rows.length.toLocaleString('en-US')} rows`);
+  const note = el('p', { class: 'muted table-more' }, `Showing ${shown.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} rows. `, more);
+  more.addEventListener('click', () => {
+    expandedTables.add(caption);
+    append(body, rows.slice(shown).map(row));
+    note.remove();
+  });
+  return el('div', {}, data, note);
 }

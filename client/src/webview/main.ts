@@ -491,9 +491,14 @@ const events = (() => {
 
 // ---- problems -------------------------------------------------------------------------
 
+/** The tab's count is kept current even while another tab is shown. */
+function renderProblemsTab(): void {
+  const { total } = state.problems;
+  tabs.problems.textContent = total > 0 ? `Problems (${formatCount(total)})` : 'Problems';
+}
+
 function renderProblems(): void {
   const { total, items } = state.problems;
-  tabs.problems.textContent = total > 0 ? `Problems (${formatCount(total)})` : 'Problems';
   if (total === 0) {
     replaceChildren(panels.problems, el('h2', {}, 'Problems'), el('p', { class: 'empty' }, 'Every line is valid.'));
     return;
@@ -595,6 +600,7 @@ function handle(message: ToWebview): void {
       state.problems = message.problems;
       scheduleRender('summary');
       scheduleRender('problems');
+      renderProblemsTab();
       events.invalidate();
       return;
     case 'policy':
