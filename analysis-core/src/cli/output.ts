@@ -37,7 +37,7 @@ export function writeFileAtomic(target: string, content: string | Iterable<strin
   const temp = path.join(directory, `.${path.basename(target)}.${randomBytes(6).toString('hex')}.tmp`);
   const descriptor = fs.openSync(temp, 'wx');
   try {
-    for (const piece of typeof content === 'string' ? [content] : batched(content)) fs.writeSync(descriptor, piece);
+    for (const piece of typeof content === 'string' ? [content] : content) fs.writeSync(descriptor, piece);
   } catch (error) {
     fs.closeSync(descriptor);
     fs.rmSync(temp, { force: true });

@@ -3,6 +3,8 @@
  * textContent. No innerHTML anywhere, so a value such as `<img onerror=...>`
  * from a trace is shown as the characters it is.
  */
+import { formatCount } from './format';
+
 type Child = Node | string | number | null | undefined | false;
 
 export interface Attributes {
@@ -58,8 +60,8 @@ export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty
     body,
   );
   if (shown === rows.length) return data;
-  const more = el('button', { type: 'button', class: 'secondary' }, `Show all ${rows.length.toLocaleString('en-US')} rows`);
-  const note = el('p', { class: 'muted table-more' }, `Showing ${shown.toLocaleString('en-US')} of ${rows.length.toLocaleString('en-US')} rows. `, more);
+  const more = el('button', { type: 'button', class: 'secondary' }, `Show all ${formatCount(rows.length)} rows`);
+  const note = el('p', { class: 'muted table-more' }, `Showing ${formatCount(shown)} of ${formatCount(rows.length)} rows. `, more);
   more.addEventListener('click', () => {
     expandedTables.add(caption);
     append(body, rows.slice(shown).map(row));
