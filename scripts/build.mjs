@@ -3,6 +3,7 @@
 // the .vsix). `--watch` rebuilds on change.
 import * as esbuild from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { buildScanner } from './build-scanner.mjs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -56,6 +57,7 @@ function generateSchemas() {
 }
 
 generateSchemas();
+await buildScanner();
 if (watch) {
   for (const bundle of bundles) await (await esbuild.context({ ...common, ...bundle, define: { ...common.define, ...bundle.define } })).watch();
 } else {

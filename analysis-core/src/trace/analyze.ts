@@ -10,12 +10,14 @@ import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
 import type { TraceSource } from './inputs';
-import { type ParserState, initialParserState } from './lineParser';
-import { type ShardResult, type ShardTask, digestShardHere } from './parallel/shard';
+import { type CoreEventSink, type ParserState, initialParserState } from './lineParser';
+import { type ShardResult, type ShardTask, digestShardHere, newClaims } from './parallel/shard';
 import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, readTraceStream } from './reader';
 
 /** Below this a file is read on one thread: starting a worker costs more than it saves. */
 export const DEFAULT_PARALLEL_MIN_BYTES = 32 * 1024 * 1024;
+const MIN_RANGE_BYTES = 4 * 1024 * 1024;
+const MAX_RANGE_BYTES = 64 * 1024 * 1024;
 
 export interface AnalyzeOptions {
   /** The accumulators to feed (default both); the other stays empty. */
@@ -94,12 +96,13 @@ async function probeState(file: string, maxLineBytes: number): Promise<ParserSta
   return read.fatal === undefined ? read.checkpoint.state : undefined;
 }
 
-/** Newline-aligned cuts happen inside the reader; here the file is just split evenly. */
-function shardTasks(file: string, name: string, size: number, count: number, state: ParserState, maxLineBytes: number, issueCap: number, analyses: DigestAnalyses): ShardTask[] {
-  const step = Math.ceil(size / count);
-  const tasks: ShardTask[] = [];
-  for (let start = 0; start < size; start += step) tasks.push({ file, name, start, end: Math.min(size, start + step), state, maxLineBytes, issueCap, analyses });
-  return tasks;
+/**
+ * Range size for a parallel read: about eight ranges per thread, so the
+ * thread that finishes first idles for at most a small part of the run.
+ * Newline-aligned cuts happen inside the reader.
+ */
+function rangeBytesFor(size: number, jobs: number): number {
+  return Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(size / (jobs * 8))));
 }
 
 async function digestInParallel(
@@ -111,23 +114,34 @@ async function digestInParallel(
   issueCap: number,
   onBytes: (bytes: number) => void,
 ): Promise<TraceDigest> {
-  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const analyses = options.analyses ?? ALL_ANALYSES;
-  const tasks = shardTasks(source.path, source.name, source.size, jobs, state, maxLineBytes, issueCap, analyses);
-  // The first shard is read on this thread and kept as it is; the others come back as plain data.
+  const task: ShardTask = {
+    file: source.path,
+    name: source.name,
+    size: source.size,
+    rangeBytes: rangeBytesFor(source.size, jobs),
+    claims: newClaims(),
+    state,
+    maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+    issueCap,
+    analyses: options.analyses ?? ALL_ANALYSES,
+  };
+  // This thread claims ranges too, into a digest it keeps; the workers' come back as plain data.
   let previous = 0;
   const [here, ...elsewhere] = await Promise.all([
-    digestShardHere(tasks[0]!, (bytes) => {
+    digestShardHere(task, (bytes) => {
       onBytes(bytes - previous);
       previous = bytes;
     }),
-    ...tasks.slice(1).map((task) => runWorker(worker, task, onBytes)),
+    ...Array.from({ length: jobs - 1 }, () => runWorker(worker, task, onBytes)),
   ]);
   const digest = here.digest;
-  let base = here.lineCount;
-  for (const result of elsewhere) {
-    digest.mergeState(result.digest, base);
-    base += result.lineCount;
+  for (const result of elsewhere) digest.mergeState(result.digest);
+  // Issues are numbered from their range's first line until every range's length is known.
+  const ranges = [...here.ranges, ...elsewhere.flatMap((result) => result.ranges)].sort((a, b) => a.index - b.index);
+  let lineBase = 0;
+  for (const range of ranges) {
+    digest.addIssues(range.issues, range.issueTotal, lineBase);
+    lineBase += range.lineCount;
   }
   return digest;
 }
@@ -155,7 +169,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       }
     }
     const part = new TraceDigest(issueCap, analyses);
-    const sink = { event: (event: Parameters<TraceDigest['add']>[0]) => part.add(event), issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => part.addIssue({ ...issue, file: source.name }) };
+    const sink: CoreEventSink = { fields: 'core', event: (event) => part.add(event), issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => part.addIssue({ ...issue, file: source.name }) };
     let previous = 0;
     const readOptions = {
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,

@@ -7,7 +7,7 @@
 import { PolicyAccumulator, type PolicyState } from './analyses/policy';
 import { SummaryAccumulator, type SummaryState } from './analyses/summarize';
 import type { LineCounts, TraceIssue } from './lineParser';
-import type { TraceEvent } from './schema';
+import type { CoreTraceEvent } from './schema';
 
 export const DEFAULT_ISSUE_CAP = 1000;
 
@@ -52,7 +52,7 @@ export class TraceDigest {
     return new TraceDigest(state.issueCap, state.analyses).mergeState(state);
   }
 
-  add(event: TraceEvent): void {
+  add(event: CoreTraceEvent): void {
     if (this.analyses.summary) this.summary.add(event);
     if (this.analyses.policy) this.policy.add(event);
   }
@@ -77,21 +77,28 @@ export class TraceDigest {
     if (report.fatal !== undefined) existing.fatal ??= report.fatal;
   }
 
+  /** Appends issues found after those already here, `total` of them in all; their lines are shifted by `lineBase` (a range read after others). */
+  addIssues(issues: readonly TraceIssue[], total: number, lineBase = 0): void {
+    for (const issue of issues) {
+      if (this.issues.length >= this.issueCap) break;
+      this.issues.push(lineBase === 0 ? issue : { ...issue, line: issue.line + lineBase });
+    }
+    this.issueTotal += total;
+  }
+
   /** Appends `other` (input that came after this one). */
   merge(other: TraceDigest): this {
     for (const file of other.files) this.addFile(file);
-    for (const issue of other.issues) if (this.issues.length < this.issueCap) this.issues.push(issue);
-    this.issueTotal += other.issueTotal;
+    this.addIssues(other.issues, other.issueTotal);
     this.summary.merge(other.summary);
     this.policy.merge(other.policy);
     return this;
   }
 
-  /** merge(TraceDigest.from(state)), without the copy; issue lines are shifted by `lineBase` (a shard after others). */
-  mergeState(state: DigestState, lineBase = 0): this {
+  /** merge(TraceDigest.from(state)), without the copy. */
+  mergeState(state: DigestState): this {
     for (const file of state.files) this.addFile(file);
-    for (const issue of state.issues) if (this.issues.length < this.issueCap) this.issues.push({ ...issue, line: issue.line + lineBase });
-    this.issueTotal += state.issueTotal;
+    this.addIssues(state.issues, state.issueTotal);
     this.summary.merge(SummaryAccumulator.from(state.summary));
     this.policy.mergeState(state.policy);
     return this;

@@ -4,6 +4,8 @@ export {
   type EventLocation,
   type TraceIssue,
   type TraceSink,
+  type FullEventSink,
+  type CoreEventSink,
   type ParserState,
   type LineCounts,
   LineParser,

@@ -3,8 +3,9 @@
  * and version rules and tells planewise lines from OTLP batches; the byte
  * handling lives in lines.ts and reader.ts.
  */
+import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
-import { SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
+import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
 import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
 
 /** Where an event came from: the editor opens the raw line from this. */
@@ -27,10 +28,21 @@ export interface TraceIssue {
   reason: string;
 }
 
-export interface TraceSink {
+/** Gets every event whole. */
+export interface FullEventSink {
+  fields?: 'all';
   event(event: TraceEvent, at: EventLocation): void;
   issue?(issue: TraceIssue): void;
 }
+
+/** Gets events with at least their core fields: most lines then skip JSON.parse. */
+export interface CoreEventSink {
+  fields: 'core';
+  event(event: CoreTraceEvent, at: EventLocation): void;
+  issue?(issue: TraceIssue): void;
+}
+
+export type TraceSink = FullEventSink | CoreEventSink;
 
 /** What the parser knows about a file so far; plain data, so reads can resume or be split. */
 export interface ParserState {
@@ -68,6 +80,8 @@ function isBlank(bytes: Buffer, start: number, end: number): boolean {
 export class LineParser {
   readonly counts: LineCounts = emptyCounts();
   fatal: string | undefined;
+  /** The fast path, for a sink that takes core events. */
+  private readonly fast: { scanner: CoreEventScanner; sink: CoreEventSink } | undefined;
 
   constructor(
     readonly file: string,
@@ -75,16 +89,28 @@ export class LineParser {
     private readonly sink: TraceSink,
     /** Suppress the missing-header warning (a range that does not start the file). */
     private readonly quietHeaderless = false,
-  ) {}
+  ) {
+    const scanner = sink.fields === 'core' ? sharedCoreScanner() : undefined;
+    if (scanner !== undefined && sink.fields === 'core') this.fast = { scanner, sink };
+  }
 
   /** Handles bytes [start, end) of one line (no '\n'), at `offset` in the file. */
   line(bytes: Buffer, start: number, end: number, line: number, offset: number): void {
     if (this.fatal !== undefined) return;
     const length = end - start;
+    const base = offset - start;
     if (offset === 0 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
     if (end > start && bytes[end - 1] === 0x0d) end -= 1;
     if (isBlank(bytes, start, end)) return;
     this.counts.lines += 1;
+    if (this.fast !== undefined && this.state.format === 'planewise') {
+      const event = this.fast.scanner.scan(bytes, base, start, end);
+      if (event !== undefined) {
+        this.counts.events += 1;
+        this.fast.sink.event(event, { file: this.file, line, offset, length });
+        return;
+      }
+    }
     let value: unknown;
     try {
       value = JSON.parse(bytes.toString('utf8', start, end));

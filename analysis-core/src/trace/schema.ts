@@ -76,3 +76,12 @@ export type SpanEvent = z.infer<typeof spanEventSchema>;
 export type AuthzEvent = z.infer<typeof authzEventSchema>;
 export type TraceEvent = z.infer<typeof traceEventSchema>;
 export type TraceEventKind = TraceEvent['kind'];
+
+/**
+ * The fields the analyses read. A sink that asks for core events may get just
+ * these: ids, attributes and matched statements are for display, and leaving
+ * them unread lets most lines skip JSON.parse (see fast/coreScanner.ts).
+ */
+export type CoreSpanEvent = Pick<SpanEvent, 'kind' | 'ts' | 'service' | 'operation' | 'durationMs' | 'status'>;
+export type CoreAuthzEvent = Pick<AuthzEvent, 'kind' | 'ts' | 'service' | 'principal' | 'action' | 'resource' | 'decision' | 'denyReason'>;
+export type CoreTraceEvent = CoreSpanEvent | CoreAuthzEvent;

@@ -29,6 +29,56 @@ export const authzArbitrary: fc.Arbitrary<AuthzEvent> = fc
 
 export const eventsArbitrary: fc.Arbitrary<TraceEvent[]> = fc.array(fc.oneof(spanArbitrary, authzArbitrary), { maxLength: 60 });
 
+// Values near the schema's edges: right and wrong types, empty strings, negatives, extra keys.
+const scalar = fc.oneof(
+  fc.constantFrom('', 'a', 'ok', 'error', 'unset', 'allow', 'deny', 'explicit', 'implicit', 'span', 'authz', 'header', 'planewise.trace', '1.0', '2.1', '1.x'),
+  fc.constantFrom(0, -0, 1, -1, 0.5, 1e15, -1e-9),
+  fc.boolean(),
+  fc.constant(null),
+  fc.string({ maxLength: 4 }),
+);
+export const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 3 }), tie('value'), { maxKeys: 3 })),
+})).value;
+
+export const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+export const maybeWrong = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary }, { weight: 1, arbitrary: json });
+export const dropUndefined = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+
+/** Span-like objects: mostly valid, with fields of the wrong type, missing or extra now and then. */
+export const nearSpan = fc
+  .record({
+    kind: maybeWrong(fc.constant('span')),
+    ts: maybeWrong(fc.oneof(fc.nat(), fc.double({ noNaN: true }))),
+    service: maybeWrong(fc.string({ maxLength: 2 })),
+    operation: maybeWrong(fc.string({ maxLength: 2 })),
+    traceId: maybeWrong(fc.string({ maxLength: 2 })),
+    spanId: maybeWrong(fc.string({ maxLength: 2 })),
+    parentSpanId: optional(maybeWrong(fc.string({ maxLength: 2 }))),
+    durationMs: maybeWrong(fc.double({ noNaN: true, noDefaultInfinity: true })),
+    status: maybeWrong(fc.constantFrom('ok', 'error', 'unset', 'OK')),
+    attributes: optional(maybeWrong(fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(fc.string(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), json)))),
+    extra: optional(json),
+  })
+  .map(dropUndefined);
+
+/** Authz-like objects, in the same way. */
+export const nearAuthz = fc
+  .record({
+    kind: maybeWrong(fc.constant('authz')),
+    ts: maybeWrong(fc.nat()),
+    service: maybeWrong(fc.string({ maxLength: 2 })),
+    principal: maybeWrong(fc.string({ maxLength: 2 })),
+    action: maybeWrong(fc.string({ maxLength: 2 })),
+    resource: maybeWrong(fc.string({ maxLength: 2 })),
+    decision: maybeWrong(fc.constantFrom('allow', 'deny')),
+    denyReason: optional(maybeWrong(fc.constantFrom('explicit', 'implicit'))),
+    matchedStatements: optional(maybeWrong(fc.array(fc.string({ maxLength: 2 }), { maxLength: 2 }))),
+    traceId: optional(maybeWrong(fc.string({ maxLength: 2 }))),
+    spanId: optional(maybeWrong(fc.string({ maxLength: 2 }))),
+  })
+  .map(dropUndefined);
+
 /** Splits a list into consecutive (possibly empty) shards at the given cut points. */
 export function shards<T>(items: T[], cuts: number[]): T[][] {
   const points = [...new Set(cuts.map((cut) => cut % (items.length + 1)))].sort((a, b) => a - b);

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import {
+  type CoreEventSink,
   type PolicySet,
   type ReadCheckpoint,
   type TraceEvent,
@@ -187,8 +188,9 @@ export class TraceSession {
     const startOffset = this.checkpoint?.offset ?? 0;
     if (this.checkpoint && startOffset === size) return this.emitProgress('done', size, size);
     let nextSnapshot = Date.now() + FIRST_SNAPSHOT_MS;
-    const sink = {
-      event: (event: TraceEvent, at: { line: number; offset: number; length: number }) => {
+    const sink: CoreEventSink = {
+      fields: 'core',
+      event: (event, at) => {
         this.policy = undefined;
         this.digest.add(event);
         this.index.add(at.offset, at.length, at.line);

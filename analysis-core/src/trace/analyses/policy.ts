@@ -16,7 +16,7 @@
  * - a pair that was only ever denied is never granted; denies are listed
  *   apart, explicit and implicit.
  */
-import type { TraceEvent } from '../schema';
+import type { CoreTraceEvent } from '../schema';
 import { escapeLiteral } from '../patterns';
 import { type AccessTally, addCounts, countDecision, emptyTally, mergeTally } from './tally';
 
@@ -106,7 +106,7 @@ export class PolicyAccumulator {
     return resources;
   }
 
-  add(event: TraceEvent): void {
+  add(event: CoreTraceEvent): void {
     if (event.kind !== 'authz') return;
     const resources = this.resourcesOf(event.principal, event.action);
     let tally = resources.get(event.resource);

@@ -8,7 +8,7 @@ const hostile = '<script>alert("x")</script> | `pipe` & \'quote\'';
 
 function digest(): TraceDigest {
   const result = new TraceDigest();
-  result.add({ kind: 'span', ts: 0, service: hostile, operation: 'Get', traceId: 't', spanId: 's', durationMs: 3, status: 'ok' });
+  result.add({ kind: 'span', ts: 0, service: hostile, operation: 'Get', durationMs: 3, status: 'ok' });
   result.add({ kind: 'authz', ts: 1, service: 's', principal: 'app', action: 'storage:Get', resource: hostile, decision: 'allow' });
   result.addFile({ name: 'run.trace.jsonl', lines: 3, events: 2, invalid: 1, skipped: 0, warnings: 0 });
   result.addIssue({ file: 'run.trace.jsonl', line: 3, offset: 99, severity: 'error', reason: 'not JSON: <bad>' });

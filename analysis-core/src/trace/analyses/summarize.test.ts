@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { TraceEvent } from '../schema';
 import { eventsArbitrary, shards } from '../testing';
 import { SummaryAccumulator } from './summarize';
 
-function summarize(events: Parameters<SummaryAccumulator['add']>[0][]): SummaryAccumulator {
+function summarize(events: TraceEvent[]): SummaryAccumulator {
   const accumulator = new SummaryAccumulator();
   for (const event of events) accumulator.add(event);
   return accumulator;

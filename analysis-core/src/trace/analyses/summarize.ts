@@ -4,7 +4,7 @@
  * result is the same.
  */
 import { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from '../sketch';
-import type { TraceEvent } from '../schema';
+import type { CoreTraceEvent } from '../schema';
 import { type AccessTally, countDecision, emptyTally, mergeTally } from './tally';
 
 export interface LatencySummary {
@@ -88,7 +88,7 @@ export class SummaryAccumulator {
     return summary;
   }
 
-  add(event: TraceEvent): void {
+  add(event: CoreTraceEvent): void {
     if (event.ts < this.start) this.start = event.ts;
     if (event.ts > this.end) this.end = event.ts;
     let service = this.services.get(event.service);

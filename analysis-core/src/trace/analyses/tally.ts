@@ -3,7 +3,7 @@
  * denied: the unit both the summary (per principal and action) and the policy
  * (per principal, action and resource) count decisions in.
  */
-import type { AuthzEvent } from '../schema';
+import type { CoreAuthzEvent } from '../schema';
 
 export interface AccessTally {
   allow: number;
@@ -14,7 +14,7 @@ export interface AccessTally {
 export const emptyTally = (): AccessTally => ({ allow: 0, explicitDeny: 0, implicitDeny: 0 });
 
 /** A deny without denyReason counts as implicit: nothing is known to have denied it. */
-export function countDecision(tally: AccessTally, event: AuthzEvent): void {
+export function countDecision(tally: AccessTally, event: CoreAuthzEvent): void {
   if (event.decision === 'allow') tally.allow += 1;
   else if (event.denyReason === 'explicit') tally.explicitDeny += 1;
   else tally.implicitDeny += 1;

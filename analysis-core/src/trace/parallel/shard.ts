@@ -1,45 +1,83 @@
-/** One shard of a parallel read: a byte range of a plain file digested on its own. */
+/**
+ * One thread's part of a parallel read. The file is cut into ranges that the
+ * threads claim one at a time from a shared counter, so a thread that started
+ * late or runs slower simply claims fewer. Each thread folds all its ranges
+ * into one digest; what depends on a range's place in the file (line numbers
+ * of issues) is kept per range until the caller knows every range's length.
+ */
 import { type DigestAnalyses, type DigestState, TraceDigest } from '../digest';
-import type { ParserState } from '../lineParser';
+import type { ParserState, TraceIssue } from '../lineParser';
 import { readTraceRange } from '../reader';
 
 export interface ShardTask {
   file: string;
   name: string;
-  start: number;
-  end: number;
+  size: number;
+  rangeBytes: number;
+  /** One Int32: the index of the next range to claim. */
+  claims: SharedArrayBuffer;
   state: ParserState;
   maxLineBytes: number;
   issueCap: number;
   analyses: DigestAnalyses;
 }
 
-export interface ShardResult {
-  digest: DigestState;
-  /** Physical lines in the shard, to number the issues of later shards. */
+/** A range's issues, numbered from its first line, and its length in lines. */
+export interface RangeReport {
+  index: number;
   lineCount: number;
+  issues: TraceIssue[];
+  issueTotal: number;
 }
 
-/** A shard digested on this thread: the digest itself, not a copy made for postMessage. */
+export interface ShardResult {
+  /** Everything but the issues, which are in `ranges`. */
+  digest: DigestState;
+  ranges: RangeReport[];
+}
+
+/** The ranges this thread read, folded into a live digest (no copy made for postMessage). */
 export interface LiveShardResult {
   digest: TraceDigest;
-  lineCount: number;
+  ranges: RangeReport[];
 }
 
-/** Issues carry line numbers relative to the shard (first line = 1) until the caller shifts them. */
+export function newClaims(): SharedArrayBuffer {
+  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+}
+
 export async function digestShard(task: ShardTask, onProgress?: (bytes: number) => void): Promise<ShardResult> {
-  const { digest, lineCount } = await digestShardHere(task, onProgress);
-  return { digest: digest.state(), lineCount };
+  const { digest, ranges } = await digestShardHere(task, onProgress);
+  return { digest: digest.state(), ranges };
 }
 
+/** Claims and reads ranges until none is left; `onProgress` gets the bytes read so far by this thread. */
 export async function digestShardHere(task: ShardTask, onProgress?: (bytes: number) => void): Promise<LiveShardResult> {
+  const claims = new Int32Array(task.claims);
+  // Issues go to the ranges; the digest gets the cap so the caller can keep it as its result.
   const digest = new TraceDigest(task.issueCap, task.analyses);
-  const read = await readTraceRange(
-    task.file,
-    { event: (event) => digest.add(event), issue: (issue) => digest.addIssue({ ...issue, file: task.name }) },
-    { start: task.start, end: task.end, startLine: 1, state: task.state, maxLineBytes: task.maxLineBytes, ...(onProgress ? { onProgress } : {}) },
-  );
-  const report = { name: task.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) };
-  digest.addFile(report);
-  return { digest, lineCount: read.checkpoint.line - 1 };
+  const ranges: RangeReport[] = [];
+  let doneBefore = 0;
+  for (let index = Atomics.add(claims, 0, 1); index * task.rangeBytes < task.size; index = Atomics.add(claims, 0, 1)) {
+    const start = index * task.rangeBytes;
+    const end = Math.min(task.size, start + task.rangeBytes);
+    const report: RangeReport = { index, lineCount: 0, issues: [], issueTotal: 0 };
+    const read = await readTraceRange(
+      task.file,
+      {
+        fields: 'core',
+        event: (event) => digest.add(event),
+        issue: (issue) => {
+          report.issueTotal += 1;
+          if (report.issues.length < task.issueCap) report.issues.push({ ...issue, file: task.name });
+        },
+      },
+      { start, end, startLine: 1, state: task.state, maxLineBytes: task.maxLineBytes, ...(onProgress ? { onProgress: (bytes: number) => onProgress(doneBefore + bytes) } : {}) },
+    );
+    doneBefore += end - start;
+    digest.addFile({ name: task.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
+    report.lineCount = read.checkpoint.line - 1;
+    ranges.push(report);
+  }
+  return { digest, ranges };
 }

@@ -1,0 +1,624 @@
+/**
+ * The fast path of the trace reader, in AssemblyScript (compiled to
+ * WebAssembly by scripts/build-scanner.mjs; the TypeScript side is
+ * src/trace/fast/coreScanner.ts).
+ *
+ * `scan` reads one line and answers either "a valid span/authz event, and here
+ * are the fields the analyses use" or "not sure". It checks the whole line as
+ * JSON, and accepts a line only when JSON.parse plus the schema check would
+ * accept it with the same values; anything else (escapes in a field it
+ * returns, repeated keys, exponents, headers, invalid lines) is "not sure" and
+ * goes to the slow path, which also words the error. A differential test holds
+ * the two paths together.
+ *
+ * Strings it returns are interned: the caller gets small ids and decodes each
+ * distinct string once.
+ */
+
+// ---- Where results go ------------------------------------------------------
+
+const RESULT: usize = memory.data(48, 8);
+const RESULT_TS: usize = 0; // f64
+const RESULT_DURATION: usize = 8; // f64
+const RESULT_SERVICE: usize = 16; // i32 string ids from here on
+const RESULT_OPERATION: usize = 20;
+const RESULT_PRINCIPAL: usize = 24;
+const RESULT_ACTION: usize = 28;
+const RESULT_RESOURCE: usize = 32;
+const RESULT_STATUS: usize = 36; // 0 ok, 1 error, 2 unset
+const RESULT_DECISION: usize = 40; // 0 allow, 1 deny
+const RESULT_DENY_REASON: usize = 44; // 0 none, 1 explicit, 2 implicit
+
+export const SCAN_UNSURE: i32 = 0;
+export const SCAN_SPAN: i32 = 1;
+export const SCAN_AUTHZ: i32 = 2;
+
+export function resultArea(): usize {
+  return RESULT;
+}
+
+// ---- The input area --------------------------------------------------------
+
+/** Word-at-a-time comparisons may read this far past the end of the input. */
+const INPUT_SLACK: usize = 16;
+let inputStart: usize = 0;
+let inputCapacity: usize = 0;
+
+/** Where the caller copies `length` bytes of input; may grow the memory. */
+export function reserveInput(length: usize): usize {
+  if (length > inputCapacity) {
+    inputCapacity = max(length, inputCapacity * 2);
+    inputStart = heap.alloc(inputCapacity + INPUT_SLACK);
+  }
+  return inputStart;
+}
+
+// ---- Interned strings ------------------------------------------------------
+
+// Fixed regions: memory pages are only resident once touched, so unused room costs nothing.
+const MAX_STRINGS: i32 = 1 << 18;
+const TABLE_SLOTS: u32 = 1 << 19; // load stays at or under one half
+const ARENA_BYTES: usize = 16 << 20;
+const table: usize = heap.alloc(<usize>TABLE_SLOTS << 2); // id + 1 per slot, 0 when empty
+const stringInfo: usize = heap.alloc(<usize>MAX_STRINGS * 12); // per id: hash, arena offset, length
+const arena: usize = heap.alloc(ARENA_BYTES);
+let arenaUsed: usize = 0;
+let stringCount: i32 = 0;
+let stringLimit: i32 = MAX_STRINGS;
+
+/** Fewer distinct strings than the built-in bound (tests use it to reach the bound). */
+export function limitStrings(count: i32): void {
+  stringLimit = min(count, MAX_STRINGS);
+}
+
+export function internedCount(): i32 {
+  return stringCount;
+}
+
+export function internedStart(id: i32): usize {
+  return arena + <usize>load<u32>(stringInfo + <usize>id * 12 + 4);
+}
+
+export function internedLength(id: i32): u32 {
+  return load<u32>(stringInfo + <usize>id * 12 + 8);
+}
+
+@inline function lowBytes(word: u64, count: usize): u64 {
+  return count >= 8 ? word : word & ((<u64>1 << (<u64>count << 3)) - 1);
+}
+
+/** A multiply-xorshift hash over 8-byte words; bytes past the end are masked off. */
+function hashBytes(start: usize, length: usize): u32 {
+  let hash: u64 = <u64>length * 0x9e3779b97f4a7c15;
+  for (let i: usize = 0; i < length; i += 8) {
+    hash = (hash ^ lowBytes(load<u64>(start + i), length - i)) * 0xff51afd7ed558ccd;
+    hash ^= hash >> 32;
+  }
+  return <u32>hash;
+}
+
+function sameBytes(a: usize, b: usize, length: usize): bool {
+  let i: usize = 0;
+  for (; i + 8 <= length; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  for (; i < length; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+/** The id of bytes [start, start + length), added when new; -1 when the table or the arena is full. */
+function intern(start: usize, length: usize): i32 {
+  const hash = hashBytes(start, length);
+  let slot = hash & (TABLE_SLOTS - 1);
+  while (true) {
+    const stored = load<i32>(table + (<usize>slot << 2));
+    if (stored == 0) break;
+    const info = stringInfo + <usize>(stored - 1) * 12;
+    if (load<u32>(info) == hash && <usize>load<u32>(info + 8) == length && sameBytes(arena + <usize>load<u32>(info + 4), start, length)) return stored - 1;
+    slot = (slot + 1) & (TABLE_SLOTS - 1);
+  }
+  if (stringCount >= stringLimit || arenaUsed + length > ARENA_BYTES) return -1;
+  memory.copy(arena + arenaUsed, start, length);
+  const id = stringCount++;
+  const info = stringInfo + <usize>id * 12;
+  store<u32>(info, hash);
+  store<u32>(info + 4, <u32>arenaUsed);
+  store<u32>(info + 8, <u32>length);
+  arenaUsed += length;
+  store<i32>(table + (<usize>slot << 2), id + 1);
+  return id;
+}
+
+// ---- Known texts -----------------------------------------------------------
+
+// Keys first (their index is the key id), then the values compared against.
+const TEXTS: StaticArray<string> = [
+  'kind', 'ts', 'service', 'operation', 'traceId', 'spanId', 'parentSpanId', 'durationMs', 'status', 'attributes',
+  'principal', 'action', 'resource', 'decision', 'denyReason', 'matchedStatements',
+  'span', 'authz', 'ok', 'error', 'unset', 'allow', 'deny', 'explicit', 'implicit', 'true', 'false', 'null',
+];
+const KIND = 0;
+const TS = 1;
+const SERVICE = 2;
+const OPERATION = 3;
+const TRACE_ID = 4;
+const SPAN_ID = 5;
+const PARENT_SPAN_ID = 6;
+const DURATION_MS = 7;
+const STATUS = 8;
+const ATTRIBUTES = 9;
+const PRINCIPAL = 10;
+const ACTION = 11;
+const RESOURCE = 12;
+const DECISION = 13;
+const DENY_REASON = 14;
+const MATCHED_STATEMENTS = 15;
+const KEY_COUNT = 16;
+const UNKNOWN_KEY = -1;
+const SPAN = 16;
+const AUTHZ = 17;
+const OK = 18;
+const ERROR = 19;
+const UNSET = 20;
+const ALLOW = 21;
+const DENY = 22;
+const EXPLICIT = 23;
+const IMPLICIT = 24;
+const TRUE = 25;
+const FALSE = 26;
+const NULL = 27;
+
+// Each text as three little-endian words, so comparing is a few word loads.
+const textLength = new StaticArray<usize>(TEXTS.length);
+const textWords = new StaticArray<u64>(TEXTS.length * 3);
+// Keys are found through a 32-slot table indexed by length, first and last byte.
+const keySlots = new StaticArray<i32>(32);
+
+@inline function keySlot(length: u32, first: u32, last: u32): u32 {
+  return (length * 8 + first * 3 + last) & 31;
+}
+
+function packTexts(): void {
+  for (let t = 0; t < TEXTS.length; t++) {
+    const text = unchecked(TEXTS[t]);
+    unchecked((textLength[t] = <usize>text.length));
+    for (let i = 0; i < text.length; i++) {
+      const word = t * 3 + (i >> 3);
+      unchecked((textWords[word] |= <u64>text.charCodeAt(i) << (<u64>(i & 7) << 3)));
+    }
+  }
+  for (let slot = 0; slot < 32; slot++) unchecked((keySlots[slot] = UNKNOWN_KEY));
+  for (let key = 0; key < KEY_COUNT; key++) {
+    const text = unchecked(TEXTS[key]);
+    const slot = keySlot(text.length, text.charCodeAt(0), text.charCodeAt(text.length - 1));
+    // Two keys in one slot would make one of them unknown: refuse to start instead.
+    if (unchecked(keySlots[slot]) != UNKNOWN_KEY) unreachable();
+    unchecked((keySlots[slot] = key));
+  }
+}
+packTexts();
+
+/** Bytes [start, start + length) equal TEXTS[t] (the input slack keeps the word loads inside memory). */
+function isText(start: usize, length: usize, t: i32): bool {
+  if (unchecked(textLength[t]) != length) return false;
+  const word = t * 3;
+  if (lowBytes(load<u64>(start), length) != unchecked(textWords[word])) return false;
+  if (length > 8 && lowBytes(load<u64>(start + 8), length - 8) != unchecked(textWords[word + 1])) return false;
+  return length <= 16 || lowBytes(load<u64>(start + 16), length - 16) == unchecked(textWords[word + 2]);
+}
+
+/** The known key bytes [start, start + length) spell (length > 0), or UNKNOWN_KEY. */
+function keyOf(start: usize, length: usize): i32 {
+  const key = unchecked(keySlots[keySlot(<u32>length, load<u8>(start), load<u8>(start + length - 1))]);
+  return key != UNKNOWN_KEY && isText(start, length, key) ? key : UNKNOWN_KEY;
+}
+
+// ---- JSON tokens -----------------------------------------------------------
+
+let pos: usize = 0;
+let end: usize = 0;
+/** The line is not valid JSON (or too deep to follow): unsure. */
+let broken = false;
+
+// The last string scanned: its bytes, and whether it had no escapes (its bytes are its value).
+let stringStart: usize = 0;
+let stringLength: usize = 0;
+let stringPlain = false;
+
+// The last number scanned; its value is known exactly when it is simple.
+let numberValue: f64 = 0;
+let numberSimple = false;
+let numberHasExponent = false;
+
+@inline function peek(): u32 {
+  return pos < end ? <u32>load<u8>(pos) : 0;
+}
+
+@inline function skipSpace(): void {
+  while (pos < end) {
+    const c = load<u8>(pos);
+    if (c != 0x20 && c != 0x09 && c != 0x0d && c != 0x0a) return;
+    pos++;
+  }
+}
+
+@inline function isHex(c: u32): bool {
+  return c - 0x30 < 10 || (c | 0x20) - 0x61 < 6;
+}
+
+/** At an opening quote; leaves `pos` after the closing one. Control characters and bad escapes break the line. */
+function scanString(): void {
+  let p = pos + 1;
+  const e = end;
+  stringStart = p;
+  stringPlain = true;
+  const quote = i8x16.splat(0x22);
+  const backslash = i8x16.splat(0x5c);
+  const space = i8x16.splat(0x20);
+  while (true) {
+    // Sixteen bytes at a time up to the next quote, backslash or control character.
+    while (p + 16 <= e) {
+      const bytes = v128.load(p);
+      const mask = i8x16.bitmask(v128.or(v128.or(i8x16.eq(bytes, quote), i8x16.eq(bytes, backslash)), i8x16.lt_u(bytes, space)));
+      if (mask != 0) {
+        p += <usize>ctz<u32>(mask);
+        break;
+      }
+      p += 16;
+    }
+    while (p < e) {
+      const c = load<u8>(p);
+      if (c == 0x22 || c == 0x5c || c < 0x20) break;
+      p++;
+    }
+    if (p >= e) break;
+    const c = <u32>load<u8>(p);
+    if (c == 0x22) {
+      stringLength = p - stringStart;
+      pos = p + 1;
+      return;
+    }
+    if (c < 0x20) break;
+    stringPlain = false;
+    p++;
+    if (p >= e) break;
+    const escaped = <u32>load<u8>(p);
+    if (escaped == 0x75) {
+      if (p + 4 >= e || !isHex(load<u8>(p + 1)) || !isHex(load<u8>(p + 2)) || !isHex(load<u8>(p + 3)) || !isHex(load<u8>(p + 4))) break;
+      p += 5;
+    } else if (escaped == 0x22 || escaped == 0x5c || escaped == 0x2f || escaped == 0x62 || escaped == 0x66 || escaped == 0x6e || escaped == 0x72 || escaped == 0x74) {
+      p++;
+    } else {
+      break;
+    }
+  }
+  pos = p;
+  broken = true;
+}
+
+const POWERS_OF_TEN: StaticArray<f64> = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * A JSON number. Simple means non-negative, no exponent and at most 15
+ * digits: then digits / 10^fraction is one correctly rounded division of two
+ * exact doubles, the same double JSON.parse gives.
+ */
+function scanNumber(): void {
+  let p = pos;
+  const e = end;
+  let simple = true;
+  let mantissa: u64 = 0;
+  let digits: i32 = 0;
+  let fraction: i32 = 0;
+  numberHasExponent = false;
+  if (p < e && load<u8>(p) == 0x2d) {
+    simple = false;
+    p++;
+  }
+  let c: u32 = p < e ? <u32>load<u8>(p) : 0;
+  if (c == 0x30) {
+    p++;
+    digits = 1;
+  } else if (c - 0x31 < 9) {
+    while (p < e) {
+      c = <u32>load<u8>(p) - 0x30;
+      if (c > 9) break;
+      mantissa = mantissa * 10 + c;
+      digits++;
+      p++;
+    }
+  } else {
+    pos = p;
+    broken = true;
+    return;
+  }
+  if (p < e && load<u8>(p) == 0x2e) {
+    p++;
+    const first = p;
+    while (p < e) {
+      c = <u32>load<u8>(p) - 0x30;
+      if (c > 9) break;
+      mantissa = mantissa * 10 + c;
+      p++;
+    }
+    fraction = <i32>(p - first);
+    digits += fraction;
+    if (fraction == 0) broken = true;
+  }
+  c = p < e ? <u32>load<u8>(p) : 0;
+  if (c == 0x65 || c == 0x45) {
+    simple = false;
+    numberHasExponent = true;
+    p++;
+    c = p < e ? <u32>load<u8>(p) : 0;
+    if (c == 0x2b || c == 0x2d) p++;
+    const first = p;
+    while (p < e && <u32>load<u8>(p) - 0x30 <= 9) p++;
+    if (p == first) broken = true;
+  }
+  pos = p;
+  numberSimple = simple && digits <= 15;
+  if (numberSimple) numberValue = fraction == 0 ? <f64>mantissa : <f64>mantissa / unchecked(POWERS_OF_TEN[fraction]);
+}
+
+function scanLiteral(t: i32): void {
+  const length = unchecked(textLength[t]);
+  if (pos + length > end || !isText(pos, length, t)) broken = true;
+  else pos += length;
+}
+
+/** Nesting deeper than this is left to JSON.parse. */
+const MAX_DEPTH: i32 = 64;
+
+/** Any JSON value, checked and dropped. */
+function skipValue(depth: i32): void {
+  const c = peek();
+  if (c == 0x22) scanString();
+  else if (c == 0x7b || c == 0x5b) skipContainer(c, depth + 1);
+  else if (c == 0x74) scanLiteral(TRUE);
+  else if (c == 0x66) scanLiteral(FALSE);
+  else if (c == 0x6e) scanLiteral(NULL);
+  else scanNumber();
+}
+
+function skipContainer(open: u32, depth: i32): void {
+  if (depth > MAX_DEPTH) {
+    broken = true;
+    return;
+  }
+  const isObject = open == 0x7b;
+  const close: u32 = isObject ? 0x7d : 0x5d;
+  pos++;
+  skipSpace();
+  if (peek() == close) {
+    pos++;
+    return;
+  }
+  while (!broken) {
+    if (isObject) {
+      if (peek() != 0x22) break;
+      scanString();
+      skipSpace();
+      if (peek() != 0x3a) break;
+      pos++;
+      skipSpace();
+    }
+    skipValue(depth);
+    skipSpace();
+    const next = peek();
+    pos++;
+    if (next == close) return;
+    if (next != 0x2c) break;
+    skipSpace();
+  }
+  broken = true;
+}
+
+/** `attributes`: whether it is an object of strings, booleans and finite numbers. */
+function scanAttributes(): bool {
+  if (peek() != 0x7b) {
+    skipValue(0);
+    return false;
+  }
+  let valid = true;
+  pos++;
+  skipSpace();
+  if (peek() == 0x7d) {
+    pos++;
+    return true;
+  }
+  while (!broken) {
+    if (peek() != 0x22) break;
+    scanString();
+    skipSpace();
+    if (peek() != 0x3a) break;
+    pos++;
+    skipSpace();
+    const c = peek();
+    if (c == 0x22) scanString();
+    else if (c == 0x74) scanLiteral(TRUE);
+    else if (c == 0x66) scanLiteral(FALSE);
+    else if (c == 0x2d || c - 0x30 < 10) {
+      const first = pos;
+      scanNumber();
+      // Without an exponent, 300 characters cannot reach Infinity; with one, JSON.parse decides.
+      if (numberHasExponent || pos - first > 300) valid = false;
+    } else {
+      skipValue(1);
+      valid = false;
+    }
+    skipSpace();
+    const next = peek();
+    pos++;
+    if (next == 0x7d) return valid;
+    if (next != 0x2c) break;
+    skipSpace();
+  }
+  broken = true;
+  return false;
+}
+
+/** `matchedStatements`: whether it is an array of strings. */
+function scanStringArray(): bool {
+  if (peek() != 0x5b) {
+    skipValue(0);
+    return false;
+  }
+  let valid = true;
+  pos++;
+  skipSpace();
+  if (peek() == 0x5d) {
+    pos++;
+    return true;
+  }
+  while (!broken) {
+    if (peek() == 0x22) scanString();
+    else {
+      skipValue(1);
+      valid = false;
+    }
+    skipSpace();
+    const next = peek();
+    pos++;
+    if (next == 0x5d) return valid;
+    if (next != 0x2c) break;
+    skipSpace();
+  }
+  broken = true;
+  return false;
+}
+
+// ---- One line --------------------------------------------------------------
+
+// Per key of the line: seen at all, and usable (a non-empty plain string, a simple number, a valid record).
+let seen: u32 = 0;
+let usable: u32 = 0;
+const fieldStart = new StaticArray<usize>(KEY_COUNT);
+const fieldLength = new StaticArray<usize>(KEY_COUNT);
+let ts: f64 = 0;
+let durationMs: f64 = 0;
+
+@inline function isUsable(key: i32): bool {
+  return (usable & (1 << key)) != 0;
+}
+
+/** Absent, or present and usable: an optional key with a value the schema refuses is left to the slow path. */
+@inline function isAbsentOrUsable(key: i32): bool {
+  return (seen & (1 << key)) == 0 || isUsable(key);
+}
+
+function fieldIs(key: i32, t: i32): bool {
+  return isText(unchecked(fieldStart[key]), unchecked(fieldLength[key]), t);
+}
+
+function internField(key: i32, at: usize): bool {
+  const id = intern(unchecked(fieldStart[key]), unchecked(fieldLength[key]));
+  store<i32>(RESULT + at, id);
+  return id >= 0;
+}
+
+function readValue(key: i32): void {
+  const bit: u32 = 1 << key;
+  const c = peek();
+  if (key == TS || key == DURATION_MS) {
+    if (c != 0x2d && c - 0x30 >= 10) {
+      skipValue(0);
+      return;
+    }
+    scanNumber();
+    if (!numberSimple) return;
+    usable |= bit;
+    if (key == TS) ts = numberValue;
+    else durationMs = numberValue;
+  } else if (key == ATTRIBUTES) {
+    if (scanAttributes()) usable |= bit;
+  } else if (key == MATCHED_STATEMENTS) {
+    if (scanStringArray()) usable |= bit;
+  } else if (c == 0x22) {
+    scanString();
+    if (stringPlain && stringLength > 0) {
+      usable |= bit;
+      unchecked((fieldStart[key] = stringStart));
+      unchecked((fieldLength[key] = stringLength));
+    }
+  } else {
+    skipValue(0);
+  }
+}
+
+/** Reads the object's members; false when the line is not one well-formed object with distinct known keys. */
+function readObject(): bool {
+  skipSpace();
+  if (peek() != 0x7b) return false;
+  pos++;
+  skipSpace();
+  while (true) {
+    if (peek() != 0x22) return false;
+    scanString();
+    if (broken || !stringPlain || stringLength == 0) return false;
+    const key = keyOf(stringStart, stringLength);
+    skipSpace();
+    if (peek() != 0x3a) return false;
+    pos++;
+    skipSpace();
+    if (key == UNKNOWN_KEY) {
+      skipValue(0);
+    } else {
+      // A repeated key: JSON.parse keeps the last value; leave that to it.
+      if ((seen & (1 << key)) != 0) return false;
+      seen |= 1 << key;
+      readValue(key);
+    }
+    if (broken) return false;
+    skipSpace();
+    const next = peek();
+    pos++;
+    if (next == 0x7d) break;
+    if (next != 0x2c) return false;
+    skipSpace();
+  }
+  skipSpace();
+  return pos == end;
+}
+
+function span(): i32 {
+  if (!isUsable(OPERATION) || !isUsable(TRACE_ID) || !isUsable(SPAN_ID) || !isUsable(DURATION_MS) || !isUsable(STATUS)) return SCAN_UNSURE;
+  if (!isAbsentOrUsable(PARENT_SPAN_ID) || !isAbsentOrUsable(ATTRIBUTES)) return SCAN_UNSURE;
+  const status = fieldIs(STATUS, OK) ? 0 : fieldIs(STATUS, ERROR) ? 1 : fieldIs(STATUS, UNSET) ? 2 : -1;
+  if (status < 0) return SCAN_UNSURE;
+  if (!internField(SERVICE, RESULT_SERVICE) || !internField(OPERATION, RESULT_OPERATION)) return SCAN_UNSURE;
+  store<f64>(RESULT + RESULT_TS, ts);
+  store<f64>(RESULT + RESULT_DURATION, durationMs);
+  store<i32>(RESULT + RESULT_STATUS, status);
+  return SCAN_SPAN;
+}
+
+function authz(): i32 {
+  if (!isUsable(PRINCIPAL) || !isUsable(ACTION) || !isUsable(RESOURCE) || !isUsable(DECISION)) return SCAN_UNSURE;
+  if (!isAbsentOrUsable(TRACE_ID) || !isAbsentOrUsable(SPAN_ID) || !isAbsentOrUsable(MATCHED_STATEMENTS) || !isAbsentOrUsable(DENY_REASON)) return SCAN_UNSURE;
+  const decision = fieldIs(DECISION, ALLOW) ? 0 : fieldIs(DECISION, DENY) ? 1 : -1;
+  if (decision < 0) return SCAN_UNSURE;
+  let denyReason = 0;
+  if (isUsable(DENY_REASON)) {
+    denyReason = fieldIs(DENY_REASON, EXPLICIT) ? 1 : fieldIs(DENY_REASON, IMPLICIT) ? 2 : -1;
+    if (denyReason < 0) return SCAN_UNSURE;
+  }
+  // A deny must say why (the schema's rule).
+  if (decision == 1 && denyReason == 0) return SCAN_UNSURE;
+  if (!internField(SERVICE, RESULT_SERVICE) || !internField(PRINCIPAL, RESULT_PRINCIPAL) || !internField(ACTION, RESULT_ACTION) || !internField(RESOURCE, RESULT_RESOURCE)) return SCAN_UNSURE;
+  store<f64>(RESULT + RESULT_TS, ts);
+  store<i32>(RESULT + RESULT_DECISION, decision);
+  store<i32>(RESULT + RESULT_DENY_REASON, denyReason);
+  return SCAN_AUTHZ;
+}
+
+/** Scans the `length` bytes at `start` (inside the input area): SCAN_SPAN or SCAN_AUTHZ with the result area filled, or SCAN_UNSURE. */
+export function scan(start: usize, length: usize): i32 {
+  pos = start;
+  end = start + length;
+  broken = false;
+  seen = 0;
+  usable = 0;
+  if (!readObject() || !isUsable(KIND) || !isUsable(TS) || !isUsable(SERVICE)) return SCAN_UNSURE;
+  if (fieldIs(KIND, SPAN)) return span();
+  if (fieldIs(KIND, AUTHZ)) return authz();
+  return SCAN_UNSURE;
+}

@@ -1,0 +1,158 @@
+/**
+ * The reader's fast path, TypeScript side: copies input into the WebAssembly
+ * line scanner (analysis-core/assembly/lineScanner.ts) and turns its answers
+ * into core events. The strings it hands out are interned, one decoded copy
+ * per distinct value, so the accumulators' map lookups hit strings whose hash
+ * is already known. A line the scanner is unsure of returns undefined and
+ * goes through JSON.parse.
+ */
+import type { CoreTraceEvent } from '../schema';
+import { LINE_SCANNER_WASM_BASE64 } from './lineScannerWasm';
+
+interface ScannerExports {
+  memory: WebAssembly.Memory;
+  resultArea(): number;
+  reserveInput(length: number): number;
+  scan(start: number, length: number): number;
+  limitStrings(count: number): void;
+  internedCount(): number;
+  internedStart(id: number): number;
+  internedLength(id: number): number;
+}
+
+// The scanner's answers and result layout (assembly/lineScanner.ts).
+const SCAN_SPAN = 1;
+const SCAN_AUTHZ = 2;
+const RESULT_TS = 0;
+const RESULT_DURATION = 8;
+const RESULT_SERVICE = 16;
+const RESULT_OPERATION = 20;
+const RESULT_PRINCIPAL = 24;
+const RESULT_ACTION = 28;
+const RESULT_RESOURCE = 32;
+const RESULT_STATUS = 36;
+const RESULT_DECISION = 40;
+const RESULT_DENY_REASON = 44;
+const STATUSES = ['ok', 'error', 'unset'] as const;
+const DECISIONS = ['allow', 'deny'] as const;
+const DENY_REASONS = [undefined, 'explicit', 'implicit'] as const;
+
+let compiled: WebAssembly.Module | undefined;
+
+export interface CoreScannerOptions {
+  /** Distinct strings to intern before lines with new ones go to the slow path (tests lower it). */
+  maxStrings?: number;
+}
+
+export class CoreEventScanner {
+  private readonly wasm: ScannerExports;
+  private readonly result: number;
+  private words = new Int32Array(0);
+  private doubles = new Float64Array(0);
+  private readonly strings: string[] = [];
+  // The buffer whose bytes from `loadedFrom` on sit in the input area, and the file offset of its
+  // first byte: a buffer refilled by a later read is told apart by its new offset.
+  private loaded: Uint8Array | undefined;
+  private loadedBase = 0;
+  private loadedFrom = 0;
+  private inputStart = 0;
+
+  constructor(options: CoreScannerOptions = {}) {
+    compiled ??= new WebAssembly.Module(Buffer.from(LINE_SCANNER_WASM_BASE64, 'base64'));
+    const instance = new WebAssembly.Instance(compiled, {
+      env: {
+        abort: () => {
+          throw new Error('the trace line scanner stopped');
+        },
+      },
+    });
+    this.wasm = instance.exports as unknown as ScannerExports;
+    this.result = this.wasm.resultArea();
+    if (options.maxStrings !== undefined) this.wasm.limitStrings(options.maxStrings);
+    this.refreshViews();
+  }
+
+  /** Distinct strings interned so far. */
+  get internedStrings(): number {
+    return this.strings.length;
+  }
+
+  /**
+   * The core event on bytes [start, end) of `bytes`, or undefined when the
+   * line needs the slow path. `base` is the file offset of `bytes[0]`.
+   */
+  scan(bytes: Uint8Array, base: number, start: number, end: number): CoreTraceEvent | undefined {
+    if (bytes !== this.loaded || base !== this.loadedBase || start < this.loadedFrom) this.load(bytes, base, start);
+    const kind = this.wasm.scan(this.inputStart + start - this.loadedFrom, end - start);
+    if (kind === SCAN_SPAN) {
+      const words = this.words;
+      const at = this.result >> 2;
+      return {
+        kind: 'span',
+        ts: this.doubles[(this.result + RESULT_TS) >> 3]!,
+        service: this.string(words[at + RESULT_SERVICE / 4]!),
+        operation: this.string(words[at + RESULT_OPERATION / 4]!),
+        durationMs: this.doubles[(this.result + RESULT_DURATION) >> 3]!,
+        status: STATUSES[words[at + RESULT_STATUS / 4]!]!,
+      };
+    }
+    if (kind === SCAN_AUTHZ) {
+      const words = this.words;
+      const at = this.result >> 2;
+      const ts = this.doubles[(this.result + RESULT_TS) >> 3]!;
+      const service = this.string(words[at + RESULT_SERVICE / 4]!);
+      const principal = this.string(words[at + RESULT_PRINCIPAL / 4]!);
+      const action = this.string(words[at + RESULT_ACTION / 4]!);
+      const resource = this.string(words[at + RESULT_RESOURCE / 4]!);
+      const decision = DECISIONS[words[at + RESULT_DECISION / 4]!]!;
+      const denyReason = DENY_REASONS[words[at + RESULT_DENY_REASON / 4]!];
+      // Two shapes, as JSON.parse gives them: denyReason is there or it is not.
+      return denyReason === undefined
+        ? { kind: 'authz', ts, service, principal, action, resource, decision }
+        : { kind: 'authz', ts, service, principal, action, resource, decision, denyReason };
+    }
+    return undefined;
+  }
+
+  /** Copies bytes [from, end of buffer) in: the lines after this one usually come from the same buffer. */
+  private load(bytes: Uint8Array, base: number, from: number): void {
+    this.inputStart = this.wasm.reserveInput(bytes.length - from);
+    if (this.words.buffer !== this.wasm.memory.buffer) this.refreshViews();
+    new Uint8Array(this.wasm.memory.buffer, this.inputStart, bytes.length - from).set(bytes.subarray(from));
+    this.loaded = bytes;
+    this.loadedBase = base;
+    this.loadedFrom = from;
+  }
+
+  private string(id: number): string {
+    if (id >= this.strings.length) this.decodeNewStrings();
+    return this.strings[id]!;
+  }
+
+  private decodeNewStrings(): void {
+    const memory = Buffer.from(this.wasm.memory.buffer);
+    for (let id = this.strings.length, count = this.wasm.internedCount(); id < count; id++) {
+      const start = this.wasm.internedStart(id);
+      this.strings.push(memory.toString('utf8', start, start + this.wasm.internedLength(id)));
+    }
+  }
+
+  private refreshViews(): void {
+    this.words = new Int32Array(this.wasm.memory.buffer);
+    this.doubles = new Float64Array(this.wasm.memory.buffer);
+  }
+}
+
+let shared: CoreEventScanner | null | undefined;
+
+/** This thread's scanner, or undefined where WebAssembly is unavailable (then every line takes the slow path). */
+export function sharedCoreScanner(): CoreEventScanner | undefined {
+  if (shared === undefined) {
+    try {
+      shared = new CoreEventScanner();
+    } catch {
+      shared = null;
+    }
+  }
+  return shared ?? undefined;
+}
