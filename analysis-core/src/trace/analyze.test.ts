@@ -6,7 +6,9 @@ import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import zlib from 'node:zlib';
 import { analyzeTraces } from './analyze';
+import { TraceDigest } from './digest';
 import { TraceInputError, resolveTraceInputs } from './inputs';
+import { readTraceFile } from './reader';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-analyze-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,11 +35,28 @@ function comparable(digest: Awaited<ReturnType<typeof analyzeTraces>>) {
 test('a file split over worker threads gives exactly the single-thread answer, issue line numbers included', async () => {
   const sources = await resolveTraceInputs([big], dir);
   const single = comparable(await analyzeTraces(sources, { jobs: 1 }));
-  const parallel = comparable(await analyzeTraces(sources, { jobs: 3, parallelMinBytes: 1 }));
+  // Small ranges: dozens of them, claimed in turn by three threads, cut anywhere in a line.
+  const parallel = comparable(await analyzeTraces(sources, { jobs: 3, parallelMinBytes: 1, rangeBytes: 16_381 }));
   assert.ok(single.issueTotal > 50);
   assert.deepEqual(parallel, single);
   const lines = fs.readFileSync(big, 'utf8').split('\n');
   for (const issue of single.issues) assert.match(lines[issue.line - 1]!, /"broken":true/);
+});
+
+test('the fast path gives the digest that JSON.parse of every line gives', async () => {
+  const file = path.join(dir, 'escapes.trace.jsonl');
+  // Escapes, odd spacing and extra fields mixed in: some lines are scanned, some parsed, none lost.
+  const text = traceText(3000, 6)
+    .replace(/"service":"svc2"/g, '"service":"sv\\u00632"')
+    .replace(/"principal":"p2"/g, '"principal" : "p2", "note": {"a": [1, 2e3]}');
+  fs.writeFileSync(file, text);
+  const [source] = await resolveTraceInputs([file], dir);
+  const scanned = await analyzeTraces([source!], { jobs: 1 });
+  const parsed = new TraceDigest();
+  const read = await readTraceFile(file, { event: (event) => parsed.add(event), issue: (issue) => parsed.addIssue({ ...issue, file: source!.name }) });
+  parsed.addFile({ name: source!.name, ...read.counts });
+  assert.deepEqual(comparable(scanned), comparable(parsed));
+  assert.ok(scanned.summary.result().services.some((service) => service.service === 'svc2'));
 });
 
 test('directories, globs, gzip and stdin all feed one digest', async () => {

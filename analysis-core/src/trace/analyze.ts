@@ -26,6 +26,8 @@ export interface AnalyzeOptions {
   /** Threads to use for one large file (this one included). Default: defaultJobs(). */
   jobs?: number;
   parallelMinBytes?: number;
+  /** Size of the byte ranges the threads claim one by one. Default: about eight per thread, 4 to 64 MiB. */
+  rangeBytes?: number;
   issueCap?: number;
   /** Where `-` reads from. */
   stdin?: Readable;
@@ -118,7 +120,7 @@ async function digestInParallel(
     file: source.path,
     name: source.name,
     size: source.size,
-    rangeBytes: rangeBytesFor(source.size, jobs),
+    rangeBytes: options.rangeBytes ?? rangeBytesFor(source.size, jobs),
     claims: newClaims(),
     state,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
