@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
 import type { TraceSource } from './inputs';
 import { type CoreEventSink, type ParserState, initialParserState } from './lineParser';
-import { type ShardResult, type ShardTask, digestShardHere, newClaims } from './parallel/shard';
+import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims } from './parallel/shard';
 import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, readTraceStream } from './reader';
 
 /** Below this a file is read on one thread: starting a worker costs more than it saves. */
@@ -136,16 +136,7 @@ async function digestInParallel(
     }),
     ...Array.from({ length: jobs - 1 }, () => runWorker(worker, task, onBytes)),
   ]);
-  const digest = here.digest;
-  for (const result of elsewhere) digest.mergeState(result.digest);
-  // Issues are numbered from their range's first line until every range's length is known.
-  const ranges = [...here.ranges, ...elsewhere.flatMap((result) => result.ranges)].sort((a, b) => a.index - b.index);
-  let lineBase = 0;
-  for (const range of ranges) {
-    digest.addIssues(range.issues, range.issueTotal, lineBase);
-    lineBase += range.lineCount;
-  }
-  return digest;
+  return mergeShards(here, elsewhere);
 }
 
 export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOptions = {}): Promise<TraceDigest> {

@@ -81,3 +81,16 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
   }
   return { digest, ranges };
 }
+
+/** The threads' results as one digest: accumulators merge in any order; issues go in file order, numbered once every range's length is known. */
+export function mergeShards(here: LiveShardResult, elsewhere: ShardResult[]): TraceDigest {
+  const digest = here.digest;
+  for (const result of elsewhere) digest.mergeState(result.digest);
+  const ranges = [...here.ranges, ...elsewhere.flatMap((result) => result.ranges)].sort((a, b) => a.index - b.index);
+  let lineBase = 0;
+  for (const range of ranges) {
+    digest.addIssues(range.issues, range.issueTotal, lineBase);
+    lineBase += range.lineCount;
+  }
+  return digest;
+}
