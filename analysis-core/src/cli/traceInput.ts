@@ -14,7 +14,8 @@ export const TRACE_INPUT_OPTIONS = {
 
 export const TRACE_INPUT_HELP = `      --max-line-bytes N  lines longer than N bytes are reported and skipped (default ${DEFAULT_MAX_LINE_BYTES})
       --jobs N            threads for one large file (default: the idle cores, from
-                          the 1-minute load average, at least 1 and at most 4)`;
+                          the 1-minute load average, at least 1 and at most 4, for
+                          files of 128 MiB or more)`;
 
 export const INPUTS_HELP = `Inputs: trace files (*.trace.jsonl, *.trace.jsonl.gz, OTLP/JSON), directories
 (searched recursively for *.trace.jsonl[.gz] and *.otlp.json[l][.gz]), globs

@@ -185,8 +185,11 @@ export class TraceViewer implements vscode.Disposable {
         this.state.progress = message.progress;
         break;
       case 'summary':
-        this.state.summary = message.summary;
+        this.state.summary = { ...message.summary, operations: [...message.summary.operations] };
         this.state.problems = message.problems;
+        break;
+      case 'operations':
+        if (this.state.summary?.operations.length === message.start) this.state.summary.operations.push(...message.rows);
         break;
       case 'policy':
         this.state.policy = message.policy;
@@ -217,6 +220,8 @@ export class TraceViewer implements vscode.Disposable {
         return this.post({ type: 'progress', progress: message.progress });
       case 'snapshot':
         return this.post({ type: 'summary', summary: message.summary, problems: message.problems });
+      case 'operations':
+        return this.post({ type: 'operations', start: message.start, rows: message.rows });
       case 'policy':
         return this.post({ type: 'policy', policy: message.policy });
       case 'principalPolicy':

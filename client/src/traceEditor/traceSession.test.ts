@@ -5,6 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
 import { TraceSession } from './traceSession';
+import { OPERATION_ROWS_PER_MESSAGE, TABLE_ROWS_SHOWN } from '../webview/messages';
 import { MAX_SHOWN_POLICY_LINES } from './viewModels';
 import type { WorkerToHost } from './workerProtocol';
 
@@ -31,6 +32,25 @@ function open(name: string, content: string | Buffer, live = true) {
 }
 
 describe('trace session', () => {
+  it('sends the first operations with the summary and the rest after the read, in small messages', async () => {
+    const spans = Array.from({ length: 1234 }, (_, n) => JSON.stringify({ kind: 'span', ts: n, service: 'svc', operation: `op${String(n).padStart(4, '0')}`, traceId: 't', spanId: `s${n}`, durationMs: 1, status: 'ok' }));
+    const messages: WorkerToHost[] = [];
+    const file = path.join(dir, 'many-operations.trace.jsonl');
+    fs.writeFileSync(file, `${[header, ...spans].join('\n')}\n`);
+    await new TraceSession({ file, compressed: false, decompressedFile: '', maxLineBytes: 1 << 20, maxProblems: 10, live: false }, (message) => messages.push(message)).read();
+    const snapshot = messages.filter((message) => message.type === 'snapshot').at(-1)!;
+    assert.equal(snapshot.summary.operations.length, TABLE_ROWS_SHOWN);
+    assert.equal(snapshot.summary.operationsTotal, 1234);
+    const more = messages.filter((message) => message.type === 'operations');
+    assert.ok(more.every((message) => message.rows.length <= OPERATION_ROWS_PER_MESSAGE));
+    const rows = [...snapshot.summary.operations];
+    for (const message of more) {
+      assert.equal(message.start, rows.length);
+      rows.push(...message.rows);
+    }
+    assert.deepEqual(rows.map((row) => row.operation), spans.map((_, n) => `op${String(n).padStart(4, '0')}`));
+  });
+
   it('summarizes, lists problems and pages rows of a file', async () => {
     const { session, last } = open('a.trace.jsonl', [header, span(1000), 'not json', authz(1001, 'allow'), authz(1002, 'deny', 'storage:bucket/<img src=x onerror=alert(1)>'), ''].join('\n'));
     await session.read();

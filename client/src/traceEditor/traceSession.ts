@@ -20,7 +20,7 @@ import {
   readTraceFile,
 } from '@planewise/analysis-core/trace';
 import type { EventRow, PolicyOptions, PrincipalPolicyView, Problems, Progress, RowsPage } from '../webview/messages';
-import { DEFAULT_POLICY_OPTIONS } from '../webview/messages';
+import { DEFAULT_POLICY_OPTIONS, OPERATION_ROWS_PER_MESSAGE, TABLE_ROWS_SHOWN } from '../webview/messages';
 import { EventIndex } from './eventIndex';
 import { type HeaderFacts, eventRow, policyView, principalPolicyView, summaryView } from './viewModels';
 import type { SessionOptions, WorkerToHost } from './workerProtocol';
@@ -210,7 +210,7 @@ export class TraceSession {
           if (now >= nextSnapshot) {
             nextSnapshot = now + SNAPSHOT_INTERVAL_MS;
             this.emitProgress('reading', startOffset + bytes, size);
-            this.emitSnapshot({ policy: false });
+            this.emitSnapshot({ complete: false });
           }
         },
       };
@@ -219,12 +219,12 @@ export class TraceSession {
       const result = await readTraceFile(this.plainFile, sink, readOptions);
       this.checkpoint = result.checkpoint;
       this.filterCache = undefined;
-      this.emitSnapshot({ policy: true });
+      this.emitSnapshot({ complete: true });
       this.emitProgress('done', size, size);
     } catch (error) {
       // What was read so far stays on screen; the next read starts over.
       this.incomplete = true;
-      this.emitSnapshot({ policy: true });
+      this.emitSnapshot({ complete: true });
       if (error instanceof CancelledError) this.emitProgress('cancelled', 0, size, 'showing what was read before');
       else this.emitProgress('error', 0, size, describe(error));
     }
@@ -336,14 +336,23 @@ export class TraceSession {
    * Snapshots taken while reading leave the policy out: a least-privilege
    * policy from part of a run grants too little, and rebuilding it every
    * snapshot cost more than the read itself (16 s instead of 2 s for 100 MB).
+   * A snapshot carries the operations rows the view shows before "Show all";
+   * after a finished read the rest follow in messages of a few hundred rows,
+   * so no message the extension host relays holds a whole big table.
    */
-  private emitSnapshot(options: { policy: boolean }): void {
+  private emitSnapshot(options: { complete: boolean }): void {
     const problems: Problems = {
       total: this.digest.issueTotal,
       items: this.digest.issues.map((issue) => ({ line: issue.line, reason: issue.reason, severity: issue.severity })),
     };
-    this.emit({ type: 'snapshot', summary: summaryView(this.digest.summary.result(), this.header, this.invalid), problems, eventCount: this.index.size });
-    if (options.policy) this.emitPolicy();
+    const summary = summaryView(this.digest.summary.result(), this.header, this.invalid);
+    const operations = summary.operations;
+    this.emit({ type: 'snapshot', summary: { ...summary, operations: operations.slice(0, TABLE_ROWS_SHOWN) }, problems, eventCount: this.index.size });
+    if (!options.complete) return;
+    for (let start = TABLE_ROWS_SHOWN; start < operations.length; start += OPERATION_ROWS_PER_MESSAGE) {
+      this.emit({ type: 'operations', start, rows: operations.slice(start, start + OPERATION_ROWS_PER_MESSAGE) });
+    }
+    this.emitPolicy();
   }
 
   /** The overview only: each principal's document goes out when the viewer asks for it, so no message is ever the size of the whole policy. */

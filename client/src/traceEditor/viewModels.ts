@@ -38,6 +38,9 @@ export function summaryView(summary: TraceSummary, header: HeaderFacts, invalidL
       p99Ms: toMicroseconds(row.latencyMs.p99),
       maxMs: toMicroseconds(row.latencyMs.max),
     })),
+    operationsTotal: summary.operations.length,
+    spanErrors: summary.operations.reduce((sum, row) => sum + row.errors, 0),
+    denied: summary.principals.reduce((sum, row) => sum + row.deny, 0),
     principals: summary.principals.map((row) => ({ ...row, actions: actionsPerPrincipal.get(row.principal) ?? 0 })),
     actions: [...actions.values()].sort((a, b) => (a.action < b.action ? -1 : a.action > b.action ? 1 : 0)),
   };

@@ -3,7 +3,7 @@
  * are this extension's own code, so these are plain types; the untrusted
  * boundary (the webview) is validated in webview/messages.ts.
  */
-import type { PolicyOptions, PolicyView, PrincipalPolicyView, Problems, Progress, RowsPage, SummaryView } from '../webview/messages';
+import type { OperationRow, PolicyOptions, PolicyView, PrincipalPolicyView, Problems, Progress, RowsPage, SummaryView } from '../webview/messages';
 
 export interface SessionOptions {
   file: string;
@@ -48,6 +48,7 @@ export type HostToWorker =
 export type WorkerToHost =
   | { type: 'progress'; progress: Progress }
   | { type: 'snapshot'; summary: SummaryView; problems: Problems; eventCount: number }
+  | { type: 'operations'; start: number; rows: OperationRow[] }
   | { type: 'policy'; policy: PolicyView }
   | { type: 'principalPolicy'; detail?: PrincipalPolicyView; error?: string }
   | { type: 'rows'; page: RowsPage }

@@ -4,6 +4,7 @@
  * from a trace is shown as the characters it is.
  */
 import { formatCount } from './format';
+import { TABLE_ROWS_SHOWN } from './messages';
 
 type Child = Node | string | number | null | undefined | false;
 
@@ -40,13 +41,15 @@ export interface Column<T> {
   numeric?: boolean;
 }
 
-/** Rows a table shows before "Show all": a large trace can have thousands of operations, re-rendered every second while it is read. */
-export const TABLE_ROWS_SHOWN = 200;
 /** Captions of the tables the user expanded; they stay expanded when the view re-renders. */
 const expandedTables = new Set<string>();
 
-/** A plain, accessible table: a caption, column headers, one row per item (the first TABLE_ROWS_SHOWN until the user asks for all). */
-export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty: string): HTMLElement {
+/**
+ * A plain, accessible table: a caption, column headers, one row per item (the
+ * first TABLE_ROWS_SHOWN until the user asks for all). `totalRows` is more
+ * than `rows` while a snapshot carries only the first rows of a file being read.
+ */
+export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty: string, totalRows = rows.length): HTMLElement {
   if (rows.length === 0) return el('p', { class: 'empty' }, empty);
   const body = el('tbody', {});
   const row = (item: T) => el('tr', {}, ...columns.map((column) => el('td', { class: column.numeric ? 'num' : undefined }, column.value(item))));
@@ -59,6 +62,7 @@ export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty
     el('thead', {}, el('tr', {}, ...columns.map((column) => el('th', { scope: 'col', class: column.numeric ? 'num' : undefined }, column.title)))),
     body,
   );
+  if (rows.length < totalRows) return el('div', {}, data, el('p', { class: 'muted table-more' }, `Showing ${formatCount(shown)} of ${formatCount(totalRows)} rows; the rest come when the file is read.`));
   if (shown === rows.length) return data;
   const more = el('button', { type: 'button', class: 'secondary' }, `Show all ${formatCount(rows.length)} rows`);
   const note = el('p', { class: 'muted table-more' }, `Showing ${formatCount(shown)} of ${formatCount(rows.length)} rows. `, more);

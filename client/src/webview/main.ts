@@ -179,8 +179,6 @@ function renderSummary(): void {
     replaceChildren(panel, el('p', { class: 'empty' }, state.progress?.phase === 'error' ? 'No summary: the trace could not be read.' : 'Reading…'));
     return;
   }
-  const errors = summary.operations.reduce((sum, row) => sum + row.errors, 0);
-  const denies = summary.actions.reduce((sum, row) => sum + row.explicitDeny + row.implicitDeny, 0);
   replaceChildren(
     panel,
     el('h2', {}, 'Summary'),
@@ -190,8 +188,8 @@ function renderSummary(): void {
       stat('events', formatCount(summary.events)),
       stat('spans', formatCount(summary.spans)),
       stat('authorization decisions', formatCount(summary.authz)),
-      stat('span errors', formatCount(errors), errors > 0 ? 'bad' : undefined),
-      stat('denied', formatCount(denies), denies > 0 ? 'bad' : undefined),
+      stat('span errors', formatCount(summary.spanErrors), summary.spanErrors > 0 ? 'bad' : undefined),
+      stat('denied', formatCount(summary.denied), summary.denied > 0 ? 'bad' : undefined),
       stat('invalid lines', formatCount(summary.invalidLines), summary.invalidLines > 0 ? 'bad' : undefined),
     ),
     el(
@@ -221,6 +219,7 @@ function renderSummary(): void {
       ],
       summary.operations,
       'No spans.',
+      summary.operationsTotal,
     ),
     el('h3', {}, 'Principals'),
     table(
@@ -602,6 +601,12 @@ function handle(message: ToWebview): void {
       scheduleRender('problems');
       renderProblemsTab();
       events.invalidate();
+      return;
+    case 'operations':
+      // Rows for the summary on screen; rows for one that a newer summary replaced are dropped.
+      if (state.summary?.operations.length !== message.start) return;
+      state.summary.operations.push(...message.rows);
+      scheduleRender('summary');
       return;
     case 'policy':
       state.policy = message.policy;

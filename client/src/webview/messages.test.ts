@@ -37,5 +37,9 @@ describe('webview messages', () => {
     const detail = { principal: 'svc-a', options: { wildcardThreshold: null }, json: '{}', omittedLines: 0, denied: [], deniedTotal: 0 };
     assert.equal(parseToWebview({ type: 'principalPolicy', detail }).ok, true);
     assert.equal(parseToWebview({ type: 'principalPolicy', detail: { ...detail, omittedLines: -1 } }).ok, false);
+    const row = { service: 's', operation: 'o', count: 1, errors: 0, p50Ms: 1, p95Ms: 1, p99Ms: 1, maxMs: 1 };
+    assert.equal(parseToWebview({ type: 'operations', start: 200, rows: [row] }).ok, true);
+    assert.equal(parseToWebview({ type: 'operations', start: -1, rows: [row] }).ok, false);
+    assert.equal(parseToWebview({ type: 'operations', start: 200, rows: [{ ...row, count: 'many' }] }).ok, false);
   });
 });

@@ -26,6 +26,15 @@ export const fileInfoSchema = z.object({
   compressed: z.boolean(),
 });
 
+/**
+ * Rows a table shows until the user asks for all, and all that a summary
+ * message carries of the operations table: a big trace has thousands of
+ * operations. The rest follow a finished read in `operations` messages of
+ * OPERATION_ROWS_PER_MESSAGE, each small enough to relay in a few ms.
+ */
+export const TABLE_ROWS_SHOWN = 200;
+export const OPERATION_ROWS_PER_MESSAGE = 500;
+
 export const operationRowSchema = z.object({
   service: text,
   operation: text,
@@ -49,7 +58,11 @@ export const summarySchema = z.object({
   authz: count,
   invalidLines: count,
   window: z.optional(z.object({ startMs: z.number(), endMs: z.number() })),
+  /** The first TABLE_ROWS_SHOWN operations; once the file is read, `operations` messages bring the rest. */
   operations: z.array(operationRowSchema),
+  operationsTotal: count,
+  spanErrors: count,
+  denied: count,
   principals: z.array(principalRowSchema),
   actions: z.array(actionRowSchema),
 });
@@ -135,6 +148,8 @@ export const toWebviewSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('file'), file: fileInfoSchema }),
   z.object({ type: z.literal('progress'), progress: progressSchema }),
   z.object({ type: z.literal('summary'), summary: summarySchema, problems: problemsSchema }),
+  /** More rows of the last summary's operations table, from row `start`. */
+  z.object({ type: z.literal('operations'), start: count, rows: z.array(operationRowSchema) }),
   z.object({ type: z.literal('policy'), policy: policyViewSchema }),
   z.object({ type: z.literal('principalPolicy'), detail: principalPolicySchema }),
   z.object({ type: z.literal('rows'), page: rowsPageSchema }),
