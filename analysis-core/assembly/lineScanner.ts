@@ -372,25 +372,57 @@ const MAX_DEPTH: i32 = 64;
 function skipValue(depth: i32): void {
   const c = peek();
   if (c == 0x22) scanString();
-  else if (c == 0x7b || c == 0x5b) skipContainer(c, depth + 1);
+  else if (c == 0x7b || c == 0x5b) scanContainer(depth + 1, ANY_VALUE);
   else if (c == 0x74) scanLiteral(TRUE);
   else if (c == 0x66) scanLiteral(FALSE);
   else if (c == 0x6e) scanLiteral(NULL);
   else scanNumber();
 }
 
-function skipContainer(open: u32, depth: i32): void {
+// What the member values of a container must be for it to count as valid.
+const ANY_VALUE = 0;
+/** Strings, booleans and finite numbers (`attributes`). */
+const ATTRIBUTE_VALUE = 1;
+/** Strings (`matchedStatements`). */
+const STRING_VALUE = 2;
+
+/** One member value, checked either way; whether it is of the kind asked for. */
+function scanMember(depth: i32, kind: i32): bool {
+  const c = peek();
+  if (kind != ANY_VALUE && c == 0x22) {
+    scanString();
+    return true;
+  }
+  if (kind == ATTRIBUTE_VALUE) {
+    if (c == 0x74 || c == 0x66) {
+      scanLiteral(c == 0x74 ? TRUE : FALSE);
+      return true;
+    }
+    if (c == 0x2d || c - 0x30 < 10) {
+      const first = pos;
+      scanNumber();
+      // Without an exponent, 300 characters cannot reach Infinity; with one, JSON.parse decides.
+      return !numberHasExponent && pos - first <= 300;
+    }
+  }
+  skipValue(depth);
+  return kind == ANY_VALUE;
+}
+
+/** The object or array at `pos`, checked; whether every member value is of the kind asked for. */
+function scanContainer(depth: i32, kind: i32): bool {
   if (depth > MAX_DEPTH) {
     broken = true;
-    return;
+    return false;
   }
-  const isObject = open == 0x7b;
+  const isObject = peek() == 0x7b;
   const close: u32 = isObject ? 0x7d : 0x5d;
+  let valid = true;
   pos++;
   skipSpace();
   if (peek() == close) {
     pos++;
-    return;
+    return true;
   }
   while (!broken) {
     if (isObject) {
@@ -401,54 +433,11 @@ function skipContainer(open: u32, depth: i32): void {
       pos++;
       skipSpace();
     }
-    skipValue(depth);
+    if (!scanMember(depth, kind)) valid = false;
     skipSpace();
     const next = peek();
     pos++;
-    if (next == close) return;
-    if (next != 0x2c) break;
-    skipSpace();
-  }
-  broken = true;
-}
-
-/** `attributes`: whether it is an object of strings, booleans and finite numbers. */
-function scanAttributes(): bool {
-  if (peek() != 0x7b) {
-    skipValue(0);
-    return false;
-  }
-  let valid = true;
-  pos++;
-  skipSpace();
-  if (peek() == 0x7d) {
-    pos++;
-    return true;
-  }
-  while (!broken) {
-    if (peek() != 0x22) break;
-    scanString();
-    skipSpace();
-    if (peek() != 0x3a) break;
-    pos++;
-    skipSpace();
-    const c = peek();
-    if (c == 0x22) scanString();
-    else if (c == 0x74) scanLiteral(TRUE);
-    else if (c == 0x66) scanLiteral(FALSE);
-    else if (c == 0x2d || c - 0x30 < 10) {
-      const first = pos;
-      scanNumber();
-      // Without an exponent, 300 characters cannot reach Infinity; with one, JSON.parse decides.
-      if (numberHasExponent || pos - first > 300) valid = false;
-    } else {
-      skipValue(1);
-      valid = false;
-    }
-    skipSpace();
-    const next = peek();
-    pos++;
-    if (next == 0x7d) return valid;
+    if (next == close) return valid;
     if (next != 0x2c) break;
     skipSpace();
   }
@@ -456,33 +445,10 @@ function scanAttributes(): bool {
   return false;
 }
 
-/** `matchedStatements`: whether it is an array of strings. */
-function scanStringArray(): bool {
-  if (peek() != 0x5b) {
-    skipValue(0);
-    return false;
-  }
-  let valid = true;
-  pos++;
-  skipSpace();
-  if (peek() == 0x5d) {
-    pos++;
-    return true;
-  }
-  while (!broken) {
-    if (peek() == 0x22) scanString();
-    else {
-      skipValue(1);
-      valid = false;
-    }
-    skipSpace();
-    const next = peek();
-    pos++;
-    if (next == 0x5d) return valid;
-    if (next != 0x2c) break;
-    skipSpace();
-  }
-  broken = true;
+/** A value that must be a container opening with `open` whose members are of `kind`: whether it is one. */
+function scanTyped(open: u32, kind: i32): bool {
+  if (peek() == open) return scanContainer(1, kind);
+  skipValue(0);
   return false;
 }
 
@@ -529,9 +495,9 @@ function readValue(key: i32): void {
     if (key == TS) ts = numberValue;
     else durationMs = numberValue;
   } else if (key == ATTRIBUTES) {
-    if (scanAttributes()) usable |= bit;
+    if (scanTyped(0x7b, ATTRIBUTE_VALUE)) usable |= bit;
   } else if (key == MATCHED_STATEMENTS) {
-    if (scanStringArray()) usable |= bit;
+    if (scanTyped(0x5b, STRING_VALUE)) usable |= bit;
   } else if (c == 0x22) {
     scanString();
     if (stringPlain && stringLength > 0) {
