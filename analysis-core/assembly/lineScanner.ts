@@ -55,16 +55,39 @@ export function reserveInput(length: usize): usize {
 
 // ---- Interned strings ------------------------------------------------------
 
-// Fixed regions: memory pages are only resident once touched, so unused room costs nothing.
+// Fixed regions, so the memory never grows under the caller's views while a
+// line is scanned: pages are only resident once touched, so unused room costs nothing.
 const MAX_STRINGS: i32 = 1 << 18;
-const TABLE_SLOTS: u32 = 1 << 19; // load stays at or under one half
 const ARENA_BYTES: usize = 16 << 20;
-const table: usize = heap.alloc(<usize>TABLE_SLOTS << 2); // id + 1 per slot, 0 when empty
-const stringInfo: usize = heap.alloc(<usize>MAX_STRINGS * 12); // per id: hash, arena offset, length
+const stringInfo: usize = heap.alloc(<usize>MAX_STRINGS * 8); // per id: arena offset, length
 const arena: usize = heap.alloc(ARENA_BYTES);
 let arenaUsed: usize = 0;
 let stringCount: i32 = 0;
 let stringLimit: i32 = MAX_STRINGS;
+
+// The hash table: 8-byte slots of (id + 1) << 32 | hash, 0 when empty. It starts
+// small, so lookups stay in cache for the usual few thousand strings, and doubles
+// at half full by rehashing into the other of two regions.
+const MIN_SLOTS: u32 = 1 << 12;
+const MAX_SLOTS: u32 = <u32>MAX_STRINGS * 2;
+const tableRegions: usize = heap.alloc(<usize>MAX_SLOTS * 16);
+let table: usize = tableRegions;
+let tableMask: u32 = MIN_SLOTS - 1;
+
+function growTable(): void {
+  const old = table;
+  const oldSlots = tableMask + 1;
+  table = old == tableRegions ? tableRegions + <usize>MAX_SLOTS * 8 : tableRegions;
+  tableMask = oldSlots * 2 - 1;
+  memory.fill(table, 0, <usize>(tableMask + 1) << 3);
+  for (let index: u32 = 0; index < oldSlots; index++) {
+    const entry = load<u64>(old + (<usize>index << 3));
+    if (entry == 0) continue;
+    let slot = <u32>entry & tableMask;
+    while (load<u64>(table + (<usize>slot << 3)) != 0) slot = (slot + 1) & tableMask;
+    store<u64>(table + (<usize>slot << 3), entry);
+  }
+}
 
 /** Fewer distinct strings than the built-in bound (tests use it to reach the bound). */
 export function limitStrings(count: i32): void {
@@ -76,11 +99,11 @@ export function internedCount(): i32 {
 }
 
 export function internedStart(id: i32): usize {
-  return arena + <usize>load<u32>(stringInfo + <usize>id * 12 + 4);
+  return arena + <usize>load<u32>(stringInfo + (<usize>id << 3));
 }
 
 export function internedLength(id: i32): u32 {
-  return load<u32>(stringInfo + <usize>id * 12 + 8);
+  return load<u32>(stringInfo + (<usize>id << 3) + 4);
 }
 
 @inline function lowBytes(word: u64, count: usize): u64 {
@@ -107,23 +130,26 @@ function sameBytes(a: usize, b: usize, length: usize): bool {
 /** The id of bytes [start, start + length), added when new; -1 when the table or the arena is full. */
 function intern(start: usize, length: usize): i32 {
   const hash = hashBytes(start, length);
-  let slot = hash & (TABLE_SLOTS - 1);
+  let slot = hash & tableMask;
   while (true) {
-    const stored = load<i32>(table + (<usize>slot << 2));
-    if (stored == 0) break;
-    const info = stringInfo + <usize>(stored - 1) * 12;
-    if (load<u32>(info) == hash && <usize>load<u32>(info + 8) == length && sameBytes(arena + <usize>load<u32>(info + 4), start, length)) return stored - 1;
-    slot = (slot + 1) & (TABLE_SLOTS - 1);
+    const entry = load<u64>(table + (<usize>slot << 3));
+    if (entry == 0) break;
+    if (<u32>entry == hash) {
+      const id = <i32>(entry >> 32) - 1;
+      const info = stringInfo + (<usize>id << 3);
+      if (<usize>load<u32>(info + 4) == length && sameBytes(arena + <usize>load<u32>(info), start, length)) return id;
+    }
+    slot = (slot + 1) & tableMask;
   }
   if (stringCount >= stringLimit || arenaUsed + length > ARENA_BYTES) return -1;
   memory.copy(arena + arenaUsed, start, length);
   const id = stringCount++;
-  const info = stringInfo + <usize>id * 12;
-  store<u32>(info, hash);
-  store<u32>(info + 4, <u32>arenaUsed);
-  store<u32>(info + 8, <u32>length);
+  const info = stringInfo + (<usize>id << 3);
+  store<u32>(info, <u32>arenaUsed);
+  store<u32>(info + 4, <u32>length);
   arenaUsed += length;
-  store<i32>(table + (<usize>slot << 2), id + 1);
+  store<u64>(table + (<usize>slot << 3), (<u64>(id + 1) << 32) | hash);
+  if (<u32>stringCount * 2 > tableMask && tableMask + 1 < MAX_SLOTS) growTable();
   return id;
 }
 

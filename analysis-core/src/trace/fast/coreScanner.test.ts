@@ -218,6 +218,16 @@ test('interned strings are decoded once and stop at the bound, after which new s
   assert.notEqual(scanLine(scanner, authz('r1')), undefined);
 });
 
+test('the string table grows past its first size and keeps every string', () => {
+  const scanner = new CoreEventScanner();
+  const authz = (resource: string) => `{"kind":"authz","ts":1,"service":"s","principal":"p","action":"a","resource":"${resource}","decision":"allow"}`;
+  const resources = Array.from({ length: 20_000 }, (_, n) => `bucket/${n.toString(36)}/${'x'.repeat(n % 40)}`);
+  for (const resource of resources) assert.equal((scanLine(scanner, authz(resource)) as { resource?: string } | undefined)?.resource, resource);
+  const count = scanner.internedStrings;
+  for (const resource of resources) assert.equal((scanLine(scanner, authz(resource)) as { resource?: string } | undefined)?.resource, resource);
+  assert.equal(scanner.internedStrings, count, 'known strings are found again, not added');
+});
+
 test('input is copied once per buffer, and a refilled buffer or a long line is copied again', () => {
   const scanner = new CoreEventScanner();
   const line = (service: string) => `{"kind":"span","ts":1,"service":"${service}","operation":"o","traceId":"t","spanId":"x","durationMs":1,"status":"ok"}`;
