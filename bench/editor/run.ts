@@ -1,6 +1,9 @@
 // The trace viewer on big files, in a real VS Code: time from opening a trace
 // to the first summary on screen (the viewer shows partial summaries while it
 // reads) and to the end of the read, for the 100 MB and 1 GB benchmark traces.
+// A probe extension installed beside Planewise (host-probe/) records the
+// extension host's event-loop delay all along, so each read can be compared
+// with the same window left idle.
 //   node --import tsx bench/editor/run.ts [--quick]
 // Needs `npm run package` (or built bundles) and the traces that
 // bench/trace/generate.mjs writes to bench/.data/.
@@ -15,6 +18,7 @@ const traces = quick ? ['trace-100mb.trace.jsonl'] : ['trace-100mb.trace.jsonl',
 /** Opened first and not measured: the window, the extension host and the extension start while it loads. */
 const WARM_UP = 'warm-up.trace.jsonl';
 const READ_TIMEOUT_MS = 10 * 60_000;
+const IDLE_MS = 15_000;
 
 // A workspace of hard links: nothing is copied, and the viewer reads the real files.
 const workspace = path.join(data, 'editor-workspace');
@@ -31,9 +35,10 @@ fs.writeFileSync(
 );
 
 async function main(): Promise<void> {
-  const vscode = await startVsCode({ workspace, copyWorkspace: false, ...extensionUnderTest() });
+  const vscode = await startVsCode({ workspace, copyWorkspace: false, ...extensionUnderTest(), extraExtensionFolders: [path.join(__dirname, 'host-probe')] });
   const rows: string[] = [];
   const hostDelays: string[] = [];
+  const windows: { name: string; from: number; to: number }[] = [];
   try {
     const page = vscode.page;
     const open = async (name: string) => {
@@ -52,18 +57,24 @@ async function main(): Promise<void> {
     const warmUpSeconds = (performance.now() - warmUp.opened) / 1000;
     await page.keyboard.press('Control+W');
     rows.push(`| ${WARM_UP} (window, extension host and extension starting) | 0 MB | ${warmUpSeconds.toFixed(2)} s | - | - |`);
+    const idleFrom = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+    windows.push({ name: `idle, no trace open (${IDLE_MS / 1000} s)`, from: idleFrom, to: Date.now() });
     for (const name of traces) {
+      const readFrom = Date.now();
       const { opened, view } = await open(name);
       await view.getByText('authorization decisions').first().waitFor({ timeout: READ_TIMEOUT_MS });
       const firstSummary = performance.now() - opened;
       await view.getByText(/^Read .*(watching for changes)?$/).first().waitFor({ timeout: READ_TIMEOUT_MS });
       const complete = performance.now() - opened;
+      windows.push({ name: `reading ${name}`, from: readFrom, to: Date.now() });
       const size = fs.statSync(path.join(workspace, name)).size / 1e6;
       rows.push(`| ${name} | ${size.toFixed(0)} MB | ${(firstSummary / 1000).toFixed(2)} s | ${(complete / 1000).toFixed(1)} s | ${(size / (complete / 1000)).toFixed(0)} MB/s |`);
       await vscode.screenshot(`bench-editor-${name}`);
       await page.keyboard.press('Control+W');
       hostDelays.push(await hostDelayLine(vscode.userDataDir, name));
     }
+    hostDelays.push(...probeLines(vscode.userDataDir, windows));
   } finally {
     await vscode.stop();
     fs.rmSync(workspace, { recursive: true, force: true });
@@ -73,6 +84,24 @@ async function main(): Promise<void> {
   for (const row of rows) console.log(row);
   console.log('\nThe extension\'s own measurement, from its log (event-loop delay of the extension host during each read):');
   for (const line of hostDelays) console.log(`  ${line}`);
+}
+
+/** The probe's samples (largest delay per 250 ms) inside each window: the largest, and the share of samples over 50 ms. */
+function probeLines(userDataDir: string, windows: { name: string; from: number; to: number }[]): string[] {
+  const logs = path.join(userDataDir, 'logs');
+  const file = fs.readdirSync(logs, { recursive: true, encoding: 'utf8' }).find((name) => name.endsWith('delays.jsonl'));
+  if (file === undefined) return ['host probe: no samples (the probe extension did not start)'];
+  const samples = fs
+    .readFileSync(path.join(logs, file), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as { t: number; maxMs: number });
+  return windows.map(({ name, from, to }) => {
+    const inside = samples.filter((sample) => sample.t > from && sample.t <= to);
+    const max = Math.max(0, ...inside.map((sample) => sample.maxMs));
+    const over = inside.filter((sample) => sample.maxMs > 50).length;
+    return `host probe, ${name}: max ${max.toFixed(1)} ms; ${over} of ${inside.length} quarter-seconds over 50 ms`;
+  });
 }
 
 /** The viewer logs each big read with the extension host's event-loop delay meanwhile; find that line in the Planewise log. */

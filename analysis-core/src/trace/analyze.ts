@@ -79,8 +79,8 @@ function runWorker(entry: WorkerEntry, task: ShardTask, onBytes: (bytes: number)
       if (message.type === 'progress') onBytes(message.bytes ?? 0);
       else if (message.type === 'done') {
         settled = true;
-        resolve(message.result!);
-        void worker.terminate();
+        // The worker's heap goes before the merge starts: its accumulators and its result are large.
+        void worker.terminate().then(() => resolve(message.result!));
       } else if (message.type === 'error') {
         settled = true;
         reject(new Error(message.message));

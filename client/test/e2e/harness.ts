@@ -47,6 +47,8 @@ export interface StartVsCodeOptions {
   vsix?: string;
   /** An unpacked extension folder to install instead (copied as `publisher.name-version`). */
   extensionFolder?: string;
+  /** More unpacked extension folders to install beside it (benchmark probes). */
+  extraExtensionFolders?: string[];
   /** User settings on top of the quiet defaults. */
   settings?: Record<string, unknown>;
   copyWorkspace?: boolean;
@@ -98,6 +100,8 @@ export async function startVsCode(options: StartVsCodeOptions): Promise<VsCodeSe
   const workspace = options.copyWorkspace === false ? source : path.join(state.dir, 'workspace', path.basename(source));
   if (workspace !== source) copyWorkspace(source, workspace);
   writeUserSettings(profile.userDataDir, { ...QUIET_SETTINGS, ...options.settings });
+  // Unpacked folders first: installing a .vsix writes the extensions list, which then takes in the folders already there.
+  for (const folder of options.extraExtensionFolders ?? []) installExtensionFolder({ folder: path.resolve(folder), extensionsDir: profile.extensionsDir });
   if (options.vsix) await installVsix({ ...profile, vsix: path.resolve(options.vsix) });
   else installExtensionFolder({ folder: path.resolve(options.extensionFolder!), extensionsDir: profile.extensionsDir });
 
