@@ -64,12 +64,17 @@ export interface PolicySet {
 }
 
 /**
- * Plain data for postMessage: per principal and action, the resources and
- * their tallies as one flat array (allow, explicit deny, implicit deny per
- * resource). A shard can hold hundreds of thousands of resources, and this
- * clones far faster and smaller than an object per resource.
+ * Plain data for postMessage. Every name appears once, in `names`; per
+ * principal and action, the resources are indexes into it and their tallies
+ * one flat array (allow, explicit deny, implicit deny per resource). A shard
+ * holds hundreds of thousands of (principal, action, resource) triples over a
+ * few thousand names: this clones far faster and smaller than an object, or
+ * even a string, per triple (a clone copies each string it meets).
  */
-export type PolicyState = [principal: string, [action: string, resources: string[], tallies: Float64Array][]][];
+export interface PolicyState {
+  names: string[];
+  entries: [principal: number, [action: number, resources: Uint32Array, tallies: Float64Array][]][];
+}
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -89,10 +94,11 @@ export class PolicyAccumulator {
 
   /** merge(PolicyAccumulator.from(state)) without building the copy: a shard's state can be large. */
   mergeState(state: PolicyState): this {
-    for (const [principal, actions] of state) {
+    const { names } = state;
+    for (const [principal, actions] of state.entries) {
       for (const [action, resources, tallies] of actions) {
-        const mine = this.resourcesOf(principal, action);
-        resources.forEach((resource, index) => addCounts(mine, resource, tallies[3 * index]!, tallies[3 * index + 1]!, tallies[3 * index + 2]!));
+        const mine = this.resourcesOf(names[principal]!, names[action]!);
+        resources.forEach((resource, index) => addCounts(mine, names[resource]!, tallies[3 * index]!, tallies[3 * index + 1]!, tallies[3 * index + 2]!));
       }
     }
     return this;
@@ -125,19 +131,33 @@ export class PolicyAccumulator {
   }
 
   state(): PolicyState {
-    return [...this.observed].map(([principal, actions]) => [
-      principal,
+    const indexes = new Map<string, number>();
+    const names: string[] = [];
+    const nameIndex = (name: string): number => {
+      let index = indexes.get(name);
+      if (index === undefined) {
+        indexes.set(name, (index = names.length));
+        names.push(name);
+      }
+      return index;
+    };
+    const entries: PolicyState['entries'] = [...this.observed].map(([principal, actions]) => [
+      nameIndex(principal),
       [...actions].map(([action, resources]) => {
+        const resourceIndexes = new Uint32Array(resources.size);
         const tallies = new Float64Array(resources.size * 3);
         let index = 0;
-        for (const tally of resources.values()) {
-          tallies[index++] = tally.allow;
-          tallies[index++] = tally.explicitDeny;
-          tallies[index++] = tally.implicitDeny;
+        for (const [resource, tally] of resources) {
+          resourceIndexes[index] = nameIndex(resource);
+          tallies[3 * index] = tally.allow;
+          tallies[3 * index + 1] = tally.explicitDeny;
+          tallies[3 * index + 2] = tally.implicitDeny;
+          index += 1;
         }
-        return [action, [...resources.keys()], tallies];
+        return [nameIndex(action), resourceIndexes, tallies];
       }),
     ]);
+    return { names, entries };
   }
 
   result(options: PolicyOptions = {}): PolicySet {
