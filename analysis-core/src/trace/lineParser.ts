@@ -90,8 +90,10 @@ export class LineParser {
     /** Suppress the missing-header warning (a range that does not start the file). */
     private readonly quietHeaderless = false,
   ) {
-    const scanner = sink.fields === 'core' ? sharedCoreScanner() : undefined;
-    if (scanner !== undefined && sink.fields === 'core') this.fast = { scanner, sink };
+    if (sink.fields === 'core') {
+      const scanner = sharedCoreScanner();
+      if (scanner !== undefined) this.fast = { scanner, sink };
+    }
   }
 
   /** Handles bytes [start, end) of one line (no '\n'), at `offset` in the file. */

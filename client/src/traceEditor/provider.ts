@@ -11,7 +11,7 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import * as vscode from 'vscode';
 import { renderShell } from '../webview/html';
-import { type FromWebview, type ToWebview, parseFromWebview } from '../webview/messages';
+import { type FromWebview, type ToWebview, appendOperations, parseFromWebview } from '../webview/messages';
 import { runTraceJob, workerScript, JobCancelledError } from './jobRunner';
 import { isCompressedTrace, readerSettings } from './settings';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
@@ -189,7 +189,7 @@ export class TraceViewer implements vscode.Disposable {
         this.state.problems = message.problems;
         break;
       case 'operations':
-        if (this.state.summary?.operations.length === message.start) this.state.summary.operations.push(...message.rows);
+        appendOperations(this.state.summary, message);
         break;
       case 'policy':
         this.state.policy = message.policy;

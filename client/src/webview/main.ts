@@ -7,6 +7,7 @@ import { formatBytes, formatCount, formatMs, formatTimestamp, formatWindow, perc
 import {
   DEFAULT_POLICY_OPTIONS,
   VIEWS,
+  appendOperations,
   parseToWebview,
   type CompareView,
   type EventRow,
@@ -603,10 +604,7 @@ function handle(message: ToWebview): void {
       events.invalidate();
       return;
     case 'operations':
-      // Rows for the summary on screen; rows for one that a newer summary replaced are dropped.
-      if (state.summary?.operations.length !== message.start) return;
-      state.summary.operations.push(...message.rows);
-      scheduleRender('summary');
+      if (appendOperations(state.summary, message)) scheduleRender('summary');
       return;
     case 'policy':
       state.policy = message.policy;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseFromWebview, parseToWebview } from './messages';
+import { type SummaryView, appendOperations, parseFromWebview, parseToWebview } from './messages';
 
 describe('webview messages', () => {
   it('accepts well-formed messages from the webview', () => {
@@ -41,5 +41,15 @@ describe('webview messages', () => {
     assert.equal(parseToWebview({ type: 'operations', start: 200, rows: [row] }).ok, true);
     assert.equal(parseToWebview({ type: 'operations', start: -1, rows: [row] }).ok, false);
     assert.equal(parseToWebview({ type: 'operations', start: 200, rows: [{ ...row, count: 'many' }] }).ok, false);
+  });
+
+  it('appends operations rows only to the summary they continue', () => {
+    const row = { service: 's', operation: 'o', count: 1, errors: 0, p50Ms: 1, p95Ms: 1, p99Ms: 1, maxMs: 1 };
+    const summary = { operations: [row, row] } as SummaryView;
+    assert.equal(appendOperations(summary, { type: 'operations', start: 2, rows: [row] }), true);
+    assert.equal(summary.operations.length, 3);
+    assert.equal(appendOperations(summary, { type: 'operations', start: 2, rows: [row] }), false, 'rows for a replaced summary');
+    assert.equal(summary.operations.length, 3);
+    assert.equal(appendOperations(undefined, { type: 'operations', start: 0, rows: [row] }), false);
   });
 });

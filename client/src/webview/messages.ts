@@ -189,12 +189,18 @@ export type Problems = z.infer<typeof problemsSchema>;
 export type PolicyOptions = z.infer<typeof policyOptionsSchema>;
 export type PolicyView = z.infer<typeof policyViewSchema>;
 export type PrincipalPolicyView = z.infer<typeof principalPolicySchema>;
-export type DeniedRow = z.infer<typeof deniedRowSchema>;
 export type EventRow = z.infer<typeof eventRowSchema>;
 export type RowsPage = z.infer<typeof rowsPageSchema>;
 export type DiffChange = z.infer<typeof diffChangeSchema>;
 export type CompareView = z.infer<typeof compareViewSchema>;
 export type ToWebview = z.infer<typeof toWebviewSchema>;
+
+/** Adds an `operations` message's rows to the summary they continue; rows meant for a summary that a newer one replaced are dropped. */
+export function appendOperations(summary: SummaryView | undefined, message: Extract<ToWebview, { type: 'operations' }>): boolean {
+  if (summary?.operations.length !== message.start) return false;
+  summary.operations.push(...message.rows);
+  return true;
+}
 export type FromWebview = z.infer<typeof fromWebviewSchema>;
 export type ViewName = (typeof VIEWS)[number];
 
