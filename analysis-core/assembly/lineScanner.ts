@@ -17,7 +17,7 @@
 
 // ---- Where results go ------------------------------------------------------
 
-const RESULT: usize = memory.data(48, 8);
+const RESULT: usize = memory.data(64, 8);
 const RESULT_TS: usize = 0; // f64
 const RESULT_DURATION: usize = 8; // f64
 const RESULT_SERVICE: usize = 16; // i32 string ids from here on
@@ -28,6 +28,10 @@ const RESULT_RESOURCE: usize = 32;
 const RESULT_STATUS: usize = 36; // 0 ok, 1 error, 2 unset
 const RESULT_DECISION: usize = 40; // 0 allow, 1 deny
 const RESULT_DENY_REASON: usize = 44; // 0 none, 1 explicit, 2 implicit
+// Tuple records, when asked for (see TupleTable).
+const RESULT_OPERATION_RECORD: usize = 48; // (service, operation)
+const RESULT_ACCESS_RECORD: usize = 52; // (principal, action)
+const RESULT_GRANT_RECORD: usize = 56; // (principal, action, resource)
 
 export const SCAN_UNSURE: i32 = 0;
 export const SCAN_SPAN: i32 = 1;
@@ -151,6 +155,104 @@ function intern(start: usize, length: usize): i32 {
   store<u64>(table + (<usize>slot << 3), (<u64>(id + 1) << 32) | hash);
   if (<u32>stringCount * 2 > tableMask && tableMask + 1 < MAX_SLOTS) growTable();
   return id;
+}
+
+// ---- Tuples of strings -----------------------------------------------------
+
+// Dense numbers for the id tuples the analyses count by, so the caller keeps
+// its counts in arrays instead of maps of maps. A string id fits in 18 bits
+// (MAX_STRINGS), so a pair or a triple packs into one u64 key.
+const ID_BITS: u64 = 18;
+
+class TupleTable {
+  // Slots of 16 bytes: key + 1 (0 when empty), record number. Doubles at half full.
+  slots: usize;
+  mask: u32;
+  count: u32 = 0;
+  // Per record: its key, for the caller to name it.
+  keys: usize;
+  keyCapacity: u32;
+
+  maxRecords: u32;
+
+  constructor(maxRecords: u32) {
+    this.maxRecords = maxRecords;
+    this.mask = 1023;
+    this.slots = heap.alloc(<usize>(this.mask + 1) << 4);
+    memory.fill(this.slots, 0, <usize>(this.mask + 1) << 4);
+    this.keyCapacity = 512;
+    this.keys = heap.alloc(<usize>this.keyCapacity << 3);
+  }
+
+  /** The record number of `key`, numbered in order of first sight; -1 when the table is full. */
+  recordOf(key: u64): i32 {
+    const stored = key + 1;
+    let slot = <u32>((stored * 0x9e3779b97f4a7c15) >> 40) & this.mask;
+    while (true) {
+      const at = this.slots + (<usize>slot << 4);
+      const entry = load<u64>(at);
+      if (entry == stored) return load<i32>(at + 8);
+      if (entry == 0) break;
+      slot = (slot + 1) & this.mask;
+    }
+    if (this.count >= this.maxRecords) return -1;
+    const record = this.count++;
+    const at = this.slots + (<usize>slot << 4);
+    store<u64>(at, stored);
+    store<i32>(at + 8, record);
+    if (record >= this.keyCapacity) {
+      const keys = heap.alloc(<usize>this.keyCapacity << 4);
+      memory.copy(keys, this.keys, <usize>this.keyCapacity << 3);
+      heap.free(this.keys);
+      this.keys = keys;
+      this.keyCapacity *= 2;
+    }
+    store<u64>(this.keys + (<usize>record << 3), key);
+    if (this.count * 2 > this.mask) this.grow();
+    return record;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    const oldSlots = this.mask + 1;
+    this.mask = oldSlots * 2 - 1;
+    this.slots = heap.alloc(<usize>(this.mask + 1) << 4);
+    memory.fill(this.slots, 0, <usize>(this.mask + 1) << 4);
+    for (let index: u32 = 0; index < oldSlots; index++) {
+      const from = old + (<usize>index << 4);
+      const entry = load<u64>(from);
+      if (entry == 0) continue;
+      let slot = <u32>((entry * 0x9e3779b97f4a7c15) >> 40) & this.mask;
+      while (load<u64>(this.slots + (<usize>slot << 4)) != 0) slot = (slot + 1) & this.mask;
+      store<u64>(this.slots + (<usize>slot << 4), entry);
+      store<i32>(this.slots + (<usize>slot << 4) + 8, load<i32>(from + 8));
+    }
+    heap.free(old);
+  }
+
+  /** Part `part` (0 first) of record `record`'s tuple. */
+  idOf(record: i32, part: i32, parts: i32): i32 {
+    const key = load<u64>(this.keys + (<usize>record << 3));
+    return <i32>((key >> (<u64>(parts - 1 - part) * ID_BITS)) & ((<u64>1 << ID_BITS) - 1));
+  }
+}
+
+// Limits past which a line with a new tuple takes the slow path.
+const operations = new TupleTable(1 << 20); // (service, operation)
+const accesses = new TupleTable(1 << 20); // (principal, action)
+const grants = new TupleTable(1 << 24); // (principal, action, resource)
+
+export const TUPLE_OPERATIONS: i32 = 1;
+export const TUPLE_ACCESSES: i32 = 2;
+export const TUPLE_GRANTS: i32 = 4;
+
+/** The string id in place `part` of a record's tuple in table TUPLE_OPERATIONS, TUPLE_ACCESSES or TUPLE_GRANTS. */
+export function tupleId(table: i32, record: i32, part: i32): i32 {
+  return tableOf(table).idOf(record, part, table == TUPLE_GRANTS ? 3 : 2);
+}
+
+function tableOf(table: i32): TupleTable {
+  return table == TUPLE_OPERATIONS ? operations : table == TUPLE_ACCESSES ? accesses : grants;
 }
 
 // ---- Known texts -----------------------------------------------------------
@@ -577,6 +679,11 @@ function span(): i32 {
   const status = fieldIs(STATUS, OK) ? 0 : fieldIs(STATUS, ERROR) ? 1 : fieldIs(STATUS, UNSET) ? 2 : -1;
   if (status < 0) return SCAN_UNSURE;
   if (!internField(SERVICE, RESULT_SERVICE) || !internField(OPERATION, RESULT_OPERATION)) return SCAN_UNSURE;
+  if (tuplesWanted & TUPLE_OPERATIONS) {
+    const record = operations.recordOf((<u64>load<i32>(RESULT + RESULT_SERVICE) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_OPERATION));
+    if (record < 0) return SCAN_UNSURE;
+    store<i32>(RESULT + RESULT_OPERATION_RECORD, record);
+  }
   store<f64>(RESULT + RESULT_TS, ts);
   store<f64>(RESULT + RESULT_DURATION, durationMs);
   store<i32>(RESULT + RESULT_STATUS, status);
@@ -596,14 +703,32 @@ function authz(): i32 {
   // A deny must say why (the schema's rule).
   if (decision == 1 && denyReason == 0) return SCAN_UNSURE;
   if (!internField(SERVICE, RESULT_SERVICE) || !internField(PRINCIPAL, RESULT_PRINCIPAL) || !internField(ACTION, RESULT_ACTION) || !internField(RESOURCE, RESULT_RESOURCE)) return SCAN_UNSURE;
+  const access = (<u64>load<i32>(RESULT + RESULT_PRINCIPAL) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_ACTION);
+  if (tuplesWanted & TUPLE_ACCESSES) {
+    const record = accesses.recordOf(access);
+    if (record < 0) return SCAN_UNSURE;
+    store<i32>(RESULT + RESULT_ACCESS_RECORD, record);
+  }
+  if (tuplesWanted & TUPLE_GRANTS) {
+    const record = grants.recordOf((access << ID_BITS) | <u64>load<i32>(RESULT + RESULT_RESOURCE));
+    if (record < 0) return SCAN_UNSURE;
+    store<i32>(RESULT + RESULT_GRANT_RECORD, record);
+  }
   store<f64>(RESULT + RESULT_TS, ts);
   store<i32>(RESULT + RESULT_DECISION, decision);
   store<i32>(RESULT + RESULT_DENY_REASON, denyReason);
   return SCAN_AUTHZ;
 }
 
-/** Scans the `length` bytes at `start` (inside the input area): SCAN_SPAN or SCAN_AUTHZ with the result area filled, or SCAN_UNSURE. */
-export function scan(start: usize, length: usize): i32 {
+let tuplesWanted: i32 = 0;
+
+/**
+ * Scans the `length` bytes at `start` (inside the input area): SCAN_SPAN or
+ * SCAN_AUTHZ with the result area filled, or SCAN_UNSURE. `tuples` says which
+ * tuple records to fill in (TUPLE_* flags); a tuple table may grow the memory.
+ */
+export function scan(start: usize, length: usize, tuples: i32): i32 {
+  tuplesWanted = tuples;
   pos = start;
   end = start + length;
   broken = false;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
+import { fastTallies } from './fast/idTallies';
 import type { TraceSource } from './inputs';
 import { type CoreEventSink, type ParserState, initialParserState } from './lineParser';
 import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims } from './parallel/shard';
@@ -168,7 +169,13 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       }
     }
     const part = new TraceDigest(issueCap, analyses);
-    const sink: CoreEventSink = { fields: 'core', event: (event) => part.add(event), issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => part.addIssue({ ...issue, file: source.name }) };
+    const tallies = fastTallies(analyses);
+    const sink: CoreEventSink = {
+      fields: 'core',
+      ...(tallies ? { tallies } : {}),
+      event: (event) => part.add(event),
+      issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => part.addIssue({ ...issue, file: source.name }),
+    };
     let previous = 0;
     const readOptions = {
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
@@ -181,6 +188,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       source.kind === 'file'
         ? await readTraceFile(source.path, sink, readOptions)
         : await readTraceStream(options.stdin ?? process.stdin, source.name, sink, readOptions);
+    tallies?.drainInto(part);
     part.addFile({ name: source.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
     digest.merge(part);
   }

@@ -4,6 +4,7 @@
  * handling lives in lines.ts and reader.ts.
  */
 import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
+import type { IdTallies } from './fast/idTallies';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
 import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
@@ -38,6 +39,12 @@ export interface FullEventSink {
 /** Gets events with at least their core fields: most lines then skip JSON.parse. */
 export interface CoreEventSink {
   fields: 'core';
+  /**
+   * Where the lines the fast path answers are counted instead of being passed
+   * to `event` (a digest that needs no locations); the owner drains it. Built
+   * with `fastTallies`.
+   */
+  tallies?: IdTallies;
   event(event: CoreTraceEvent, at: EventLocation): void;
   issue?(issue: TraceIssue): void;
 }
@@ -106,11 +113,21 @@ export class LineParser {
     if (isBlank(bytes, start, end)) return;
     this.counts.lines += 1;
     if (this.fast !== undefined && this.state.format === 'planewise') {
-      const event = this.fast.scanner.scan(bytes, base, start, end);
-      if (event !== undefined) {
-        this.counts.events += 1;
-        this.fast.sink.event(event, { file: this.file, line, offset, length });
-        return;
+      const { scanner, sink } = this.fast;
+      if (sink.tallies !== undefined) {
+        const kind = scanner.scanLine(bytes, base, start, end, sink.tallies.tuples);
+        if (kind !== 0) {
+          this.counts.events += 1;
+          sink.tallies.count(kind);
+          return;
+        }
+      } else {
+        const event = scanner.scan(bytes, base, start, end);
+        if (event !== undefined) {
+          this.counts.events += 1;
+          sink.event(event, { file: this.file, line, offset, length });
+          return;
+        }
       }
     }
     let value: unknown;

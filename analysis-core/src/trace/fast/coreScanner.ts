@@ -13,16 +13,21 @@ interface ScannerExports {
   memory: WebAssembly.Memory;
   resultArea(): number;
   reserveInput(length: number): number;
-  scan(start: number, length: number): number;
+  scan(start: number, length: number, tuples: number): number;
   limitStrings(count: number): void;
+  tupleId(table: number, record: number, part: number): number;
   internedCount(): number;
   internedStart(id: number): number;
   internedLength(id: number): number;
 }
 
 // The scanner's answers and result layout (assembly/lineScanner.ts).
-const SCAN_SPAN = 1;
-const SCAN_AUTHZ = 2;
+export const SCAN_SPAN = 1;
+export const SCAN_AUTHZ = 2;
+/** Which tuple records a scan fills in: flags for `scanLine`. */
+export const TUPLE_OPERATIONS = 1;
+export const TUPLE_ACCESSES = 2;
+export const TUPLE_GRANTS = 4;
 const RESULT_TS = 0;
 const RESULT_DURATION = 8;
 const RESULT_SERVICE = 16;
@@ -33,6 +38,9 @@ const RESULT_RESOURCE = 32;
 const RESULT_STATUS = 36;
 const RESULT_DECISION = 40;
 const RESULT_DENY_REASON = 44;
+const RESULT_OPERATION_RECORD = 48;
+const RESULT_ACCESS_RECORD = 52;
+const RESULT_GRANT_RECORD = 56;
 const STATUSES = ['ok', 'error', 'unset'] as const;
 const DECISIONS = ['allow', 'deny'] as const;
 const DENY_REASONS = [undefined, 'explicit', 'implicit'] as const;
@@ -82,36 +90,101 @@ export class CoreEventScanner {
    * line needs the slow path. `base` is the file offset of `bytes[0]`.
    */
   scan(bytes: Uint8Array, base: number, start: number, end: number): CoreTraceEvent | undefined {
-    if (bytes !== this.loaded || base !== this.loadedBase || start < this.loadedFrom) this.load(bytes, base, start);
-    const kind = this.wasm.scan(this.inputStart + start - this.loadedFrom, end - start);
-    if (kind === SCAN_SPAN) {
-      const words = this.words;
-      const at = this.result >> 2;
-      return {
-        kind: 'span',
-        ts: this.doubles[(this.result + RESULT_TS) >> 3]!,
-        service: this.string(words[at + RESULT_SERVICE / 4]!),
-        operation: this.string(words[at + RESULT_OPERATION / 4]!),
-        durationMs: this.doubles[(this.result + RESULT_DURATION) >> 3]!,
-        status: STATUSES[words[at + RESULT_STATUS / 4]!]!,
-      };
-    }
+    const kind = this.scanLine(bytes, base, start, end, 0);
+    if (kind === SCAN_SPAN) return { kind: 'span', ts: this.ts, service: this.string(this.serviceId), operation: this.string(this.word(RESULT_OPERATION)), durationMs: this.durationMs, status: this.status };
     if (kind === SCAN_AUTHZ) {
-      const words = this.words;
-      const at = this.result >> 2;
-      const ts = this.doubles[(this.result + RESULT_TS) >> 3]!;
-      const service = this.string(words[at + RESULT_SERVICE / 4]!);
-      const principal = this.string(words[at + RESULT_PRINCIPAL / 4]!);
-      const action = this.string(words[at + RESULT_ACTION / 4]!);
-      const resource = this.string(words[at + RESULT_RESOURCE / 4]!);
-      const decision = DECISIONS[words[at + RESULT_DECISION / 4]!]!;
-      const denyReason = DENY_REASONS[words[at + RESULT_DENY_REASON / 4]!];
+      const ts = this.ts;
+      const service = this.string(this.serviceId);
+      const principal = this.string(this.word(RESULT_PRINCIPAL));
+      const action = this.string(this.word(RESULT_ACTION));
+      const resource = this.string(this.word(RESULT_RESOURCE));
+      const decision = DECISIONS[this.decision]!;
+      const denyReason = DENY_REASONS[this.denyReason];
       // Two shapes, as JSON.parse gives them: denyReason is there or it is not.
       return denyReason === undefined
         ? { kind: 'authz', ts, service, principal, action, resource, decision }
         : { kind: 'authz', ts, service, principal, action, resource, decision, denyReason };
     }
     return undefined;
+  }
+
+  /**
+   * Scans one line without building an event: SCAN_SPAN or SCAN_AUTHZ, after
+   * which the getters below read its values, or 0 for the slow path. `tuples`
+   * (TUPLE_* flags) says which tuple records to number.
+   */
+  scanLine(bytes: Uint8Array, base: number, start: number, end: number, tuples: number): number {
+    if (bytes !== this.loaded || base !== this.loadedBase || start < this.loadedFrom) this.load(bytes, base, start);
+    const kind = this.wasm.scan(this.inputStart + start - this.loadedFrom, end - start, tuples);
+    // A tuple table that grew may have grown the memory, which detaches the old views.
+    if (this.words.length === 0) this.refreshViews();
+    return kind;
+  }
+
+  get ts(): number {
+    return this.doubles[(this.result + RESULT_TS) >> 3]!;
+  }
+
+  get durationMs(): number {
+    return this.doubles[(this.result + RESULT_DURATION) >> 3]!;
+  }
+
+  /** The service's string id (see `string`). */
+  get serviceId(): number {
+    return this.word(RESULT_SERVICE);
+  }
+
+  get status(): 'ok' | 'error' | 'unset' {
+    return STATUSES[this.word(RESULT_STATUS)]!;
+  }
+
+  /** 0 allow, 1 deny. */
+  get decision(): number {
+    return this.word(RESULT_DECISION);
+  }
+
+  /** 0 none, 1 explicit, 2 implicit. */
+  get denyReason(): number {
+    return this.word(RESULT_DENY_REASON);
+  }
+
+  /** The line's (service, operation) record, when TUPLE_OPERATIONS was asked for. */
+  get operationRecord(): number {
+    return this.word(RESULT_OPERATION_RECORD);
+  }
+
+  /** The line's (principal, action) record, when TUPLE_ACCESSES was asked for. */
+  get accessRecord(): number {
+    return this.word(RESULT_ACCESS_RECORD);
+  }
+
+  /** The line's (principal, action, resource) record, when TUPLE_GRANTS was asked for. */
+  get grantRecord(): number {
+    return this.word(RESULT_GRANT_RECORD);
+  }
+
+  /** The string ids of a tuple record of `table` (one TUPLE_* flag). */
+  tupleIds(table: number, record: number): number[] {
+    const parts = table === TUPLE_GRANTS ? 3 : 2;
+    const ids: number[] = [];
+    for (let part = 0; part < parts; part++) ids.push(this.wasm.tupleId(table, record, part));
+    return ids;
+  }
+
+  /** The interned string with this id. */
+  string(id: number): string {
+    if (id >= this.strings.length) this.decodeNewStrings();
+    return this.strings[id]!;
+  }
+
+  /** Every string interned so far, indexed by id. */
+  decodedStrings(): readonly string[] {
+    this.decodeNewStrings();
+    return this.strings;
+  }
+
+  private word(offset: number): number {
+    return this.words[(this.result + offset) >> 2]!;
   }
 
   /** Copies bytes [from, end of buffer) in: the lines after this one usually come from the same buffer. */
@@ -122,11 +195,6 @@ export class CoreEventScanner {
     this.loaded = bytes;
     this.loadedBase = base;
     this.loadedFrom = from;
-  }
-
-  private string(id: number): string {
-    if (id >= this.strings.length) this.decodeNewStrings();
-    return this.strings[id]!;
   }
 
   private decodeNewStrings(): void {
