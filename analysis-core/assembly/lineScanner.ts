@@ -17,7 +17,7 @@
 
 // ---- Where results go ------------------------------------------------------
 
-const RESULT: usize = memory.data(64, 8);
+const RESULT: usize = memory.data(56, 8);
 const RESULT_TS: usize = 0; // f64
 const RESULT_DURATION: usize = 8; // f64
 const RESULT_SERVICE: usize = 16; // i32 string ids from here on
@@ -28,10 +28,9 @@ const RESULT_RESOURCE: usize = 32;
 const RESULT_STATUS: usize = 36; // 0 ok, 1 error, 2 unset
 const RESULT_DECISION: usize = 40; // 0 allow, 1 deny
 const RESULT_DENY_REASON: usize = 44; // 0 none, 1 explicit, 2 implicit
-// Tuple records, when asked for (see TupleTable).
+// Pair records, when asked for (see PairTable).
 const RESULT_OPERATION_RECORD: usize = 48; // (service, operation)
 const RESULT_ACCESS_RECORD: usize = 52; // (principal, action)
-const RESULT_GRANT_RECORD: usize = 56; // (principal, action, resource)
 
 export const SCAN_UNSURE: i32 = 0;
 export const SCAN_SPAN: i32 = 1;
@@ -157,14 +156,14 @@ function intern(start: usize, length: usize): i32 {
   return id;
 }
 
-// ---- Tuples of strings -----------------------------------------------------
+// ---- Pairs of strings -----------------------------------------------------
 
-// Dense numbers for the id tuples the analyses count by, so the caller keeps
-// its counts in arrays instead of maps of maps. A string id fits in 18 bits
-// (MAX_STRINGS), so a pair or a triple packs into one u64 key.
+// Dense numbers for the id pairs a summary counts by, so the caller keeps its
+// counts in arrays instead of maps of maps. A string id fits in 18 bits
+// (MAX_STRINGS), so a pair packs into one u64 key.
 const ID_BITS: u64 = 18;
 
-class TupleTable {
+class PairTable {
   // Slots of 16 bytes: key + 1 (0 when empty), record number. Doubles at half full.
   slots: usize;
   mask: u32;
@@ -230,29 +229,23 @@ class TupleTable {
     heap.free(old);
   }
 
-  /** Part `part` (0 first) of record `record`'s tuple. */
-  idOf(record: i32, part: i32, parts: i32): i32 {
+  /** Part `part` (0 first) of record `record`'s pair. */
+  idOf(record: i32, part: i32): i32 {
     const key = load<u64>(this.keys + (<usize>record << 3));
-    return <i32>((key >> (<u64>(parts - 1 - part) * ID_BITS)) & ((<u64>1 << ID_BITS) - 1));
+    return <i32>((key >> (<u64>(1 - part) * ID_BITS)) & ((<u64>1 << ID_BITS) - 1));
   }
 }
 
-// Limits past which a line with a new tuple takes the slow path.
-const operations = new TupleTable(1 << 20); // (service, operation)
-const accesses = new TupleTable(1 << 20); // (principal, action)
-const grants = new TupleTable(1 << 24); // (principal, action, resource)
+// Limits past which a line with a new pair takes the slow path.
+const operations = new PairTable(1 << 20); // (service, operation)
+const accesses = new PairTable(1 << 20); // (principal, action)
 
-export const TUPLE_OPERATIONS: i32 = 1;
-export const TUPLE_ACCESSES: i32 = 2;
-export const TUPLE_GRANTS: i32 = 4;
+export const PAIR_OPERATIONS: i32 = 1;
+export const PAIR_ACCESSES: i32 = 2;
 
-/** The string id in place `part` of a record's tuple in table TUPLE_OPERATIONS, TUPLE_ACCESSES or TUPLE_GRANTS. */
-export function tupleId(table: i32, record: i32, part: i32): i32 {
-  return tableOf(table).idOf(record, part, table == TUPLE_GRANTS ? 3 : 2);
-}
-
-function tableOf(table: i32): TupleTable {
-  return table == TUPLE_OPERATIONS ? operations : table == TUPLE_ACCESSES ? accesses : grants;
+/** The string id in place `part` of a record's pair in table PAIR_OPERATIONS or PAIR_ACCESSES. */
+export function pairId(table: i32, record: i32, part: i32): i32 {
+  return (table == PAIR_OPERATIONS ? operations : accesses).idOf(record, part);
 }
 
 // ---- Known texts -----------------------------------------------------------
@@ -679,7 +672,7 @@ function span(): i32 {
   const status = fieldIs(STATUS, OK) ? 0 : fieldIs(STATUS, ERROR) ? 1 : fieldIs(STATUS, UNSET) ? 2 : -1;
   if (status < 0) return SCAN_UNSURE;
   if (!internField(SERVICE, RESULT_SERVICE) || !internField(OPERATION, RESULT_OPERATION)) return SCAN_UNSURE;
-  if (tuplesWanted & TUPLE_OPERATIONS) {
+  if (pairsWanted & PAIR_OPERATIONS) {
     const record = operations.recordOf((<u64>load<i32>(RESULT + RESULT_SERVICE) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_OPERATION));
     if (record < 0) return SCAN_UNSURE;
     store<i32>(RESULT + RESULT_OPERATION_RECORD, record);
@@ -703,16 +696,10 @@ function authz(): i32 {
   // A deny must say why (the schema's rule).
   if (decision == 1 && denyReason == 0) return SCAN_UNSURE;
   if (!internField(SERVICE, RESULT_SERVICE) || !internField(PRINCIPAL, RESULT_PRINCIPAL) || !internField(ACTION, RESULT_ACTION) || !internField(RESOURCE, RESULT_RESOURCE)) return SCAN_UNSURE;
-  const access = (<u64>load<i32>(RESULT + RESULT_PRINCIPAL) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_ACTION);
-  if (tuplesWanted & TUPLE_ACCESSES) {
-    const record = accesses.recordOf(access);
+  if (pairsWanted & PAIR_ACCESSES) {
+    const record = accesses.recordOf((<u64>load<i32>(RESULT + RESULT_PRINCIPAL) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_ACTION));
     if (record < 0) return SCAN_UNSURE;
     store<i32>(RESULT + RESULT_ACCESS_RECORD, record);
-  }
-  if (tuplesWanted & TUPLE_GRANTS) {
-    const record = grants.recordOf((access << ID_BITS) | <u64>load<i32>(RESULT + RESULT_RESOURCE));
-    if (record < 0) return SCAN_UNSURE;
-    store<i32>(RESULT + RESULT_GRANT_RECORD, record);
   }
   store<f64>(RESULT + RESULT_TS, ts);
   store<i32>(RESULT + RESULT_DECISION, decision);
@@ -720,15 +707,15 @@ function authz(): i32 {
   return SCAN_AUTHZ;
 }
 
-let tuplesWanted: i32 = 0;
+let pairsWanted: i32 = 0;
 
 /**
  * Scans the `length` bytes at `start` (inside the input area): SCAN_SPAN or
- * SCAN_AUTHZ with the result area filled, or SCAN_UNSURE. `tuples` says which
- * tuple records to fill in (TUPLE_* flags); a tuple table may grow the memory.
+ * SCAN_AUTHZ with the result area filled, or SCAN_UNSURE. `pairs` says which
+ * pair records to fill in (PAIR_* flags); a pair table may grow the memory.
  */
-export function scan(start: usize, length: usize, tuples: i32): i32 {
-  tuplesWanted = tuples;
+export function scan(start: usize, length: usize, pairs: i32): i32 {
+  pairsWanted = pairs;
   pos = start;
   end = start + length;
   broken = false;

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
-import { fastTallies } from './fast/idTallies';
+import { summaryTallies } from './fast/summaryTallies';
 import type { TraceSource } from './inputs';
 import { type CoreEventSink, type ParserState, initialParserState } from './lineParser';
 import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims } from './parallel/shard';
@@ -169,7 +169,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       }
     }
     const part = new TraceDigest(issueCap, analyses);
-    const tallies = fastTallies(analyses);
+    const tallies = summaryTallies(analyses);
     const sink: CoreEventSink = {
       fields: 'core',
       ...(tallies ? { tallies } : {}),
@@ -188,7 +188,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       source.kind === 'file'
         ? await readTraceFile(source.path, sink, readOptions)
         : await readTraceStream(options.stdin ?? process.stdin, source.name, sink, readOptions);
-    tallies?.drainInto(part);
+    tallies?.drainInto(part.summary);
     part.addFile({ name: source.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
     digest.merge(part);
   }

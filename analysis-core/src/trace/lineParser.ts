@@ -4,7 +4,7 @@
  * handling lives in lines.ts and reader.ts.
  */
 import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
-import type { IdTallies } from './fast/idTallies';
+import type { SummaryTallies } from './fast/summaryTallies';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
 import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
@@ -41,10 +41,9 @@ export interface CoreEventSink {
   fields: 'core';
   /**
    * Where the lines the fast path answers are counted instead of being passed
-   * to `event` (a digest that needs no locations); the owner drains it. Built
-   * with `fastTallies`.
+   * to `event`, for a sink that only wants a summary; its owner drains it.
    */
-  tallies?: IdTallies;
+  tallies?: SummaryTallies;
   event(event: CoreTraceEvent, at: EventLocation): void;
   issue?(issue: TraceIssue): void;
 }
@@ -115,7 +114,7 @@ export class LineParser {
     if (this.fast !== undefined && this.state.format === 'planewise') {
       const { scanner, sink } = this.fast;
       if (sink.tallies !== undefined) {
-        const kind = scanner.scanLine(bytes, base, start, end, sink.tallies.tuples);
+        const kind = scanner.scanLine(bytes, base, start, end, sink.tallies.pairs);
         if (kind !== 0) {
           this.counts.events += 1;
           sink.tallies.count(kind);

@@ -13,9 +13,9 @@ interface ScannerExports {
   memory: WebAssembly.Memory;
   resultArea(): number;
   reserveInput(length: number): number;
-  scan(start: number, length: number, tuples: number): number;
+  scan(start: number, length: number, pairs: number): number;
   limitStrings(count: number): void;
-  tupleId(table: number, record: number, part: number): number;
+  pairId(table: number, record: number, part: number): number;
   internedCount(): number;
   internedStart(id: number): number;
   internedLength(id: number): number;
@@ -24,10 +24,9 @@ interface ScannerExports {
 // The scanner's answers and result layout (assembly/lineScanner.ts).
 export const SCAN_SPAN = 1;
 export const SCAN_AUTHZ = 2;
-/** Which tuple records a scan fills in: flags for `scanLine`. */
-export const TUPLE_OPERATIONS = 1;
-export const TUPLE_ACCESSES = 2;
-export const TUPLE_GRANTS = 4;
+/** Which pair records a scan fills in: flags for `scanLine`. */
+export const PAIR_OPERATIONS = 1;
+export const PAIR_ACCESSES = 2;
 const RESULT_TS = 0;
 const RESULT_DURATION = 8;
 const RESULT_SERVICE = 16;
@@ -40,7 +39,6 @@ const RESULT_DECISION = 40;
 const RESULT_DENY_REASON = 44;
 const RESULT_OPERATION_RECORD = 48;
 const RESULT_ACCESS_RECORD = 52;
-const RESULT_GRANT_RECORD = 56;
 const STATUSES = ['ok', 'error', 'unset'] as const;
 const DECISIONS = ['allow', 'deny'] as const;
 const DENY_REASONS = [undefined, 'explicit', 'implicit'] as const;
@@ -110,13 +108,13 @@ export class CoreEventScanner {
 
   /**
    * Scans one line without building an event: SCAN_SPAN or SCAN_AUTHZ, after
-   * which the getters below read its values, or 0 for the slow path. `tuples`
-   * (TUPLE_* flags) says which tuple records to number.
+   * which the getters below read its values, or 0 for the slow path. `pairs`
+   * (PAIR_* flags) says which pair records to number.
    */
-  scanLine(bytes: Uint8Array, base: number, start: number, end: number, tuples: number): number {
+  scanLine(bytes: Uint8Array, base: number, start: number, end: number, pairs: number): number {
     if (bytes !== this.loaded || base !== this.loadedBase || start < this.loadedFrom) this.load(bytes, base, start);
-    const kind = this.wasm.scan(this.inputStart + start - this.loadedFrom, end - start, tuples);
-    // A tuple table that grew may have grown the memory, which detaches the old views.
+    const kind = this.wasm.scan(this.inputStart + start - this.loadedFrom, end - start, pairs);
+    // A pair table that grew may have grown the memory, which detaches the old views.
     if (this.words.length === 0) this.refreshViews();
     return kind;
   }
@@ -148,27 +146,19 @@ export class CoreEventScanner {
     return this.word(RESULT_DENY_REASON);
   }
 
-  /** The line's (service, operation) record, when TUPLE_OPERATIONS was asked for. */
+  /** The line's (service, operation) record, when PAIR_OPERATIONS was asked for. */
   get operationRecord(): number {
     return this.word(RESULT_OPERATION_RECORD);
   }
 
-  /** The line's (principal, action) record, when TUPLE_ACCESSES was asked for. */
+  /** The line's (principal, action) record, when PAIR_ACCESSES was asked for. */
   get accessRecord(): number {
     return this.word(RESULT_ACCESS_RECORD);
   }
 
-  /** The line's (principal, action, resource) record, when TUPLE_GRANTS was asked for. */
-  get grantRecord(): number {
-    return this.word(RESULT_GRANT_RECORD);
-  }
-
-  /** The string ids of a tuple record of `table` (one TUPLE_* flag). */
-  tupleIds(table: number, record: number): number[] {
-    const parts = table === TUPLE_GRANTS ? 3 : 2;
-    const ids: number[] = [];
-    for (let part = 0; part < parts; part++) ids.push(this.wasm.tupleId(table, record, part));
-    return ids;
+  /** The string id in place `part` (0 first) of a pair record of `table` (one PAIR_* flag). */
+  pairId(table: number, record: number, part: number): number {
+    return this.wasm.pairId(table, record, part);
   }
 
   /** The interned string with this id. */
