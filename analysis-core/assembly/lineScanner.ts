@@ -666,17 +666,20 @@ function readObject(): bool {
   return pos == end;
 }
 
+/** Numbers the pair of string ids at result offsets `first` and `second` into result offset `at`; false when `table` is full. */
+function numberPair(table: PairTable, first: usize, second: usize, at: usize): bool {
+  const record = table.recordOf((<u64>load<i32>(RESULT + first) << ID_BITS) | <u64>load<i32>(RESULT + second));
+  store<i32>(RESULT + at, record);
+  return record >= 0;
+}
+
 function span(): i32 {
   if (!isUsable(OPERATION) || !isUsable(TRACE_ID) || !isUsable(SPAN_ID) || !isUsable(DURATION_MS) || !isUsable(STATUS)) return SCAN_UNSURE;
   if (!isAbsentOrUsable(PARENT_SPAN_ID) || !isAbsentOrUsable(ATTRIBUTES)) return SCAN_UNSURE;
   const status = fieldIs(STATUS, OK) ? 0 : fieldIs(STATUS, ERROR) ? 1 : fieldIs(STATUS, UNSET) ? 2 : -1;
   if (status < 0) return SCAN_UNSURE;
   if (!internField(SERVICE, RESULT_SERVICE) || !internField(OPERATION, RESULT_OPERATION)) return SCAN_UNSURE;
-  if (pairsWanted & PAIR_OPERATIONS) {
-    const record = operations.recordOf((<u64>load<i32>(RESULT + RESULT_SERVICE) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_OPERATION));
-    if (record < 0) return SCAN_UNSURE;
-    store<i32>(RESULT + RESULT_OPERATION_RECORD, record);
-  }
+  if ((pairsWanted & PAIR_OPERATIONS) != 0 && !numberPair(operations, RESULT_SERVICE, RESULT_OPERATION, RESULT_OPERATION_RECORD)) return SCAN_UNSURE;
   store<f64>(RESULT + RESULT_TS, ts);
   store<f64>(RESULT + RESULT_DURATION, durationMs);
   store<i32>(RESULT + RESULT_STATUS, status);
@@ -696,11 +699,7 @@ function authz(): i32 {
   // A deny must say why (the schema's rule).
   if (decision == 1 && denyReason == 0) return SCAN_UNSURE;
   if (!internField(SERVICE, RESULT_SERVICE) || !internField(PRINCIPAL, RESULT_PRINCIPAL) || !internField(ACTION, RESULT_ACTION) || !internField(RESOURCE, RESULT_RESOURCE)) return SCAN_UNSURE;
-  if (pairsWanted & PAIR_ACCESSES) {
-    const record = accesses.recordOf((<u64>load<i32>(RESULT + RESULT_PRINCIPAL) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_ACTION));
-    if (record < 0) return SCAN_UNSURE;
-    store<i32>(RESULT + RESULT_ACCESS_RECORD, record);
-  }
+  if ((pairsWanted & PAIR_ACCESSES) != 0 && !numberPair(accesses, RESULT_PRINCIPAL, RESULT_ACTION, RESULT_ACCESS_RECORD)) return SCAN_UNSURE;
   store<f64>(RESULT + RESULT_TS, ts);
   store<i32>(RESULT + RESULT_DECISION, decision);
   store<i32>(RESULT + RESULT_DENY_REASON, denyReason);

@@ -72,7 +72,7 @@ export interface PolicySet {
  * even a string, per triple (a clone copies each string it meets).
  */
 export interface PolicyState {
-  names: readonly string[];
+  names: string[];
   entries: [principal: number, [action: number, resources: Uint32Array, tallies: Float64Array][]][];
 }
 

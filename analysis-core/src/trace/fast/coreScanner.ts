@@ -167,12 +167,6 @@ export class CoreEventScanner {
     return this.strings[id]!;
   }
 
-  /** Every string interned so far, indexed by id. */
-  decodedStrings(): readonly string[] {
-    this.decodeNewStrings();
-    return this.strings;
-  }
-
   private word(offset: number): number {
     return this.words[(this.result + offset) >> 2]!;
   }

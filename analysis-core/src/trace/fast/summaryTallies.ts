@@ -9,7 +9,7 @@
 import { SummaryAccumulator, type SummaryState } from '../analyses/summarize';
 import type { AccessTally } from '../analyses/tally';
 import type { DigestAnalyses } from '../digest';
-import { QuantileSketch } from '../sketch';
+import { QuantileSketch, type SketchState } from '../sketch';
 import { type CoreEventScanner, SCAN_SPAN, sharedCoreScanner, PAIR_ACCESSES, PAIR_OPERATIONS } from './coreScanner';
 
 /**
@@ -145,24 +145,19 @@ export class SummaryTallies {
 
   private summaryState(): SummaryState {
     const name = (id: number) => this.scanner.string(id);
-    const byService = new Map<string, [string, { errors: number; latency: ReturnType<QuantileSketch['state']> }][]>();
-    for (const record of this.operations.touched) {
-      this.addWaiting(record);
-      const service = this.scanner.pairId(PAIR_OPERATIONS, record, 0);
-      const operation = this.scanner.pairId(PAIR_OPERATIONS, record, 1);
-      const entries = byService.get(name(service)) ?? [];
-      entries.push([name(operation), { errors: this.operations.counts[3 * record]!, latency: this.latencies[record]!.state() }]);
-      byService.set(name(service), entries);
-    }
-    const byPrincipal = new Map<string, [string, AccessTally][]>();
-    for (const record of this.accesses.touched) {
-      const principal = this.scanner.pairId(PAIR_ACCESSES, record, 0);
-      const action = this.scanner.pairId(PAIR_ACCESSES, record, 1);
-      const counts = this.accesses.counts;
-      const entries = byPrincipal.get(name(principal)) ?? [];
-      entries.push([name(action), { allow: counts[3 * record]!, explicitDeny: counts[3 * record + 1]!, implicitDeny: counts[3 * record + 2]! }]);
-      byPrincipal.set(name(principal), entries);
-    }
+    // Entries grouped by the name of the pair's first part, as SummaryState nests them.
+    const grouped = <T>(table: number, records: number[], entry: (record: number) => T): [string, [string, T][]][] => {
+      const groups = new Map<string, [string, T][]>();
+      for (const record of records) {
+        const first = name(this.scanner.pairId(table, record, 0));
+        let group = groups.get(first);
+        if (group === undefined) groups.set(first, (group = []));
+        group.push([name(this.scanner.pairId(table, record, 1)), entry(record)]);
+      }
+      return [...groups];
+    };
+    const operations = this.operations.counts;
+    const accesses = this.accesses.counts;
     const services = this.services.counts;
     return {
       start: this.start,
@@ -170,8 +165,11 @@ export class SummaryTallies {
       spans: this.spans,
       decisions: this.decisions,
       services: this.services.touched.map((id) => [name(id), { spans: services[3 * id]!, errors: services[3 * id + 1]!, decisions: services[3 * id + 2]! }]),
-      operations: [...byService],
-      decisionsByAction: [...byPrincipal],
+      operations: grouped(PAIR_OPERATIONS, this.operations.touched, (record): { errors: number; latency: SketchState } => {
+        this.addWaiting(record);
+        return { errors: operations[3 * record]!, latency: this.latencies[record]!.state() };
+      }),
+      decisionsByAction: grouped(PAIR_ACCESSES, this.accesses.touched, (record): AccessTally => ({ allow: accesses[3 * record]!, explicitDeny: accesses[3 * record + 1]!, implicitDeny: accesses[3 * record + 2]! })),
     };
   }
 }
