@@ -242,10 +242,120 @@ const accesses = new PairTable(1 << 20); // (principal, action)
 
 export const PAIR_OPERATIONS: i32 = 1;
 export const PAIR_ACCESSES: i32 = 2;
+/** Not a pair table: count each authz line's grant (see countGrant); needs PAIR_ACCESSES too. */
+export const COUNT_GRANTS: i32 = 4;
 
 /** The string id in place `part` of a record's pair in table PAIR_OPERATIONS or PAIR_ACCESSES. */
 export function pairId(table: i32, record: i32, part: i32): i32 {
   return (table == PAIR_OPERATIONS ? operations : accesses).idOf(record, part);
+}
+
+// ---- Grant counts -----------------------------------------------------------
+
+// How often each (principal, action, resource) was allowed, explicitly denied
+// and implicitly denied, kept here so a policy costs no JavaScript per line. A
+// key is the (principal, action) record and the resource id (38 bits).
+// Slots of 24 bytes: key | GRANT_PRESENT (0 when empty), then the three u32
+// counts. Like the string table, the slots double at half full into the other
+// of two fixed regions, reserved on first use; pages are only resident once
+// touched, so the room a run does not reach costs nothing.
+const MAX_GRANTS: u32 = 1 << 21;
+const MIN_GRANT_SLOTS: u32 = 1 << 10;
+const MAX_GRANT_SLOTS: u32 = MAX_GRANTS * 2;
+const GRANT_SLOT_BYTES: usize = 24;
+const GRANT_PRESENT: u64 = <u64>1 << 63;
+/** A drained grant: (principal, action) record, resource id, allow, explicit deny, implicit deny (u32 each). */
+const GRANT_RECORD_BYTES: usize = 20;
+let grantRegions: usize = 0;
+let grantSlots: usize = 0;
+let grantMask: u32 = 0;
+let grantCount: u32 = 0;
+let grantLimit: u32 = MAX_GRANTS;
+
+/** Fewer distinct grants than the built-in bound (tests use it to reach the bound). */
+export function limitGrants(count: u32): void {
+  grantLimit = min(count, MAX_GRANTS);
+}
+
+@inline function grantSlot(stored: u64, mask: u32): u32 {
+  return <u32>((stored * 0x9e3779b97f4a7c15) >> 40) & mask;
+}
+
+/** Empties the table, at its smallest size. */
+export function clearGrants(): void {
+  if (grantRegions == 0) grantRegions = heap.alloc(<usize>MAX_GRANT_SLOTS * GRANT_SLOT_BYTES * 2);
+  grantSlots = grantRegions;
+  grantMask = MIN_GRANT_SLOTS - 1;
+  grantCount = 0;
+  memory.fill(grantSlots, 0, <usize>MIN_GRANT_SLOTS * GRANT_SLOT_BYTES);
+}
+
+function growGrants(): void {
+  const old = grantSlots;
+  const oldSlots = grantMask + 1;
+  grantSlots = old == grantRegions ? grantRegions + <usize>MAX_GRANT_SLOTS * GRANT_SLOT_BYTES : grantRegions;
+  grantMask = oldSlots * 2 - 1;
+  memory.fill(grantSlots, 0, <usize>(grantMask + 1) * GRANT_SLOT_BYTES);
+  for (let index: u32 = 0; index < oldSlots; index++) {
+    const from = old + <usize>index * GRANT_SLOT_BYTES;
+    const stored = load<u64>(from);
+    if (stored == 0) continue;
+    let slot = grantSlot(stored, grantMask);
+    while (load<u64>(grantSlots + <usize>slot * GRANT_SLOT_BYTES) != 0) slot = (slot + 1) & grantMask;
+    memory.copy(grantSlots + <usize>slot * GRANT_SLOT_BYTES, from, GRANT_SLOT_BYTES);
+  }
+}
+
+/** Adds one to count `column` of `key`; false, counting nothing, when the table is full or the count would overflow. */
+function countGrant(key: u64, column: i32): bool {
+  if (grantRegions == 0) clearGrants();
+  const stored = key | GRANT_PRESENT;
+  let slot = grantSlot(stored, grantMask);
+  while (true) {
+    const at = grantSlots + <usize>slot * GRANT_SLOT_BYTES;
+    const entry = load<u64>(at);
+    if (entry == stored) {
+      const counter = at + 8 + (<usize>column << 2);
+      const count = load<u32>(counter);
+      if (count == u32.MAX_VALUE) return false;
+      store<u32>(counter, count + 1);
+      return true;
+    }
+    if (entry == 0) break;
+    slot = (slot + 1) & grantMask;
+  }
+  if (grantCount >= grantLimit) return false;
+  const at = grantSlots + <usize>slot * GRANT_SLOT_BYTES;
+  store<u64>(at, stored);
+  store<u32>(at + 8 + (<usize>column << 2), 1);
+  grantCount++;
+  if (grantCount * 4 > grantMask * 3) growGrants();
+  return true;
+}
+
+/**
+ * Writes every grant counted since the last clear, GRANT_RECORD_BYTES each,
+ * into the region the table is not using and returns where; `grantsCounted()`
+ * says how many. Valid until the next count or clear.
+ */
+export function listGrants(): usize {
+  if (grantRegions == 0) clearGrants();
+  const list = grantSlots == grantRegions ? grantRegions + <usize>MAX_GRANT_SLOTS * GRANT_SLOT_BYTES : grantRegions;
+  let out = list;
+  for (let index: u32 = 0; index <= grantMask; index++) {
+    const at = grantSlots + <usize>index * GRANT_SLOT_BYTES;
+    const stored = load<u64>(at);
+    if (stored == 0) continue;
+    store<u32>(out, <u32>(stored >> ID_BITS));
+    store<u32>(out + 4, <u32>stored & ((1 << <u32>ID_BITS) - 1));
+    memory.copy(out + 8, at + 8, 12);
+    out += GRANT_RECORD_BYTES;
+  }
+  return list;
+}
+
+export function grantsCounted(): u32 {
+  return grantCount;
 }
 
 // ---- Known texts -----------------------------------------------------------
@@ -700,6 +810,11 @@ function authz(): i32 {
   if (decision == 1 && denyReason == 0) return SCAN_UNSURE;
   if (!internField(SERVICE, RESULT_SERVICE) || !internField(PRINCIPAL, RESULT_PRINCIPAL) || !internField(ACTION, RESULT_ACTION) || !internField(RESOURCE, RESULT_RESOURCE)) return SCAN_UNSURE;
   if ((pairsWanted & PAIR_ACCESSES) != 0 && !numberPair(accesses, RESULT_PRINCIPAL, RESULT_ACTION, RESULT_ACCESS_RECORD)) return SCAN_UNSURE;
+  // Last: a line is counted only once nothing can send it to the slow path. The column is countDecision's rule.
+  if ((pairsWanted & COUNT_GRANTS) != 0) {
+    const grant = (<u64>load<i32>(RESULT + RESULT_ACCESS_RECORD) << ID_BITS) | <u64>load<i32>(RESULT + RESULT_RESOURCE);
+    if (!countGrant(grant, decision == 0 ? 0 : denyReason)) return SCAN_UNSURE;
+  }
   store<f64>(RESULT + RESULT_TS, ts);
   store<i32>(RESULT + RESULT_DECISION, decision);
   store<i32>(RESULT + RESULT_DENY_REASON, denyReason);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
-import { summaryTallies } from './fast/summaryTallies';
+import { fastTallies } from './fast/tallies';
 import type { TraceSource } from './inputs';
 import { type CoreEventSink, type ParserState, initialParserState } from './lineParser';
 import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims } from './parallel/shard';
@@ -160,6 +160,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
   };
   const analyses = options.analyses ?? ALL_ANALYSES;
   const digest = new TraceDigest(issueCap, analyses);
+  const tallies = fastTallies(analyses);
   for (const source of sources) {
     if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && !(await isGzipFile(source.path))) {
       const state = await probeState(source.path, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
@@ -169,7 +170,6 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       }
     }
     const part = new TraceDigest(issueCap, analyses);
-    const tallies = summaryTallies(analyses);
     const sink: CoreEventSink = {
       fields: 'core',
       ...(tallies ? { tallies } : {}),
@@ -188,9 +188,10 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       source.kind === 'file'
         ? await readTraceFile(source.path, sink, readOptions)
         : await readTraceStream(options.stdin ?? process.stdin, source.name, sink, readOptions);
-    tallies?.drainInto(part.summary);
     part.addFile({ name: source.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
     digest.merge(part);
   }
+  // Once, into the whole digest: each drain hands over a part with every name seen so far.
+  tallies?.drainInto(digest);
   return digest;
 }

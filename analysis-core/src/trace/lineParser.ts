@@ -4,7 +4,7 @@
  * handling lives in lines.ts and reader.ts.
  */
 import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
-import type { SummaryTallies } from './fast/summaryTallies';
+import type { FastTallies } from './fast/tallies';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
 import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
@@ -41,9 +41,10 @@ export interface CoreEventSink {
   fields: 'core';
   /**
    * Where the lines the fast path answers are counted instead of being passed
-   * to `event`, for a sink that only wants a summary; its owner drains it.
+   * to `event`, for a sink that only feeds a digest's accumulators; its owner
+   * drains it. The fast path then uses the tallies' own scanner.
    */
-  tallies?: SummaryTallies;
+  tallies?: FastTallies;
   event(event: CoreTraceEvent, at: EventLocation): void;
   issue?(issue: TraceIssue): void;
 }
@@ -97,7 +98,7 @@ export class LineParser {
     private readonly quietHeaderless = false,
   ) {
     if (sink.fields === 'core') {
-      const scanner = sharedCoreScanner();
+      const scanner = sink.tallies?.scanner ?? sharedCoreScanner();
       if (scanner !== undefined) this.fast = { scanner, sink };
     }
   }

@@ -122,3 +122,17 @@ test('merging runs in any grouping gives the policy of all runs at once', () => 
     { numRuns: 200 },
   );
 });
+
+test('states wait unfolded and pass on as they came, past the number that may wait, with events added in between', () => {
+  fc.assert(
+    fc.property(fc.array(authzArbitrary, { minLength: 40, maxLength: 80 }), (events) => {
+      // One state per event (more than may wait unfolded), every third event added as an event instead.
+      const merged = new PolicyAccumulator();
+      events.forEach((event, index) => (index % 3 === 0 ? merged.add(event) : merged.mergeState(accumulate([event]).state())));
+      const passedOn = PolicyAccumulator.from(merged.state());
+      assert.deepEqual(passedOn.observed, accumulate(events).observed);
+      assert.deepEqual(merged.observed, accumulate(events).observed);
+    }),
+    { numRuns: 50 },
+  );
+});

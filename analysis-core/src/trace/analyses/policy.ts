@@ -71,10 +71,16 @@ export interface PolicySet {
  * few thousand names: this clones far faster and smaller than an object, or
  * even a string, per triple (a clone copies each string it meets).
  */
-export interface PolicyState {
+export interface PolicyPart {
   names: string[];
   entries: [principal: number, [action: number, resources: Uint32Array, tallies: Float64Array][]][];
 }
+
+/** A policy's state: parts whose tallies add up (a thread's counts by id, the events it parsed, other threads' states). */
+export type PolicyState = PolicyPart[];
+
+/** Parts kept as they came before they are folded into the maps: enough for every thread's state to wait. */
+const MAX_WAITING_PARTS = 16;
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -85,28 +91,47 @@ export function parentPrefix(resource: string): string | undefined {
 }
 
 export class PolicyAccumulator {
-  /** principal -> action -> resource -> tally */
-  readonly observed = new Map<string, Map<string, Map<string, AccessTally>>>();
+  private readonly tallies = new Map<string, Map<string, Map<string, AccessTally>>>();
+  /**
+   * Merged parts not yet folded into `tallies`. A part stays compact until
+   * something reads the tallies, so a thread that only passes its counts on
+   * never builds the maps, and the thread that reads them builds them once.
+   */
+  private waiting: PolicyPart[] = [];
 
   static from(state: PolicyState): PolicyAccumulator {
     return new PolicyAccumulator().mergeState(state);
   }
 
-  /** merge(PolicyAccumulator.from(state)) without building the copy: a shard's state can be large. */
+  /** principal -> action -> resource -> tally */
+  get observed(): Map<string, Map<string, Map<string, AccessTally>>> {
+    this.foldWaiting();
+    return this.tallies;
+  }
+
+  /** merge(PolicyAccumulator.from(state)). */
   mergeState(state: PolicyState): this {
-    const { names } = state;
-    for (const [principal, actions] of state.entries) {
-      for (const [action, resources, tallies] of actions) {
-        const mine = this.resourcesOf(names[principal]!, names[action]!);
-        resources.forEach((resource, index) => addCounts(mine, names[resource]!, tallies[3 * index]!, tallies[3 * index + 1]!, tallies[3 * index + 2]!));
-      }
-    }
+    this.waiting.push(...state);
+    if (this.waiting.length > MAX_WAITING_PARTS) this.foldWaiting();
     return this;
   }
 
+  private foldWaiting(): void {
+    const parts = this.waiting;
+    this.waiting = [];
+    for (const { names, entries } of parts) {
+      for (const [principal, actions] of entries) {
+        for (const [action, resources, tallies] of actions) {
+          const mine = this.resourcesOf(names[principal]!, names[action]!);
+          resources.forEach((resource, index) => addCounts(mine, names[resource]!, tallies[3 * index]!, tallies[3 * index + 1]!, tallies[3 * index + 2]!));
+        }
+      }
+    }
+  }
+
   private resourcesOf(principal: string, action: string): Map<string, AccessTally> {
-    let actions = this.observed.get(principal);
-    if (actions === undefined) this.observed.set(principal, (actions = new Map()));
+    let actions = this.tallies.get(principal);
+    if (actions === undefined) this.tallies.set(principal, (actions = new Map()));
     let resources = actions.get(action);
     if (resources === undefined) actions.set(action, (resources = new Map()));
     return resources;
@@ -121,16 +146,21 @@ export class PolicyAccumulator {
   }
 
   merge(other: PolicyAccumulator): this {
-    for (const [principal, actions] of other.observed) {
+    for (const [principal, actions] of other.tallies) {
       for (const [action, resources] of actions) {
         const mine = this.resourcesOf(principal, action);
         for (const [resource, tally] of resources) mergeTally(mine, resource, tally);
       }
     }
-    return this;
+    return this.mergeState(other.waiting);
   }
 
+  /** The waiting parts as they are, and the maps as one more part. */
   state(): PolicyState {
+    return this.tallies.size === 0 ? [...this.waiting] : [...this.waiting, this.tallyPart()];
+  }
+
+  private tallyPart(): PolicyPart {
     const indexes = new Map<string, number>();
     const names: string[] = [];
     const nameIndex = (name: string): number => {
@@ -141,7 +171,7 @@ export class PolicyAccumulator {
       }
       return index;
     };
-    const entries: PolicyState['entries'] = [...this.observed].map(([principal, actions]) => [
+    const entries: PolicyPart['entries'] = [...this.tallies].map(([principal, actions]) => [
       nameIndex(principal),
       [...actions].map(([action, resources]) => {
         const resourceIndexes = new Uint32Array(resources.size);

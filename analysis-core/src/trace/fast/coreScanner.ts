@@ -15,7 +15,11 @@ interface ScannerExports {
   reserveInput(length: number): number;
   scan(start: number, length: number, pairs: number): number;
   limitStrings(count: number): void;
+  limitGrants(count: number): void;
   pairId(table: number, record: number, part: number): number;
+  clearGrants(): void;
+  listGrants(): number;
+  grantsCounted(): number;
   internedCount(): number;
   internedStart(id: number): number;
   internedLength(id: number): number;
@@ -27,6 +31,10 @@ export const SCAN_AUTHZ = 2;
 /** Which pair records a scan fills in: flags for `scanLine`. */
 export const PAIR_OPERATIONS = 1;
 export const PAIR_ACCESSES = 2;
+/** Count each authz line's (principal, action, resource) grant in the scanner; needs PAIR_ACCESSES too. */
+export const COUNT_GRANTS = 4;
+/** Words per grant in `grants()`: (principal, action) record, resource id, allow, explicit deny, implicit deny. */
+export const GRANT_WORDS = 5;
 const RESULT_TS = 0;
 const RESULT_DURATION = 8;
 const RESULT_SERVICE = 16;
@@ -48,6 +56,8 @@ let compiled: WebAssembly.Module | undefined;
 export interface CoreScannerOptions {
   /** Distinct strings to intern before lines with new ones go to the slow path (tests lower it). */
   maxStrings?: number;
+  /** Distinct grants to count before lines with new ones go to the slow path (tests lower it). */
+  maxGrants?: number;
 }
 
 export class CoreEventScanner {
@@ -75,6 +85,7 @@ export class CoreEventScanner {
     this.wasm = instance.exports as unknown as ScannerExports;
     this.result = this.wasm.resultArea();
     if (options.maxStrings !== undefined) this.wasm.limitStrings(options.maxStrings);
+    if (options.maxGrants !== undefined) this.wasm.limitGrants(options.maxGrants);
     this.refreshViews();
   }
 
@@ -159,6 +170,29 @@ export class CoreEventScanner {
   /** The string id in place `part` (0 first) of a pair record of `table` (one PAIR_* flag). */
   pairId(table: number, record: number, part: number): number {
     return this.wasm.pairId(table, record, part);
+  }
+
+  /**
+   * The grants counted since the last clear (see COUNT_GRANTS), GRANT_WORDS
+   * each, in no particular order: a view of the scanner's memory, valid until
+   * the next scan or clear.
+   */
+  grants(): Uint32Array {
+    const at = this.wasm.listGrants();
+    return new Uint32Array(this.wasm.memory.buffer, at, this.wasm.grantsCounted() * GRANT_WORDS);
+  }
+
+  /** Starts counting grants over. */
+  clearGrants(): void {
+    this.wasm.clearGrants();
+    // The first use reserves the table's regions, which grows the memory.
+    if (this.words.buffer !== this.wasm.memory.buffer) this.refreshViews();
+  }
+
+  /** Every string interned so far, indexed by id. */
+  allStrings(): readonly string[] {
+    this.decodeNewStrings();
+    return this.strings;
   }
 
   /** The interned string with this id. */

@@ -8,21 +8,8 @@
  */
 import { SummaryAccumulator, type SummaryState } from '../analyses/summarize';
 import type { AccessTally } from '../analyses/tally';
-import type { DigestAnalyses } from '../digest';
 import { QuantileSketch, type SketchState } from '../sketch';
-import { type CoreEventScanner, SCAN_SPAN, sharedCoreScanner, PAIR_ACCESSES, PAIR_OPERATIONS } from './coreScanner';
-
-/**
- * Counts for the fast-path lines of a digest on this thread, or undefined
- * where there is no fast path or the digest wants more than a summary. A
- * policy keeps every distinct (principal, action, resource) it saw; numbering
- * those as well held a second copy of them (peak RSS at 1 GB went from 190 to
- * 290 MB on one thread), so the lines of a digest with a policy go on as events.
- */
-export function summaryTallies(analyses: DigestAnalyses): SummaryTallies | undefined {
-  const scanner = sharedCoreScanner();
-  return scanner === undefined || analyses.policy || !analyses.summary ? undefined : new SummaryTallies(scanner);
-}
+import { type CoreEventScanner, SCAN_SPAN, PAIR_ACCESSES, PAIR_OPERATIONS } from './coreScanner';
 
 const LATENCY_BATCH = 16;
 

@@ -6,7 +6,7 @@
  * of issues) is kept per range until the caller knows every range's length.
  */
 import { type DigestAnalyses, type DigestState, TraceDigest } from '../digest';
-import { summaryTallies } from '../fast/summaryTallies';
+import { fastTallies } from '../fast/tallies';
 import type { ParserState, TraceIssue } from '../lineParser';
 import { readTraceRange } from '../reader';
 
@@ -57,7 +57,7 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
   const claims = new Int32Array(task.claims);
   // Issues go to the ranges; the digest gets the cap so the caller can keep it as its result.
   const digest = new TraceDigest(task.issueCap, task.analyses);
-  const tallies = summaryTallies(task.analyses);
+  const tallies = fastTallies(task.analyses);
   const ranges: RangeReport[] = [];
   let doneBefore = 0;
   for (let index = Atomics.add(claims, 0, 1); index * task.rangeBytes < task.size; index = Atomics.add(claims, 0, 1)) {
@@ -82,7 +82,7 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
     report.lineCount = read.checkpoint.line - 1;
     ranges.push(report);
   }
-  tallies?.drainInto(digest.summary);
+  tallies?.drainInto(digest);
   return { digest, ranges };
 }
 

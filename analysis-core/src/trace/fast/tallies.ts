@@ -1,0 +1,88 @@
+/**
+ * A digest's counts for the lines the fast path answers, kept by id instead
+ * of as events: the summary's in typed arrays (SummaryTallies), the policy's
+ * grants inside the scanner itself, so a line costs no event object and no
+ * map lookups. `drainInto` hands both to the digest's accumulators as the
+ * plain states they already merge, so the accumulators stay the one
+ * definition of each analysis; a test holds this to adding every event.
+ *
+ * Each FastTallies has a scanner of its own: the grant counts live in the
+ * scanner, and two analyses running at once on one thread (the editor's
+ * commands) must not count into each other.
+ */
+import type { PolicyPart } from '../analyses/policy';
+import type { DigestAnalyses, TraceDigest } from '../digest';
+import { COUNT_GRANTS, CoreEventScanner, type CoreScannerOptions, GRANT_WORDS, PAIR_ACCESSES } from './coreScanner';
+import { SummaryTallies } from './summaryTallies';
+
+/** Tallies for a digest of `analyses`, or undefined where WebAssembly is unavailable (every line is then an event). */
+export function fastTallies(analyses: DigestAnalyses, scannerOptions?: CoreScannerOptions): FastTallies | undefined {
+  let scanner: CoreEventScanner;
+  try {
+    scanner = new CoreEventScanner(scannerOptions);
+  } catch {
+    return undefined;
+  }
+  return new FastTallies(scanner, analyses);
+}
+
+export class FastTallies {
+  /** What the scanner numbers and counts for these tallies (`scanLine`'s flags). */
+  readonly pairs: number;
+  private readonly summary: SummaryTallies | undefined;
+
+  constructor(
+    readonly scanner: CoreEventScanner,
+    private readonly analyses: DigestAnalyses,
+  ) {
+    this.summary = analyses.summary ? new SummaryTallies(scanner) : undefined;
+    this.pairs = (this.summary?.pairs ?? 0) | (analyses.policy ? PAIR_ACCESSES | COUNT_GRANTS : 0);
+  }
+
+  /** Counts the line the scanner just answered with `kind` (its grant, if any, is counted already). */
+  count(kind: number): void {
+    this.summary?.count(kind);
+  }
+
+  /** Adds everything counted since the last drain to `digest`'s accumulators, and starts over. */
+  drainInto(digest: TraceDigest): void {
+    this.summary?.drainInto(digest.summary);
+    if (this.analyses.policy) digest.policy.mergeState([this.grantPart()]);
+  }
+
+  /** The scanner's grant counts as a policy part, and a clear count: names are the scanner's strings, so a string id is a name index. */
+  private grantPart(): PolicyPart {
+    const grants = this.scanner.grants();
+    const count = grants.length / GRANT_WORDS;
+    // Group the grants by (principal, action) record: count, then place (a counting sort).
+    let accessRecords = 0;
+    for (let grant = 0; grant < count; grant++) accessRecords = Math.max(accessRecords, grants[grant * GRANT_WORDS]! + 1);
+    const starts = new Uint32Array(accessRecords + 1);
+    for (let grant = 0; grant < count; grant++) starts[grants[grant * GRANT_WORDS]! + 1] += 1;
+    for (let record = 0; record < accessRecords; record++) starts[record + 1] += starts[record]!;
+    const next = starts.slice(0, accessRecords);
+    // One buffer each for every resource and every tally; each action's arrays are views into them.
+    const resources = new Uint32Array(count);
+    const tallies = new Float64Array(3 * count);
+    for (let grant = 0; grant < count; grant++) {
+      const at = grant * GRANT_WORDS;
+      const place = next[grants[at]!]!++;
+      resources[place] = grants[at + 1]!;
+      tallies[3 * place] = grants[at + 2]!;
+      tallies[3 * place + 1] = grants[at + 3]!;
+      tallies[3 * place + 2] = grants[at + 4]!;
+    }
+    const byPrincipal = new Map<number, [action: number, resources: Uint32Array, tallies: Float64Array][]>();
+    for (let record = 0; record < accessRecords; record++) {
+      const start = starts[record]!;
+      const end = starts[record + 1]!;
+      if (start === end) continue;
+      const principal = this.scanner.pairId(PAIR_ACCESSES, record, 0);
+      let actions = byPrincipal.get(principal);
+      if (actions === undefined) byPrincipal.set(principal, (actions = []));
+      actions.push([this.scanner.pairId(PAIR_ACCESSES, record, 1), resources.subarray(start, end), tallies.subarray(3 * start, 3 * end)]);
+    }
+    this.scanner.clearGrants();
+    return { names: this.scanner.allStrings().slice(), entries: [...byPrincipal] };
+  }
+}
