@@ -45,6 +45,8 @@ export interface CoreEventSink {
    * drains it. The fast path then uses the tallies' own scanner.
    */
   tallies?: FastTallies;
+  /** Where each line the tallies counted sits, for a sink that indexes its events (the viewer's table). */
+  countedAt?(offset: number, length: number, line: number): void;
   event(event: CoreTraceEvent, at: EventLocation): void;
   issue?(issue: TraceIssue): void;
 }
@@ -119,6 +121,7 @@ export class LineParser {
         if (kind !== 0) {
           this.counts.events += 1;
           sink.tallies.count(kind);
+          sink.countedAt?.(offset, length, line);
           return;
         }
       } else {

@@ -8,11 +8,14 @@ import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import {
+  ALL_ANALYSES,
   type CoreEventSink,
+  type FastTallies,
   type PolicySet,
   type ReadCheckpoint,
   type TraceEvent,
   TraceDigest,
+  fastTallies,
   isOtlpBatch,
   isTraceEvent,
   isTraceHeader,
@@ -46,6 +49,8 @@ export class CancelledError extends Error {
 
 export class TraceSession {
   private digest: TraceDigest;
+  /** Counts for the lines the fast path answers, drained into `digest`'s summary and policy before either is read. */
+  private tallies: FastTallies | undefined;
   private readonly index = new EventIndex();
   private checkpoint: ReadCheckpoint | undefined;
   private head: Buffer = Buffer.alloc(0);
@@ -70,6 +75,7 @@ export class TraceSession {
     private readonly emit: (message: WorkerToHost) => void,
   ) {
     this.digest = new TraceDigest(options.maxProblems);
+    this.tallies = fastTallies(ALL_ANALYSES);
     this.plainFile = options.compressed ? options.decompressedFile : options.file;
   }
 
@@ -127,7 +133,10 @@ export class TraceSession {
   }
 
   private currentPolicy(): PolicySet {
-    this.policy ??= this.digest.policy.result(this.policyOptionArgs());
+    if (this.policy === undefined) {
+      this.tallies?.drainPolicyInto(this.digest.policy);
+      this.policy = this.digest.policy.result(this.policyOptionArgs());
+    }
     return this.policy;
   }
 
@@ -158,6 +167,7 @@ export class TraceSession {
 
   private reset(): void {
     this.digest = new TraceDigest(this.options.maxProblems);
+    this.tallies = fastTallies(ALL_ANALYSES);
     this.policy = undefined;
     this.index.clear();
     this.checkpoint = undefined;
@@ -190,6 +200,11 @@ export class TraceSession {
     let nextSnapshot = Date.now() + FIRST_SNAPSHOT_MS;
     const sink: CoreEventSink = {
       fields: 'core',
+      ...(this.tallies ? { tallies: this.tallies } : {}),
+      countedAt: (offset, length, line) => {
+        this.policy = undefined;
+        this.index.add(offset, length, line);
+      },
       event: (event, at) => {
         this.policy = undefined;
         this.digest.add(event);
@@ -345,6 +360,7 @@ export class TraceSession {
       total: this.digest.issueTotal,
       items: this.digest.issues.map((issue) => ({ line: issue.line, reason: issue.reason, severity: issue.severity })),
     };
+    this.tallies?.drainSummaryInto(this.digest.summary);
     const summary = summaryView(this.digest.summary.result(), this.header, this.invalid);
     const operations = summary.operations;
     this.emit({ type: 'snapshot', summary: { ...summary, operations: operations.slice(0, TABLE_ROWS_SHOWN) }, problems, eventCount: this.index.size });

@@ -10,7 +10,8 @@
  * scanner, and two analyses running at once on one thread (the editor's
  * commands) must not count into each other.
  */
-import type { PolicyPart } from '../analyses/policy';
+import type { PolicyAccumulator, PolicyPart } from '../analyses/policy';
+import type { SummaryAccumulator } from '../analyses/summarize';
 import type { DigestAnalyses, TraceDigest } from '../digest';
 import { COUNT_GRANTS, CoreEventScanner, type CoreScannerOptions, GRANT_WORDS, PAIR_ACCESSES } from './coreScanner';
 import { SummaryTallies } from './summaryTallies';
@@ -46,8 +47,17 @@ export class FastTallies {
 
   /** Adds everything counted since the last drain to `digest`'s accumulators, and starts over. */
   drainInto(digest: TraceDigest): void {
-    this.summary?.drainInto(digest.summary);
-    if (this.analyses.policy) digest.policy.mergeState([this.grantPart()]);
+    this.drainSummaryInto(digest.summary);
+    this.drainPolicyInto(digest.policy);
+  }
+
+  /** The summary's counts alone (a view that shows the summary while reading and builds the policy at the end). */
+  drainSummaryInto(summary: SummaryAccumulator): void {
+    this.summary?.drainInto(summary);
+  }
+
+  drainPolicyInto(policy: PolicyAccumulator): void {
+    if (this.analyses.policy) policy.mergeState([this.grantPart()]);
   }
 
   /** The scanner's grant counts as a policy part, and a clear count: names are the scanner's strings, so a string id is a name index. */
