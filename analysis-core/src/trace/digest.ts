@@ -99,7 +99,7 @@ export class TraceDigest {
   mergeState(state: DigestState): this {
     for (const file of state.files) this.addFile(file);
     this.addIssues(state.issues, state.issueTotal);
-    this.summary.merge(SummaryAccumulator.from(state.summary));
+    this.summary.mergeState(state.summary);
     this.policy.mergeState(state.policy);
     return this;
   }

@@ -46,14 +46,23 @@ export class QuantileSketch {
   }
 
   merge(other: QuantileSketch): void {
-    if (other.count === 0) return;
-    this.count += other.count;
-    this.zeros += other.zeros;
-    this.min = Math.min(this.min, other.min);
-    this.max = Math.max(this.max, other.max);
-    for (let k = 0; k < other.counts.length; k++) {
-      const bucketCount = other.counts[k]!;
-      if (bucketCount > 0) this.bump(other.offset + k, bucketCount);
+    this.mergeBuckets(other.counts, other.offset, other.zeros, other.count, other.min, other.max);
+  }
+
+  /** merge(QuantileSketch.from(state)), without building the copy. */
+  mergeState(state: SketchState): void {
+    this.mergeBuckets(state.counts, state.offset, state.zeros, state.count, state.min, state.max);
+  }
+
+  private mergeBuckets(counts: readonly number[], offset: number, zeros: number, count: number, min: number, max: number): void {
+    if (count === 0) return;
+    this.count += count;
+    this.zeros += zeros;
+    this.min = Math.min(this.min, min);
+    this.max = Math.max(this.max, max);
+    for (let k = 0; k < counts.length; k++) {
+      const bucketCount = counts[k]!;
+      if (bucketCount > 0) this.bump(offset + k, bucketCount);
     }
   }
 

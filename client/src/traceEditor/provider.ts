@@ -88,6 +88,7 @@ export class TraceViewer implements vscode.Disposable {
    * own handling of one worker message took: reading must never block the host.
    */
   private readWatch: { started: number; delay: IntervalHistogram; longestHandlingMs: number } | undefined;
+  private readonly relayQueue: WorkerToHost[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -206,11 +207,26 @@ export class TraceViewer implements vscode.Disposable {
     if (!this.disposed) void this.panel.webview.postMessage(message);
   }
 
+  /**
+   * Relays worker messages one per turn of the event loop. A read ends with
+   * several messages at once (the last summary, the rest of the operations,
+   * the policy overview), which Node delivers in a single turn; relaying them
+   * all there, each serialised again for the webview, held the host for one
+   * long stretch instead of a few short ones.
+   */
   private fromWorker(message: WorkerToHost): void {
+    this.relayQueue.push(message);
+    if (this.relayQueue.length === 1) setImmediate(() => this.relayNext());
+  }
+
+  private relayNext(): void {
+    const message = this.relayQueue.shift();
+    if (message === undefined || this.disposed) return;
     const watch = this.readWatch;
     const started = performance.now();
     this.relay(message);
     if (watch) watch.longestHandlingMs = Math.max(watch.longestHandlingMs, performance.now() - started);
+    if (this.relayQueue.length > 0) setImmediate(() => this.relayNext());
   }
 
   private relay(message: WorkerToHost): void {

@@ -33,7 +33,7 @@ export const fileInfoSchema = z.object({
  * OPERATION_ROWS_PER_MESSAGE, each small enough to relay in a few ms.
  */
 export const TABLE_ROWS_SHOWN = 200;
-export const OPERATION_ROWS_PER_MESSAGE = 500;
+export const OPERATION_ROWS_PER_MESSAGE = 200;
 
 export const operationRowSchema = z.object({
   service: text,

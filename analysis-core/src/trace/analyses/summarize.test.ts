@@ -61,6 +61,9 @@ test('merging shards in any grouping equals summarizing the whole', () => {
         ? parts.reduceRight((acc, part) => SummaryAccumulator.from(part.state()).merge(acc))
         : parts.reduce((acc, part) => acc.merge(SummaryAccumulator.from(part.state())));
       assert.deepEqual(merged.result(), whole);
+      // Plain states merged straight into a summary that already has counts.
+      const mergedStates = parts.slice(1).reduce((acc, part) => acc.mergeState(part.state()), summarize(shards(events, cuts)[0]!));
+      assert.deepEqual(mergedStates.result(), whole);
     }),
     { numRuns: 300 },
   );

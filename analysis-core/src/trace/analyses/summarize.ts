@@ -73,19 +73,44 @@ export class SummaryAccumulator {
   private readonly decisionsByAction = new Map<string, Map<string, AccessTally>>();
 
   static from(state: SummaryState): SummaryAccumulator {
-    const summary = new SummaryAccumulator();
-    summary.start = state.start;
-    summary.end = state.end;
-    summary.spans = state.spans;
-    summary.decisions = state.decisions;
-    for (const [service, tally] of state.services) summary.services.set(service, { ...tally });
+    return new SummaryAccumulator().mergeState(state);
+  }
+
+  /** merge(SummaryAccumulator.from(state)), without building the copy: each latency sketch is built or added to once. */
+  mergeState(state: SummaryState): this {
+    this.start = Math.min(this.start, state.start);
+    this.end = Math.max(this.end, state.end);
+    this.spans += state.spans;
+    this.decisions += state.decisions;
+    for (const [name, tally] of state.services) this.addServiceTally(name, tally);
     for (const [service, operations] of state.operations) {
-      summary.operations.set(service, new Map(operations.map(([name, tally]) => [name, { errors: tally.errors, latency: QuantileSketch.from(tally.latency) }])));
+      let mine = this.operations.get(service);
+      if (mine === undefined) this.operations.set(service, (mine = new Map()));
+      for (const [name, tally] of operations) {
+        const operation = mine.get(name);
+        if (operation === undefined) mine.set(name, { errors: tally.errors, latency: QuantileSketch.from(tally.latency) });
+        else {
+          operation.errors += tally.errors;
+          operation.latency.mergeState(tally.latency);
+        }
+      }
     }
     for (const [principal, actions] of state.decisionsByAction) {
-      summary.decisionsByAction.set(principal, new Map(actions.map(([action, tally]) => [action, { ...tally }])));
+      let mine = this.decisionsByAction.get(principal);
+      if (mine === undefined) this.decisionsByAction.set(principal, (mine = new Map()));
+      for (const [action, tally] of actions) mergeTally(mine, action, tally);
     }
-    return summary;
+    return this;
+  }
+
+  private addServiceTally(name: string, tally: ServiceTally): void {
+    const mine = this.services.get(name);
+    if (mine === undefined) this.services.set(name, { ...tally });
+    else {
+      mine.spans += tally.spans;
+      mine.errors += tally.errors;
+      mine.decisions += tally.decisions;
+    }
   }
 
   add(event: CoreTraceEvent): void {
@@ -121,15 +146,7 @@ export class SummaryAccumulator {
     this.end = Math.max(this.end, other.end);
     this.spans += other.spans;
     this.decisions += other.decisions;
-    for (const [name, tally] of other.services) {
-      const mine = this.services.get(name);
-      if (mine === undefined) this.services.set(name, { ...tally });
-      else {
-        mine.spans += tally.spans;
-        mine.errors += tally.errors;
-        mine.decisions += tally.decisions;
-      }
-    }
+    for (const [name, tally] of other.services) this.addServiceTally(name, tally);
     for (const [service, operations] of other.operations) {
       let mine = this.operations.get(service);
       if (mine === undefined) this.operations.set(service, (mine = new Map()));

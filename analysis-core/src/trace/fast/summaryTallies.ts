@@ -6,7 +6,7 @@
  * stays the one definition of what a summary is; a test holds this class to
  * the answers of `SummaryAccumulator.add`.
  */
-import { SummaryAccumulator, type SummaryState } from '../analyses/summarize';
+import type { SummaryAccumulator, SummaryState } from '../analyses/summarize';
 import type { AccessTally } from '../analyses/tally';
 import { QuantileSketch, type SketchState } from '../sketch';
 import { type CoreEventScanner, SCAN_SPAN, PAIR_ACCESSES, PAIR_OPERATIONS } from './coreScanner';
@@ -102,7 +102,7 @@ export class SummaryTallies {
 
   /** Adds everything counted since the last drain to `summary`, and starts over. */
   drainInto(summary: SummaryAccumulator): void {
-    summary.merge(SummaryAccumulator.from(this.summaryState()));
+    summary.mergeState(this.summaryState());
     this.start = Number.POSITIVE_INFINITY;
     this.end = Number.NEGATIVE_INFINITY;
     this.spans = 0;
