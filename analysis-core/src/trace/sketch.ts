@@ -45,24 +45,16 @@ export class QuantileSketch {
     this.bump(Math.ceil(Math.log(value) / LOG_GAMMA), 1);
   }
 
-  merge(other: QuantileSketch): void {
-    this.mergeBuckets(other.counts, other.offset, other.zeros, other.count, other.min, other.max);
-  }
-
-  /** merge(QuantileSketch.from(state)), without building the copy. */
+  /** Adds the values of the sketch whose state this is (merge(QuantileSketch.from(state)), without the copy). */
   mergeState(state: SketchState): void {
-    this.mergeBuckets(state.counts, state.offset, state.zeros, state.count, state.min, state.max);
-  }
-
-  private mergeBuckets(counts: readonly number[], offset: number, zeros: number, count: number, min: number, max: number): void {
-    if (count === 0) return;
-    this.count += count;
-    this.zeros += zeros;
-    this.min = Math.min(this.min, min);
-    this.max = Math.max(this.max, max);
-    for (let k = 0; k < counts.length; k++) {
-      const bucketCount = counts[k]!;
-      if (bucketCount > 0) this.bump(offset + k, bucketCount);
+    if (state.count === 0) return;
+    this.count += state.count;
+    this.zeros += state.zeros;
+    this.min = Math.min(this.min, state.min);
+    this.max = Math.max(this.max, state.max);
+    for (let k = 0; k < state.counts.length; k++) {
+      const bucketCount = state.counts[k]!;
+      if (bucketCount > 0) this.bump(state.offset + k, bucketCount);
     }
   }
 

@@ -82,7 +82,15 @@ export class SummaryAccumulator {
     this.end = Math.max(this.end, state.end);
     this.spans += state.spans;
     this.decisions += state.decisions;
-    for (const [name, tally] of state.services) this.addServiceTally(name, tally);
+    for (const [name, tally] of state.services) {
+      const mine = this.services.get(name);
+      if (mine === undefined) this.services.set(name, { ...tally });
+      else {
+        mine.spans += tally.spans;
+        mine.errors += tally.errors;
+        mine.decisions += tally.decisions;
+      }
+    }
     for (const [service, operations] of state.operations) {
       let mine = this.operations.get(service);
       if (mine === undefined) this.operations.set(service, (mine = new Map()));
@@ -101,16 +109,6 @@ export class SummaryAccumulator {
       for (const [action, tally] of actions) mergeTally(mine, action, tally);
     }
     return this;
-  }
-
-  private addServiceTally(name: string, tally: ServiceTally): void {
-    const mine = this.services.get(name);
-    if (mine === undefined) this.services.set(name, { ...tally });
-    else {
-      mine.spans += tally.spans;
-      mine.errors += tally.errors;
-      mine.decisions += tally.decisions;
-    }
   }
 
   add(event: CoreTraceEvent): void {
@@ -142,29 +140,7 @@ export class SummaryAccumulator {
   }
 
   merge(other: SummaryAccumulator): this {
-    this.start = Math.min(this.start, other.start);
-    this.end = Math.max(this.end, other.end);
-    this.spans += other.spans;
-    this.decisions += other.decisions;
-    for (const [name, tally] of other.services) this.addServiceTally(name, tally);
-    for (const [service, operations] of other.operations) {
-      let mine = this.operations.get(service);
-      if (mine === undefined) this.operations.set(service, (mine = new Map()));
-      for (const [name, tally] of operations) {
-        const operation = mine.get(name);
-        if (operation === undefined) mine.set(name, { errors: tally.errors, latency: QuantileSketch.from(tally.latency.state()) });
-        else {
-          operation.errors += tally.errors;
-          operation.latency.merge(tally.latency);
-        }
-      }
-    }
-    for (const [principal, actions] of other.decisionsByAction) {
-      let mine = this.decisionsByAction.get(principal);
-      if (mine === undefined) this.decisionsByAction.set(principal, (mine = new Map()));
-      for (const [action, tally] of actions) mergeTally(mine, action, tally);
-    }
-    return this;
+    return this.mergeState(other.state());
   }
 
   state(): SummaryState {
