@@ -281,9 +281,9 @@ export function limitGrants(count: u32): void {
   return <u32>((stored * 0x9e3779b97f4a7c15) >> 40) & mask;
 }
 
-/** Empties the table, at its smallest size. */
+/** Empties the table, at its smallest size (nothing to do before the first count reserved it). */
 export function clearGrants(): void {
-  if (grantRegions == 0) grantRegions = heap.alloc(<usize>MAX_GRANT_SLOTS * GRANT_SLOT_BYTES * 2);
+  if (grantRegions == 0) return;
   grantSlots = grantRegions;
   grantMask = MIN_GRANT_SLOTS - 1;
   grantCount = 0;
@@ -308,7 +308,10 @@ function growGrants(): void {
 
 /** Adds one to count `column` of `key`; false, counting nothing, when the table is full or the count would overflow. */
 function countGrant(key: u64, column: i32): bool {
-  if (grantRegions == 0) clearGrants();
+  if (grantRegions == 0) {
+    grantRegions = heap.alloc(<usize>MAX_GRANT_SLOTS * GRANT_SLOT_BYTES * 2);
+    clearGrants();
+  }
   const stored = key | GRANT_PRESENT;
   let slot = grantSlot(stored, grantMask);
   while (true) {
@@ -339,7 +342,7 @@ function countGrant(key: u64, column: i32): bool {
  * says how many. Valid until the next count or clear.
  */
 export function listGrants(): usize {
-  if (grantRegions == 0) clearGrants();
+  if (grantRegions == 0) return 0;
   const list = grantSlots == grantRegions ? grantRegions + <usize>MAX_GRANT_SLOTS * GRANT_SLOT_BYTES : grantRegions;
   let out = list;
   for (let index: u32 = 0; index <= grantMask; index++) {

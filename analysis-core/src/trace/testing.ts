@@ -41,8 +41,18 @@ export const json: fc.Arbitrary<unknown> = fc.letrec((tie) => ({
   value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalar, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 3 }), tie('value'), { maxKeys: 3 })),
 })).value;
 
-export const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
-export const maybeWrong = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 4, arbitrary }, { weight: 1, arbitrary: json });
+/** A value or undefined (left out of a record by dropUndefined), undefined about once in `freq` draws. */
+export const optionalOnceIn =
+  (freq: number) =>
+  <T>(arbitrary: fc.Arbitrary<T>) =>
+    fc.option(arbitrary, { nil: undefined, freq });
+/** A value, or any JSON value instead about once in `weight + 1` draws. */
+export const wrongOnceIn =
+  (weight: number) =>
+  <T>(arbitrary: fc.Arbitrary<T>) =>
+    fc.oneof({ weight, arbitrary }, { weight: 1, arbitrary: json });
+export const optional = optionalOnceIn(5);
+export const maybeWrong = wrongOnceIn(4);
 export const dropUndefined = (record: Record<string, unknown>) => Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
 
 /** Span-like objects: mostly valid, with fields of the wrong type, missing or extra now and then. */

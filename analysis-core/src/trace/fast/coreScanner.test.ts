@@ -4,7 +4,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { CoreTraceEvent } from '../schema';
-import { dropUndefined, json, nearAuthz, nearSpan } from '../testing';
+import { dropUndefined, json, nearAuthz, nearSpan, optionalOnceIn, wrongOnceIn } from '../testing';
 import { isTraceEvent } from '../validate';
 import { CoreEventScanner } from './coreScanner';
 
@@ -73,8 +73,8 @@ function spell(value: unknown, choices: () => number): string {
 const text = fc.oneof(fc.string({ minLength: 1, maxLength: 6 }), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }), fc.constantFrom('svc-ledger-18', 'storage:bucket-25/tenant-235/obj-6985'));
 const nonNegative = fc.oneof(fc.nat(), fc.nat({ max: 10_000_000 }).map((hundredths) => hundredths / 100), fc.double({ min: 0, noNaN: true, noDefaultInfinity: true }), fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }));
 const attributes = fc.dictionary(fc.string({ maxLength: 4 }), fc.oneof(fc.string({ maxLength: 4 }), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean()), { maxKeys: 3 });
-const sometimes = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined, freq: 2 });
-const rarelyWrong = <T>(arbitrary: fc.Arbitrary<T>) => fc.oneof({ weight: 30, arbitrary }, { weight: 1, arbitrary: json });
+const sometimes = optionalOnceIn(2);
+const rarelyWrong = wrongOnceIn(30);
 const validishSpan = fc
   .record({
     kind: rarelyWrong(fc.constant('span')),

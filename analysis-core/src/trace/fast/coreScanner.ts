@@ -185,8 +185,6 @@ export class CoreEventScanner {
   /** Starts counting grants over. */
   clearGrants(): void {
     this.wasm.clearGrants();
-    // The first use reserves the table's regions, which grows the memory.
-    if (this.words.buffer !== this.wasm.memory.buffer) this.refreshViews();
   }
 
   /** Every string interned so far, indexed by id. */
