@@ -15,3 +15,6 @@ export interface HostPaths {
 export declare function vsCodeHostDir(env?: NodeJS.ProcessEnv): string;
 export declare function hostPaths(dir: string): HostPaths;
 export declare function ensureVsCodeHost(options?: { log?: (line: string) => void; env?: NodeJS.ProcessEnv }): Promise<HostPaths>;
+export declare function installEnv(env: NodeJS.ProcessEnv, nodeHome?: string): NodeJS.ProcessEnv;
+export declare function findNpmCli(env?: NodeJS.ProcessEnv): string;
+export declare function npmInstall(node: string, npmCli: string, prefix: string, spec: string, env: NodeJS.ProcessEnv): Promise<void>;

@@ -9,10 +9,11 @@
 // place only once complete, so a half-finished install is never used; a lock
 // folder serialises concurrent installs (several test runs starting at once).
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, renameSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemDeps } from '../system-deps.mjs';
 
 export const NODE_MAJOR = '24';
 export const CODE_SERVER_VERSION = '4.139.1';
@@ -57,23 +58,25 @@ export async function ensureVsCodeHost({ log = (line) => console.log(line), env 
   try {
     // Another process may have finished the install while this one waited.
     if (isComplete(dir)) return hostPaths(dir);
+    // Without these the install fails minutes later, deep in a native build.
+    const missingSystemDeps = ensureSystemDeps('test', { env, log });
+    if (missingSystemDeps !== undefined) throw new Error(missingSystemDeps);
     const started = Date.now();
     log(`vscode-host: installing code-server ${CODE_SERVER_VERSION} and Node ${NODE_MAJOR} into ${dir} (first run only, ~2-3 min)`);
     const staging = `${dir}.partial-${process.pid}`;
     rmSync(staging, { recursive: true, force: true });
     const paths = hostPaths(staging);
 
-    await timed(log, `node@${NODE_MAJOR}`, () => npmInstall(path.join(staging, 'node'), `node@${NODE_MAJOR}`, env));
+    const npmCli = findNpmCli(env);
+    await timed(log, `node@${NODE_MAJOR}`, () => npmInstall(process.execPath, npmCli, path.join(staging, 'node'), `node@${NODE_MAJOR}`, installEnv(env)));
     if (!existsSync(paths.nodeBinary)) throw new Error(`vscode-host: node@${NODE_MAJOR} installed but ${paths.nodeBinary} is missing`);
 
-    // code-server refuses any Node but its own major, and node-gyp must find
-    // the matching headers locally (it cannot download them here).
-    const node24Env = {
-      ...env,
-      PATH: `${path.dirname(paths.nodeBinary)}${path.delimiter}${env.PATH ?? ''}`,
-      npm_config_nodedir: paths.nodeHome,
-    };
-    await timed(log, `code-server@${CODE_SERVER_VERSION}`, () => npmInstall(path.join(staging, 'code-server'), `code-server@${CODE_SERVER_VERSION}`, node24Env));
+    // code-server's postinstall refuses any Node but its own major, and reads
+    // the version from npm's user agent: npm itself must run on Node 24, in an
+    // environment no outer npm has written its own user agent into.
+    await timed(log, `code-server@${CODE_SERVER_VERSION}`, () =>
+      npmInstall(paths.nodeBinary, npmCli, path.join(staging, 'code-server'), `code-server@${CODE_SERVER_VERSION}`, installEnv(env, paths.nodeHome)),
+    );
     if (!existsSync(paths.codeServerEntry)) throw new Error(`vscode-host: code-server installed but ${paths.codeServerEntry} is missing`);
 
     writeFileSync(
@@ -104,17 +107,63 @@ function seconds(ms) {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-function npmInstall(prefix, spec, env) {
+/**
+ * npm's lifecycle (`npm run`, `npm test`) exports its whole configuration as
+ * `npm_config_*`, `npm_*` and `NODE` variables. A nested npm reads them back as
+ * its own configuration, so its scripts would see the outer npm's user agent
+ * (`node/v20`), node-gyp and prefix. These are what a plain shell would have
+ * instead: the same variables minus npm's, plus the settings that reach the
+ * registry, which a user may have set in the environment on purpose.
+ * With `nodeHome`, that Node comes first on PATH and node-gyp builds against
+ * its headers (it cannot download them here).
+ */
+export function installEnv(env, nodeHome) {
+  const kept = new Set(['registry', 'proxy', 'https_proxy', 'noproxy', 'cafile', 'ca', 'strict_ssl', 'userconfig', 'globalconfig', 'cache'].map((key) => `npm_config_${key}`));
+  const clean = {};
+  for (const [key, value] of Object.entries(env)) {
+    const lower = key.toLowerCase();
+    if (lower === 'node' || lower === 'init_cwd') continue;
+    if (lower.startsWith('npm_') && !kept.has(lower)) continue;
+    clean[key] = value;
+  }
+  if (nodeHome !== undefined) {
+    clean.PATH = `${path.join(nodeHome, 'bin')}${path.delimiter}${env.PATH ?? ''}`;
+    clean.npm_config_nodedir = nodeHome;
+  }
+  return clean;
+}
+
+/** npm's JavaScript entry, to run with a Node of our choosing: the npm that runs us, else the one on PATH. */
+export function findNpmCli(env = process.env) {
+  const candidates = [];
+  if (env.npm_execpath && /npm-cli\.js$/.test(env.npm_execpath)) candidates.push(env.npm_execpath);
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (dir === '') continue;
+    const npm = path.join(dir, 'npm');
+    try {
+      accessSync(npm, constants.X_OK);
+      candidates.push(path.join(path.dirname(realpathSync(npm)), 'npm-cli.js'));
+    } catch {
+      // not here
+    }
+  }
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) throw new Error('vscode-host: cannot find npm (npm-cli.js) on PATH; install npm, which comes with Node.js');
+  return found;
+}
+
+/** `npm install spec` into its own prefix, with npm run by `node`. */
+export function npmInstall(node, npmCli, prefix, spec, env) {
   mkdirSync(prefix, { recursive: true });
   // A package.json of its own keeps npm from walking up into an enclosing project.
   writeFileSync(path.join(prefix, 'package.json'), '{ "private": true }\n');
   const args = ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', '--prefix', prefix, spec];
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', args, { cwd: prefix, env, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('error', (error) => reject(new Error(`vscode-host: cannot run npm: ${error.message}`)));
+    const child = spawn(node, [npmCli, ...args], { cwd: prefix, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (error) => reject(new Error(`vscode-host: cannot run npm with ${node}: ${error.message}`)));
     child.on('exit', (code, signal) => {
       if (code === 0) resolve();
-      else reject(new Error(`vscode-host: \`npm ${args.join(' ')}\` failed (${signal ?? `exit code ${code}`})`));
+      else reject(new Error(`vscode-host: \`npm ${args.join(' ')}\` failed (${signal ?? `exit code ${code}`}); its output is above`));
     });
   });
 }
