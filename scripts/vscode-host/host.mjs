@@ -244,7 +244,7 @@ export function workbenchUrl(baseUrl, { folder, extensionDevelopmentPaths = [], 
 export async function launchChromium(env = process.env) {
   const executablePath = env.PLANEWISE_CHROMIUM || '/usr/bin/chromium';
   if (!existsSync(executablePath)) {
-    throw new Error(`no Chromium at ${executablePath}: run `node scripts/system-deps.mjs`, or set PLANEWISE_CHROMIUM`);
+    throw new Error(`no Chromium at ${executablePath}: run "node scripts/system-deps.mjs", or set PLANEWISE_CHROMIUM`);
   }
   return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
