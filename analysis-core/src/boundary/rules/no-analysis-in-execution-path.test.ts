@@ -199,8 +199,8 @@ runRuleTests(noAnalysisInExecutionPath, {
         'src/analysis/report.ts': 'export async function generateReport() {}\n',
       },
       errors: [
-        { messageId: 'direct', line: 6, message: 'route handler for POST /orders' },
-        { messageId: 'direct', line: 9, message: 'route /stats' },
+        { messageId: 'direct', line: 6, message: 'Express route handler (POST /orders)' },
+        { messageId: 'direct', line: 9, message: 'route handler (GET /stats)' },
         { messageId: 'direct', line: 10, message: 'http.createServer' },
         { messageId: 'direct', line: 11 },
         { messageId: 'direct', line: 12 },
