@@ -48,6 +48,8 @@ export function handlerOf(value: ts.Expression, reason: string, key?: string): D
       const found = handlerOf(expression.arguments[index]!, reason, key);
       if (found !== undefined) return found;
     }
+    // middy(handler).use(cors()): the handler is in the call the chain starts from.
+    if (ts.isPropertyAccessExpression(expression.expression) && ts.isCallExpression(expression.expression.expression)) return handlerOf(expression.expression.expression, reason, key);
   }
   return undefined;
 }
