@@ -5,7 +5,7 @@
  * a change to one file only re-extracts that file.
  */
 import { ts } from 'ts-morph';
-import { frameworkAdapters, type FileContext } from './frameworks';
+import { detectEntries, fileContext, frameworkAdapters } from './frameworks';
 import { hasModifier, isFunctionLike, stringValue, unwrap } from './frameworks/syntax';
 import { isPlane } from './planes';
 import type { Plane, Range } from './types';
@@ -373,33 +373,20 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
   moduleFunction.range = rangeOf(0, 0);
 
   // Entry points come from the framework adapters that can apply to this file.
-  const fileContext: FileContext = {
-    source,
-    path: file.split('\\').join('/'),
-    imports: (name) => facts.imports.some((fact) => fact.specifier === name || fact.specifier.startsWith(`${name}/`)),
-    importedFrom: (local) => {
-      const found = facts.imports.find((fact) => fact.bindings.has(local));
-      return found?.specifier;
-    },
-  };
-  const adapters = frameworkAdapters.filter((adapter) => adapter.appliesTo(fileContext));
+  const context = fileContext(file, source, facts.imports);
+  const adapters = frameworkAdapters.filter((adapter) => adapter.appliesTo(context));
   /** Functions the adapters found, before the walk reaches them. */
   const entries = new Map<ts.Node, { reason: string; key: string | undefined }>();
-  const detectEntries = (node: ts.Node, classKey: string | undefined, fn: FunctionFact): void => {
-    for (const adapter of adapters) {
-      const detections = adapter.detect(node, fileContext);
-      if (detections.length === 0) continue;
-      for (const detection of detections) {
-        facts.requestHandlers.push(detection.reason);
-        if (detection.kind === 'function') entries.set(detection.node, { reason: detection.reason, key: detection.key });
-        else facts.entryReferences.push({ target: resolveCallee(detection.expression, classKey, fn), reason: detection.reason });
-      }
-      return;
+  const noteEntries = (node: ts.Node, classKey: string | undefined, fn: FunctionFact): void => {
+    for (const detection of detectEntries(node, context, adapters)?.detections ?? []) {
+      facts.requestHandlers.push(detection.reason);
+      if (detection.kind === 'function') entries.set(detection.node, { reason: detection.reason, key: detection.key });
+      else facts.entryReferences.push({ target: resolveCallee(detection.expression, classKey, fn), reason: detection.reason });
     }
   };
 
   const visit = (node: ts.Node, current: FunctionFact, classKey: string | undefined): void => {
-    detectEntries(node, classKey, current);
+    noteEntries(node, classKey, current);
     const entry = entries.get(node);
     let next = current;
     let nextClass = classKey;

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ts } from 'ts-morph';
 import { extractFacts } from '../facts';
-import type { FileContext, FrameworkAdapter } from './types';
+import { fileContext } from './index';
+import type { FrameworkAdapter } from './types';
 
 export interface AdapterCase {
   name: string;
@@ -23,13 +24,7 @@ export interface InvalidAdapterCase extends AdapterCase {
 
 export function detectionReasons(adapter: FrameworkAdapter, file: string, code: string): string[] {
   const source = ts.createSourceFile(file, code, ts.ScriptTarget.ES2022, true, file.endsWith('x') ? ts.ScriptKind.TSX : ts.ScriptKind.TS);
-  const imports = extractFacts(file, source).imports;
-  const context: FileContext = {
-    source,
-    path: file,
-    imports: (name) => imports.some((fact) => fact.specifier === name || fact.specifier.startsWith(`${name}/`)),
-    importedFrom: (local) => imports.find((fact) => fact.bindings.has(local))?.specifier,
-  };
+  const context = fileContext(file, source, extractFacts(file, source).imports);
   if (!adapter.appliesTo(context)) return [];
   const reasons: string[] = [];
   const visit = (node: ts.Node): void => {

@@ -12,6 +12,6 @@ runAdapterTests(trpcAdapter, {
       code: 'export const ordersRouter = router({\n  list: publicProcedure.query(() => []),\n  cancel: protectedProcedure.input(z.object({ id: z.string() })).use(audit).mutation(async ({ input }) => input.id),\n  byId: t.procedure.input(idSchema).query(getById),\n});\n',
       reasons: ['tRPC query procedure list', 'tRPC mutation procedure cancel', 'tRPC query procedure byId'],
     },
-    { name: 'a subscription', code: "const onChange = authedProcedure.subscription(() => observable(() => {}));\n", reasons: ['tRPC subscription procedure subscription'] },
+    { name: 'a procedure held in a variable', code: "export const onChange = authedProcedure.subscription(() => observable(() => {}));\n", reasons: ['tRPC subscription procedure onChange'] },
   ],
 });

@@ -1,7 +1,8 @@
 /**
  * tRPC: `publicProcedure.input(schema).query(async ({ ctx, input }) => …)`:
  * any chain rooted at a `*Procedure` (or `t.procedure`) that ends in
- * query, mutation or subscription. The procedure's name is its key in the router.
+ * query, mutation or subscription. The procedure's name is its key in the
+ * router or the variable that holds it.
  */
 import { ts } from 'ts-morph';
 import { handlerOf } from './syntax';
@@ -26,7 +27,9 @@ export const trpcAdapter: FrameworkAdapter = {
   detect(node) {
     if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || !OPERATIONS.has(node.expression.name.text)) return [];
     if (!isProcedureChain(node.expression.expression) || node.arguments[0] === undefined) return [];
-    const name = ts.isPropertyAssignment(node.parent) && (ts.isIdentifier(node.parent.name) || ts.isStringLiteral(node.parent.name)) ? node.parent.name.text : node.expression.name.text;
+    const holder = node.parent;
+    const named = (ts.isPropertyAssignment(holder) || ts.isVariableDeclaration(holder)) && (ts.isIdentifier(holder.name) || ts.isStringLiteral(holder.name)) ? holder.name.text : undefined;
+    const name = named ?? node.expression.name.text;
     const found = handlerOf(node.arguments[0], `tRPC ${node.expression.name.text} procedure ${name}`, `procedure ${name}`);
     return found === undefined ? [] : [found];
   },
