@@ -257,3 +257,22 @@ describe('on disk', () => {
     }
   });
 });
+
+describe('planes of request handlers', () => {
+  it('a file with request handlers is data-plane code in place of a folder-name default; a comment or config still decides', () => {
+    const route = "import { buildReport } from '../../../reporting/build';\nexport async function GET() {\n  return buildReport();\n}\n";
+    const engine = testEngine({
+      name: 'handler planes',
+      files: {
+        'src/app/api/reports/route.ts': route,
+        'src/app/api/reports/format.ts': 'export function format() {}\n',
+        'src/app/api/analytics/route.ts': `// @plane intelligence\n${route}`,
+        'src/reporting/build.ts': 'export function buildReport() {}\n',
+      },
+    });
+    assert.deepEqual(engine.planeOf(at('src/app/api/reports/route.ts')), { plane: 'data', product: false, source: 'handler' });
+    assert.equal(engine.planeOf(at('src/app/api/reports/format.ts')).plane, 'intelligence');
+    assert.equal(engine.planeOf(at('src/app/api/analytics/route.ts')).source, 'comment');
+    assert.deepEqual(summary(all(engine)), ['src/app/api/reports/route.ts:1 no-product-import-in-platform error', 'src/app/api/reports/route.ts:3 no-analysis-in-execution-path error']);
+  });
+});

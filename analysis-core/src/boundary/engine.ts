@@ -17,7 +17,7 @@ import {
   parseConfig,
   type ResolvedConfig,
 } from './config';
-import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type ImportFact } from './facts';
+import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type ImportFact, type ValueOrigin } from './facts';
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
 import { assignPlane, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
@@ -172,7 +172,11 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     if (cached !== undefined) return cached;
     const facts = files.has(absolute) ? factsOf(absolute) : undefined;
     const relativeToConfig = toPosix(path.relative(config.baseDir, absolute));
-    const assignment = assignPlane(relativeToConfig, facts?.planeComment, matchers);
+    let assignment = assignPlane(relativeToConfig, facts?.planeComment, matchers);
+    // A file that handles requests is execution code whatever its folder is called (app/api/reports/route.ts).
+    if (assignment.source === 'default' && (facts?.requestHandlers.length ?? 0) > 0) {
+      assignment = { plane: 'data', product: assignment.product, source: 'handler' };
+    }
     planeCache.set(absolute, assignment);
     return assignment;
   }
@@ -257,7 +261,13 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const fn = facts.functions.get(key) ?? facts.functions.get(exported.key);
       return fn !== undefined ? { kind: 'function', file, fn } : { kind: 'module', file, name };
     }
-    if (exported?.kind === 'value') return { kind: 'module', file, name, constant: exported.constant };
+    if (exported?.kind === 'value') {
+      if (member !== undefined && exported.origin !== undefined) {
+        const found = resolveMember(file, exported.origin, member, depth + 1);
+        if (found.kind !== 'unknown') return found;
+      }
+      return { kind: 'module', file, name, constant: exported.constant };
+    }
     if (exported?.kind === 'reexport') {
       const fact = facts.imports[exported.importIndex]!;
       const target = resolveImport(file, fact);
@@ -282,6 +292,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         const fn = factsOf(from)?.functions.get(target.key);
         return fn === undefined ? { kind: 'unknown' } : { kind: 'function', file: from, fn };
       }
+      case 'member':
+        return resolveMember(from, target.origin, target.member, 0);
       case 'global':
         return target;
       case 'unknown':
@@ -295,6 +307,22 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         return resolveExport(resolved.file, target.name, target.member, 0);
       }
     }
+  }
+
+  /** A method of a value made in `file`: of its class for `new C()`, of what the factory returns for `createC()`. */
+  function resolveMember(file: string, origin: ValueOrigin, member: string, depth: number): ResolvedCall {
+    if (depth > 12) return { kind: 'unknown' };
+    const of = origin.of;
+    if (origin.kind === 'instance') {
+      if (of.kind === 'local') return resolveCall(file, { kind: 'local', key: `${of.key}.${member}` });
+      if (of.kind === 'import' && of.member === undefined) return resolveCall(file, { ...of, member });
+      return { kind: 'unknown' };
+    }
+    const factory = of.kind === 'member' ? resolveMember(file, of.origin, of.member, depth + 1) : resolveCall(file, of);
+    if (factory.kind === 'function') return factory.fn.returns === undefined ? { kind: 'unknown' } : resolveMember(factory.file, factory.fn.returns, member, depth + 1);
+    if (factory.kind === 'package') return { ...factory, member: factory.member ?? member };
+    // A factory known only by module (a class, an object) of product code still leads into it.
+    return factory;
   }
 
   function importersIndex(): Map<string, Set<string>> {

@@ -5,6 +5,8 @@
  * a change to one file only re-extracts that file.
  */
 import { ts } from 'ts-morph';
+import { detectEntries, fileContext, frameworkAdapters } from './frameworks';
+import { hasModifier, isFunctionLike, stringValue, unwrap } from './frameworks/syntax';
 import { isPlane } from './planes';
 import type { Plane, Range } from './types';
 
@@ -25,8 +27,13 @@ export interface ImportFact {
 export type CallTarget =
   | { kind: 'local'; key: string }
   | { kind: 'import'; importIndex: number; name: string; member: string | undefined }
+  /** A method of a value whose class is only known through a factory: `const x = createX(); x.run()`. */
+  | { kind: 'member'; origin: ValueOrigin; member: string }
   | { kind: 'global'; name: string }
   | { kind: 'unknown' };
+
+/** Where a value comes from, so that calls of its methods resolve: `new C()`, or whatever a factory returns. */
+export type ValueOrigin = { kind: 'instance'; of: CallTarget } | { kind: 'result'; of: CallTarget };
 
 export interface CallFact {
   target: CallTarget;
@@ -50,6 +57,8 @@ export interface FunctionFact {
   planeTag: Plane | undefined;
   params: string[];
   calls: CallFact[];
+  /** What the function returns when it is a factory (`return new C()`). */
+  returns?: ValueOrigin;
 }
 
 /** A function of this or another file that this file registers as a handler (`app.get('/x', handleX)`). */
@@ -62,7 +71,7 @@ export type ExportTarget =
   | { kind: 'local'; key: string }
   | { kind: 'reexport'; importIndex: number; name: string }
   /** A variable; `constant` when it holds a literal (a version string, a limit): calling its methods runs no analysis. */
-  | { kind: 'value'; constant: boolean };
+  | { kind: 'value'; constant: boolean; origin?: ValueOrigin };
 
 export interface FileFacts {
   file: string;
@@ -74,14 +83,12 @@ export interface FileFacts {
   starExports: number[];
   functions: Map<string, FunctionFact>;
   entryReferences: EntryReference[];
+  /** Why this file handles requests (one reason per handler it defines or registers); empty when it does not. */
+  requestHandlers: string[];
 }
 
 export const MODULE_FUNCTION = '<module>';
 
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'del', 'all', 'options', 'head', 'any']);
-const ROUTER_NAMES = /^(app|router|server|api|fastify|hono|koa|routes?|instance)$/i;
-const NEST_ROUTE_DECORATORS = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'All', 'Options', 'Head', 'Sse', 'MessagePattern', 'EventPattern']);
-const HTTP_MODULES = new Set(['http', 'https', 'http2', 'node:http', 'node:https', 'node:http2']);
 export const RUNTIME_GLOBALS = new Set(['fetch', 'WebSocket', 'XMLHttpRequest', 'EventSource']);
 
 export function planeComment(source: ts.SourceFile): Plane | undefined {
@@ -103,17 +110,6 @@ function jsdocPlane(node: ts.Node): Plane | undefined {
   return undefined;
 }
 
-function stringValue(node: ts.Node | undefined): string | undefined {
-  if (node === undefined) return undefined;
-  if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) return node.text;
-  if (ts.isTemplateExpression(node)) return node.head.text;
-  return undefined;
-}
-
-function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionExpression {
-  return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
-}
-
 function isLiteral(node: ts.Expression): boolean {
   if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) return isLiteral(node.expression);
   return (
@@ -125,41 +121,6 @@ function isLiteral(node: ts.Expression): boolean {
     node.kind === ts.SyntaxKind.FalseKeyword ||
     (ts.isArrayLiteralExpression(node) && node.elements.every((element) => isLiteral(element)))
   );
-}
-
-function hasModifier(node: ts.Node, kind: ts.SyntaxKind): boolean {
-  return ts.canHaveModifiers(node) && (ts.getModifiers(node)?.some((modifier) => modifier.kind === kind) ?? false);
-}
-
-function decoratorName(decorator: ts.Decorator): string | undefined {
-  const expression = ts.isCallExpression(decorator.expression) ? decorator.expression.expression : decorator.expression;
-  return ts.isIdentifier(expression) ? expression.text : undefined;
-}
-
-function decorators(node: ts.Node): string[] {
-  if (!ts.canHaveDecorators(node)) return [];
-  return (ts.getDecorators(node) ?? []).map(decoratorName).filter((name): name is string => name !== undefined);
-}
-
-/** Members whose class is known from the declaration: parameter properties, typed or `new X()`-initialised properties. */
-function memberTypes(node: ts.ClassDeclaration): Map<string, string> {
-  const types = new Map<string, string>();
-  const typeName = (type: ts.TypeNode | undefined): string | undefined =>
-    type !== undefined && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? type.typeName.text : undefined;
-  for (const member of node.members) {
-    if (ts.isConstructorDeclaration(member)) {
-      for (const parameter of member.parameters) {
-        const isProperty = (ts.getModifiers(parameter)?.length ?? 0) > 0;
-        const name = typeName(parameter.type);
-        if (isProperty && ts.isIdentifier(parameter.name) && name !== undefined) types.set(parameter.name.text, name);
-      }
-    } else if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name)) {
-      const constructed = member.initializer !== undefined && ts.isNewExpression(member.initializer) && ts.isIdentifier(member.initializer.expression) ? member.initializer.expression.text : undefined;
-      const name = typeName(member.type) ?? constructed;
-      if (name !== undefined) types.set(member.name.text, name);
-    }
-  }
-  return types;
 }
 
 function paramNames(node: ts.SignatureDeclarationBase): string[] {
@@ -179,23 +140,27 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
     starExports: [],
     functions: new Map(),
     entryReferences: [],
+    requestHandlers: [],
   };
   /** Local binding -> import index. */
   const importedBindings = new Map<string, number>();
   const localFunctions = new Set<string>();
-  /** Class -> injected or constructed member -> its class name (NestJS-style `constructor(private reports: ReportService)`). */
-  const classMemberTypes = new Map<string, Map<string, string>>();
-  const httpBindings = new Set<string>();
+  /** Class -> injected or constructed member -> where its value comes from (NestJS-style `constructor(private reports: ReportService)`). */
+  const classMemberOrigins = new Map<string, Map<string, ValueOrigin>>();
+  const classDeclarations: ts.ClassDeclaration[] = [];
+  /** Module-level values with a known class or factory: `const analyzer = new Analyzer()`. */
+  const moduleValues = new Map<string, ValueOrigin>();
+  /** Values declared inside functions, by function. */
+  const functionValues = new Map<FunctionFact, Map<string, ValueOrigin>>();
+  /** Destructured members: `const { summarize } = analytics` -> summarize is analytics.summarize. */
+  const destructured = new Map<string, { object: string; member: string }>();
 
   const addImport = (specifier: string, node: ts.Node, typeOnly: boolean, bindings: Map<string, string>, reexports: ImportFact['reexports']): number => {
     const start = node.getStart(source);
     facts.imports.push({ specifier, range: rangeOf(start, node.getEnd()), start, end: node.getEnd(), typeOnly, bindings, reexports });
     const index = facts.imports.length - 1;
     if (!typeOnly) {
-      for (const local of bindings.keys()) {
-        importedBindings.set(local, index);
-        if (HTTP_MODULES.has(specifier)) httpBindings.add(local);
-      }
+      for (const local of bindings.keys()) importedBindings.set(local, index);
     }
     return index;
   };
@@ -250,7 +215,8 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
         facts.exports.set(exported, { kind: 'local', key: statement.name.text });
       }
     } else if (ts.isClassDeclaration(statement) && statement.name !== undefined) {
-      classMemberTypes.set(statement.name.text, memberTypes(statement));
+      classMemberOrigins.set(statement.name.text, new Map());
+      classDeclarations.push(statement);
       if (hasModifier(statement, ts.SyntaxKind.ExportKeyword)) {
         const exported = hasModifier(statement, ts.SyntaxKind.DefaultKeyword) ? 'default' : statement.name.text;
         facts.exports.set(exported, { kind: 'local', key: statement.name.text });
@@ -274,12 +240,60 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
     }
   }
 
-  const resolveCallee = (expression: ts.Expression, classKey: string | undefined): CallTarget => {
+  const classTarget = (name: string): CallTarget | undefined => {
+    if (classMemberOrigins.has(name)) return { kind: 'local', key: name };
+    const importIndex = importedBindings.get(name);
+    return importIndex === undefined ? undefined : { kind: 'import', importIndex, name: facts.imports[importIndex]!.bindings.get(name)!, member: undefined };
+  };
+  const typeOrigin = (type: ts.TypeNode | undefined): ValueOrigin | undefined => {
+    const of = type !== undefined && ts.isTypeReferenceNode(type) && ts.isIdentifier(type.typeName) ? classTarget(type.typeName.text) : undefined;
+    return of === undefined ? undefined : { kind: 'instance', of };
+  };
+  /** Where a value comes from, when syntax says: `new C()`, `createC()`, `await createC()`, or another known value. */
+  const originOf = (value: ts.Expression, fn: FunctionFact | undefined): ValueOrigin | undefined => {
+    let expression = unwrap(value);
+    if (ts.isAwaitExpression(expression)) expression = unwrap(expression.expression);
+    if (ts.isNewExpression(expression)) {
+      const of = ts.isIdentifier(expression.expression) ? classTarget(expression.expression.text) : resolveCallee(expression.expression, undefined, fn);
+      return of === undefined || of.kind === 'unknown' || of.kind === 'global' ? undefined : { kind: 'instance', of };
+    }
+    if (ts.isCallExpression(expression)) {
+      const of = resolveCallee(expression.expression, undefined, fn);
+      return of.kind === 'unknown' || of.kind === 'global' ? undefined : { kind: 'result', of };
+    }
+    if (ts.isIdentifier(expression)) return valueOf(expression.text, fn);
+    return undefined;
+  };
+  const valueOf = (name: string, fn: FunctionFact | undefined): ValueOrigin | undefined => (fn !== undefined ? functionValues.get(fn)?.get(name) : undefined) ?? moduleValues.get(name);
+  /** A method call on a value of known origin. */
+  const memberOfOrigin = (origin: ValueOrigin, member: string): CallTarget => {
+    if (origin.kind === 'instance' && origin.of.kind === 'local') return { kind: 'local', key: `${origin.of.key}.${member}` };
+    if (origin.kind === 'instance' && origin.of.kind === 'import' && origin.of.member === undefined) return { ...origin.of, member };
+    return { kind: 'member', origin, member };
+  };
+  const noteDeclaration = (declaration: ts.VariableDeclaration, fn: FunctionFact | undefined, values: Map<string, ValueOrigin>): void => {
+    const init = declaration.initializer;
+    if (init === undefined) return;
+    if (ts.isIdentifier(declaration.name)) {
+      const origin = isFunctionLike(init) ? undefined : (originOf(init, fn) ?? typeOrigin(declaration.type));
+      if (origin !== undefined) values.set(declaration.name.text, origin);
+    } else if (ts.isObjectBindingPattern(declaration.name) && ts.isIdentifier(unwrap(init))) {
+      const object = (unwrap(init) as ts.Identifier).text;
+      for (const element of declaration.name.elements) {
+        const member = element.propertyName ?? element.name;
+        if (ts.isIdentifier(element.name) && ts.isIdentifier(member) && element.dotDotDotToken === undefined) destructured.set(element.name.text, { object, member: member.text });
+      }
+    }
+  };
+
+  const resolveCallee = (expression: ts.Expression, classKey: string | undefined, fn: FunctionFact | undefined): CallTarget => {
     if (ts.isIdentifier(expression)) {
       const name = expression.text;
       if (localFunctions.has(name)) return { kind: 'local', key: name };
       const importIndex = importedBindings.get(name);
       if (importIndex !== undefined) return { kind: 'import', importIndex, name: facts.imports[importIndex]!.bindings.get(name)!, member: undefined };
+      const member = destructured.get(name);
+      if (member !== undefined) return memberOfValue(member.object, member.member, fn, true);
       if (RUNTIME_GLOBALS.has(name)) return { kind: 'global', name };
       return { kind: 'unknown' };
     }
@@ -292,29 +306,55 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
       if (root.kind === ts.SyntaxKind.ThisKeyword && classKey !== undefined && expression.expression.kind === ts.SyntaxKind.ThisKeyword) {
         return { kind: 'local', key: `${classKey}.${member}` };
       }
-      // this.reports.generate(): a method of the member's class.
-      const receiver = expression.expression;
+      // this.reports.generate(): a method of the member's class (injected, constructed, or made by a factory).
+      const receiver = unwrap(expression.expression);
       if (classKey !== undefined && ts.isPropertyAccessExpression(receiver) && receiver.expression.kind === ts.SyntaxKind.ThisKeyword) {
-        const typeName = classMemberTypes.get(classKey)?.get(receiver.name.text);
-        if (typeName !== undefined) {
-          const importIndex = importedBindings.get(typeName);
-          if (importIndex !== undefined) return { kind: 'import', importIndex, name: facts.imports[importIndex]!.bindings.get(typeName)!, member };
-          if (classMemberTypes.has(typeName)) return { kind: 'local', key: `${typeName}.${member}` };
-        }
+        const origin = classMemberOrigins.get(classKey)?.get(receiver.name.text);
+        if (origin !== undefined) return memberOfOrigin(origin, member);
       }
-      if (ts.isIdentifier(root)) {
-        const importIndex = importedBindings.get(root.text);
-        if (importIndex !== undefined) {
-          const imported = facts.imports[importIndex]!.bindings.get(root.text)!;
-          const direct = expression.expression === root;
-          if (imported === '*' && direct) return { kind: 'import', importIndex, name: member, member: undefined };
-          return { kind: 'import', importIndex, name: imported, member };
-        }
-        if (RUNTIME_GLOBALS.has(root.text)) return { kind: 'global', name: root.text };
-      }
+      if (ts.isIdentifier(root)) return memberOfValue(root.text, member, fn, receiver === root);
     }
     return { kind: 'unknown' };
   };
+  /** `object.member(...)` where object is an import, a value of known origin or a global. */
+  const memberOfValue = (object: string, member: string, fn: FunctionFact | undefined, direct: boolean): CallTarget => {
+    const importIndex = importedBindings.get(object);
+    if (importIndex !== undefined) {
+      const imported = facts.imports[importIndex]!.bindings.get(object)!;
+      if (imported === '*' && direct) return { kind: 'import', importIndex, name: member, member: undefined };
+      return { kind: 'import', importIndex, name: imported, member };
+    }
+    const origin = direct ? valueOf(object, fn) : undefined;
+    if (origin !== undefined) return memberOfOrigin(origin, member);
+    if (RUNTIME_GLOBALS.has(object)) return { kind: 'global', name: object };
+    return { kind: 'unknown' };
+  };
+
+  // Pass 1b, once every local name is known: module-level values, class members, exported values' origins.
+  for (const statement of source.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) noteDeclaration(declaration, undefined, moduleValues);
+    } else if (ts.isExportAssignment(statement) && !statement.isExportEquals && !ts.isIdentifier(statement.expression)) {
+      facts.exports.set('default', { kind: 'value', constant: isLiteral(statement.expression), origin: originOf(statement.expression, undefined) });
+    }
+  }
+  for (const [name, target] of facts.exports) {
+    if (target.kind === 'value') target.origin ??= moduleValues.get(name);
+  }
+  for (const declaration of classDeclarations) {
+    const origins = classMemberOrigins.get(declaration.name!.text)!;
+    for (const member of declaration.members) {
+      if (ts.isConstructorDeclaration(member)) {
+        for (const parameter of member.parameters) {
+          const origin = typeOrigin(parameter.type);
+          if ((ts.getModifiers(parameter)?.length ?? 0) > 0 && ts.isIdentifier(parameter.name) && origin !== undefined) origins.set(parameter.name.text, origin);
+        }
+      } else if (ts.isPropertyDeclaration(member) && ts.isIdentifier(member.name)) {
+        const origin = (member.initializer !== undefined && !isFunctionLike(member.initializer) ? originOf(member.initializer, undefined) : undefined) ?? typeOrigin(member.type);
+        if (origin !== undefined) origins.set(member.name.text, origin);
+      }
+    }
+  }
 
   const functionsSeen = new Map<string, number>();
   const uniqueKey = (key: string): string => {
@@ -332,85 +372,51 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
   const moduleFunction = newFunction(MODULE_FUNCTION, source, undefined, []);
   moduleFunction.range = rangeOf(0, 0);
 
-  /** Callbacks given to route registrations become entry functions of their own, named after the route. */
-  const routeCallbacks = new Map<ts.Node, string>();
-
-  const noteRouteRegistration = (call: ts.CallExpression): void => {
-    const callee = call.expression;
-    if (ts.isPropertyAccessExpression(callee)) {
-      const method = callee.name.text;
-      const receiver = callee.expression;
-      const receiverName = ts.isIdentifier(receiver) ? receiver.text : ts.isPropertyAccessExpression(receiver) ? receiver.name.text : '';
-      const routePath = stringValue(call.arguments[0]);
-      const isRoute =
-        (ROUTE_METHODS.has(method.toLowerCase()) && routePath !== undefined && routePath.startsWith('/')) ||
-        (method === 'use' && (ROUTER_NAMES.test(receiverName) || routePath?.startsWith('/') === true));
-      if (isRoute) {
-        const label = `${method.toUpperCase()} ${routePath ?? '*'}`;
-        for (const argument of call.arguments) {
-          if (isFunctionLike(argument)) routeCallbacks.set(argument, label);
-          else if (ts.isIdentifier(argument) || ts.isPropertyAccessExpression(argument)) {
-            facts.entryReferences.push({ target: resolveCallee(argument, undefined), reason: `route handler for ${label}` });
-          }
-        }
-        return;
-      }
-      if (method === 'route' && call.arguments[0] !== undefined && ts.isObjectLiteralExpression(call.arguments[0])) {
-        const options = call.arguments[0];
-        const url = options.properties.find((property) => ts.isPropertyAssignment(property) && property.name.getText(source) === 'url');
-        const label = `route ${url !== undefined && ts.isPropertyAssignment(url) ? (stringValue(url.initializer) ?? '') : ''}`.trim();
-        for (const property of options.properties) {
-          if (ts.isPropertyAssignment(property) && property.name.getText(source) === 'handler') {
-            if (isFunctionLike(property.initializer)) routeCallbacks.set(property.initializer, label);
-            else facts.entryReferences.push({ target: resolveCallee(property.initializer, undefined), reason: `route handler for ${label}` });
-          } else if (ts.isMethodDeclaration(property) && property.name.getText(source) === 'handler') {
-            routeCallbacks.set(property, label);
-          }
-        }
-        return;
-      }
-    }
-    const createServer =
-      (ts.isPropertyAccessExpression(callee) && callee.name.text === 'createServer' && ts.isIdentifier(callee.expression) && httpBindings.has(callee.expression.text)) ||
-      (ts.isIdentifier(callee) && callee.text === 'createServer' && httpBindings.has('createServer'));
-    if (createServer) {
-      for (const argument of call.arguments) {
-        if (isFunctionLike(argument)) routeCallbacks.set(argument, 'http.createServer');
-        else if (ts.isIdentifier(argument)) facts.entryReferences.push({ target: resolveCallee(argument, undefined), reason: 'request listener of http.createServer' });
-      }
+  // Entry points come from the framework adapters that can apply to this file.
+  const context = fileContext(file, source, facts.imports);
+  const adapters = frameworkAdapters.filter((adapter) => adapter.appliesTo(context));
+  /** Functions the adapters found, before the walk reaches them. */
+  const entries = new Map<ts.Node, { reason: string; key: string | undefined }>();
+  const noteEntries = (node: ts.Node, classKey: string | undefined, fn: FunctionFact): void => {
+    for (const detection of detectEntries(node, context, adapters)?.detections ?? []) {
+      facts.requestHandlers.push(detection.reason);
+      if (detection.kind === 'function') entries.set(detection.node, { reason: detection.reason, key: detection.key });
+      else facts.entryReferences.push({ target: resolveCallee(detection.expression, classKey, fn), reason: detection.reason });
     }
   };
 
-  const visit = (node: ts.Node, current: FunctionFact, classKey: string | undefined, controller: boolean): void => {
+  const visit = (node: ts.Node, current: FunctionFact, classKey: string | undefined): void => {
+    noteEntries(node, classKey, current);
+    const entry = entries.get(node);
     let next = current;
     let nextClass = classKey;
-    let nextController = controller;
     if (ts.isClassDeclaration(node) || ts.isClassExpression(node)) {
       nextClass = node.name?.text ?? classKey ?? 'class';
-      nextController = decorators(node).includes('Controller');
-    } else if (ts.isFunctionDeclaration(node) && node.name !== undefined && node.body !== undefined) {
-      const isLambda = node.name.text === 'handler' && hasModifier(node, ts.SyntaxKind.ExportKeyword) && node.parent === source;
-      next = newFunction(node.name.text, node, isLambda ? 'AWS Lambda handler' : undefined, paramNames(node));
-    } else if ((ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.body !== undefined && routeCallbacks.get(node) === undefined) {
+    } else if (ts.isFunctionDeclaration(node) && node.body !== undefined && (node.name !== undefined || entry !== undefined)) {
+      next = newFunction(node.name?.text ?? entry?.key ?? 'default', node, entry?.reason, paramNames(node));
+    } else if ((ts.isMethodDeclaration(node) || ts.isConstructorDeclaration(node) || ts.isGetAccessorDeclaration(node)) && node.body !== undefined) {
       const methodName = ts.isConstructorDeclaration(node) ? 'constructor' : node.name.getText(source);
-      const route = decorators(node).find((name) => NEST_ROUTE_DECORATORS.has(name));
-      const entry = controller && route !== undefined ? `NestJS @${route} handler` : undefined;
-      next = newFunction(nextClass !== undefined && !ts.isObjectLiteralExpression(node.parent) ? `${nextClass}.${methodName}` : methodName, node, entry, paramNames(node));
-    } else if (routeCallbacks.has(node)) {
-      const label = routeCallbacks.get(node)!;
-      next = newFunction(label, node, label === 'http.createServer' ? 'request listener of http.createServer' : `route handler for ${label}`, paramNames(node as ts.SignatureDeclarationBase));
+      const key = nextClass !== undefined && !ts.isObjectLiteralExpression(node.parent) ? `${nextClass}.${methodName}` : (entry?.key ?? methodName);
+      next = newFunction(key, node, entry?.reason, paramNames(node));
     } else if (isFunctionLike(node) && ts.isVariableDeclaration(node.parent) && ts.isIdentifier(node.parent.name) && node.parent.initializer === node) {
-      const name = node.parent.name.text;
-      const statement = node.parent.parent.parent;
-      const isLambda = name === 'handler' && ts.isVariableStatement(statement) && hasModifier(statement, ts.SyntaxKind.ExportKeyword);
-      next = newFunction(name, isLambda ? statement : node.parent, isLambda ? 'AWS Lambda handler' : undefined, paramNames(node));
+      next = newFunction(node.parent.name.text, node.parent, entry?.reason, paramNames(node));
+    } else if (isFunctionLike(node) && entry !== undefined) {
+      next = newFunction(entry.key ?? 'handler', node, entry.reason, paramNames(node));
     } else if (ts.isPropertyDeclaration(node) && node.initializer !== undefined && isFunctionLike(node.initializer) && nextClass !== undefined) {
-      next = newFunction(`${nextClass}.${node.name.getText(source)}`, node, undefined, paramNames(node.initializer));
+      next = newFunction(`${nextClass}.${node.name.getText(source)}`, node, entries.get(node.initializer)?.reason, paramNames(node.initializer));
+    }
+    if (next !== current && isFunctionLike(node) && !ts.isBlock(node.body)) next.returns = originOf(node.body, next);
+
+    if (ts.isVariableDeclaration(node) && next !== moduleFunction) {
+      let values = functionValues.get(next);
+      if (values === undefined) functionValues.set(next, (values = new Map()));
+      noteDeclaration(node, next, values);
+    } else if (ts.isReturnStatement(node) && node.expression !== undefined && next !== moduleFunction) {
+      next.returns ??= originOf(node.expression, next);
     }
 
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
-      if (ts.isCallExpression(node)) noteRouteRegistration(node);
-      const target = resolveCallee(node.expression, nextClass);
+      const target = resolveCallee(node.expression, nextClass, next);
       const isRequire = ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require';
       const isDynamicImport = ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword;
       if ((isRequire || isDynamicImport) && node.parent !== undefined) {
@@ -422,8 +428,13 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
         next.calls.push({ target, calleeText: node.expression.getText(source), range: rangeOf(start, node.getEnd()), start, end: node.getEnd(), isNew: ts.isNewExpression(node) });
       }
     }
-    ts.forEachChild(node, (child) => visit(child, next, nextClass, nextController));
+    ts.forEachChild(node, (child) => visit(child, next, nextClass));
   };
-  for (const statement of source.statements) visit(statement, moduleFunction, undefined, false);
+  for (const statement of source.statements) visit(statement, moduleFunction, undefined);
+  // Handlers registered by reference to a function of this file are entry points here (other files' are indexed by the engine).
+  for (const reference of facts.entryReferences) {
+    const fn = reference.target.kind === 'local' ? facts.functions.get(reference.target.key) : undefined;
+    if (fn !== undefined) fn.entry ??= reference.reason;
+  }
   return facts;
 }

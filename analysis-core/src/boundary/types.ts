@@ -10,8 +10,11 @@ export type Plane = 'data' | 'control' | 'intelligence';
 export interface PlaneAssignment {
   plane: Plane | undefined;
   product: boolean;
-  /** Why the file got this plane: a config glob, a `@plane` comment, a folder-name default. */
-  source: 'config' | 'comment' | 'default' | 'none';
+  /**
+   * Why the file got this plane: a config glob, a `@plane` comment, a folder-name default, or
+   * request handlers it defines or registers (data plane, in place of a folder-name default).
+   */
+  source: 'config' | 'comment' | 'default' | 'handler' | 'none';
 }
 
 export type RuleSeverity = 'error' | 'warn' | 'off';
