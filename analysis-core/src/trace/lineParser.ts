@@ -89,6 +89,8 @@ function isBlank(bytes: Buffer, start: number, end: number): boolean {
 export class LineParser {
   readonly counts: LineCounts = emptyCounts();
   fatal: string | undefined;
+  /** A header that is not the first line of the file (concatenated traces): a read split into ranges cannot know its effect on later ranges. */
+  laterHeader = false;
   /** The fast path, for a sink that takes core events. */
   private readonly fast: { scanner: CoreEventScanner; sink: CoreEventSink } | undefined;
 
@@ -178,6 +180,7 @@ export class LineParser {
       this.invalid(line, offset, explainInvalidHeader(value));
       return;
     }
+    if (this.quietHeaderless || this.counts.lines > 1) this.laterHeader = true;
     const [major, minor] = value.version.split('.').map(Number);
     if (major !== SUPPORTED_MAJOR) {
       this.fatal = `${TRACE_SCHEMA_ID} version ${value.version} is not supported; this reader supports version ${SUPPORTED_MAJOR}.x (it implements ${TRACE_SCHEMA_VERSION})`;

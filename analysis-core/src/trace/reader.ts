@@ -42,6 +42,8 @@ export interface ReadResult {
   fatal?: string;
   /** The file was shorter than the checkpoint (truncated or replaced), so it was read from the start. */
   restarted: boolean;
+  /** A header was read after the file's first line (concatenated traces). */
+  laterHeader: boolean;
 }
 
 /** Reads a byte range of a plain file: lines that start in [start, end). */
@@ -113,7 +115,7 @@ async function pumpStream(source: AsyncIterable<Buffer>, splitter: LineSplitter,
 }
 
 function result(file: string, parser: LineParser, checkpoint: ReadCheckpoint, restarted: boolean): ReadResult {
-  const read: ReadResult = { file, counts: parser.counts, checkpoint, restarted };
+  const read: ReadResult = { file, counts: parser.counts, checkpoint, restarted, laterHeader: parser.laterHeader };
   if (parser.fatal !== undefined) read.fatal = parser.fatal;
   return read;
 }
