@@ -69,3 +69,17 @@ test('--jobs above what can help is lowered, with one line on stderr', () => {
   assert.equal(planewise(['summarize', name, '--jobs', String(cap)], { env: SPLIT_SMALL_FILES }).stderr, '');
   assert.match(planewise(['summarize', '--help']).stdout, /at most one per CPU/);
 });
+
+test('directories: a self link does not count files twice; a link to a missing trace file is exit 2 with one line naming it', () => {
+  writeTrace('dirs/a.trace.jsonl', [header('1.0'), span('orders', 'op', 1)]);
+  writeTrace('dirs/sub/b.trace.jsonl', [header('1.0'), span('orders', 'op', 2)]);
+  fs.symlinkSync('.', path.join(dir, 'dirs', 'self'));
+  const run = planewise(['summarize', '--format', 'json', 'dirs', 'dirs/a.trace.jsonl']);
+  assert.equal(run.code, 0, run.stderr);
+  assert.deepEqual(JSON.parse(run.stdout).inputs.files.map((file: { name: string }) => file.name), ['dirs/a.trace.jsonl', 'dirs/sub/b.trace.jsonl']);
+  fs.symlinkSync('missing.trace.jsonl', path.join(dir, 'dirs', 'sub', 'lost.trace.jsonl'));
+  const broken = planewise(['summarize', 'dirs']);
+  assert.equal(broken.code, 2);
+  assert.equal(broken.stderr, 'planewise summarize: dirs/sub/lost.trace.jsonl: cannot be read (ENOENT)\n');
+  assert.equal(broken.stdout, '');
+});

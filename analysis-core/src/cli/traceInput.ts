@@ -3,8 +3,8 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
-import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type OptionValues, UsageError, stringOption } from './command';
+import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
 import { styleFor } from './style';
 
 export const TRACE_INPUT_OPTIONS = {
@@ -75,6 +75,7 @@ export async function readDigest(context: CommandContext, inputs: string[], anal
   try {
     sources = await resolveTraceInputs(inputs, context.io.cwd);
   } catch (error) {
+    if (error instanceof UnreadableInputError) throw new InputError(error.message);
     if (error instanceof TraceInputError) throw new UsageError(error.message);
     throw error;
   }

@@ -21,7 +21,7 @@ export {
   readTraceRange,
   readTraceStream,
 } from './reader';
-export { TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, resolveTraceInputs } from './inputs';
+export { type InputFs, TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, UnreadableInputError, resolveTraceInputs } from './inputs';
 export { AUTHZ_ATTRIBUTES, type OtlpConversion, isOtlpBatch, otlpBatchToEvents, operationName } from './otlp';
 export { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from './sketch';
 export { escapeLiteral, unescapeLiteral, hasWildcard, compilePattern, matchesAction, matchesResource } from './patterns';
