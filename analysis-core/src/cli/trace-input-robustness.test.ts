@@ -20,7 +20,6 @@ function planewise(args: string[], options: { input?: string; env?: Record<strin
 
 const header = (version: string) => JSON.stringify({ kind: 'header', schema: 'planewise.trace', version, producer: { name: 'test' } });
 const span = (service: string, operation: string, durationMs: number) => JSON.stringify({ kind: 'span', ts: 1_700_000_000_000, service, operation, traceId: 't', spanId: 's', durationMs, status: 'ok' });
-const authz = (principal: string, action: string, resource: string) => JSON.stringify({ kind: 'authz', ts: 1_700_000_000_001, service: 'orders', principal, action, resource, decision: 'allow' });
 
 function writeTrace(name: string, lines: string[]): string {
   fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });

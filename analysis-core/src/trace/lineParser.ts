@@ -216,6 +216,11 @@ export class LineParser {
     this.report('error', line, offset, reason);
   }
 
+  /** An issue about the file after its last line (e.g. trailing bytes in a .gz). */
+  reportAfterEnd(severity: 'warning', line: number, offset: number, reason: string): void {
+    this.report(severity, line, offset, reason);
+  }
+
   private report(severity: TraceIssue['severity'], line: number, offset: number, reason: string): void {
     if (severity === 'warning') this.counts.warnings += 1;
     this.sink.issue?.({ file: this.file, line, offset, severity, reason });
