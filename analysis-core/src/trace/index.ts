@@ -24,7 +24,7 @@ export {
 export { type InputFs, TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, UnreadableInputError, resolveTraceInputs } from './inputs';
 export { AUTHZ_ATTRIBUTES, type OtlpConversion, isOtlpBatch, otlpBatchToEvents, operationName } from './otlp';
 export { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from './sketch';
-export { escapeLiteral, unescapeLiteral, hasWildcard, compilePattern, matchesAction, matchesResource } from './patterns';
+export { escapeLiteral, unescapeLiteral, hasWildcard, matchesAction, matchesResource } from './patterns';
 export { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState, type FileReport, TraceDigest } from './digest';
 export { type AnalyzeOptions, DEFAULT_PARALLEL_MIN_BYTES, MIN_RANGE_BYTES, analyzeTraces, defaultJobs, maxUsefulJobs } from './analyze';
 export { type FastTallies, fastTallies } from './fast/tallies';
