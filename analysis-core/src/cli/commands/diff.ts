@@ -1,7 +1,8 @@
 /** `planewise diff`: what changed between two traces or two sets of runs. */
 import { ALL_ANALYSES, type CountChange, type TraceDiff, diffTraces } from '../../trace';
 import { type Command, type CommandContext, UsageError, formatOption } from '../command';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, emit, prettyJson } from '../output';
+import { jsonPieces } from '../jsonStream';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { styleFor } from '../style';
 import { formatMs, table } from '../table';
 import { TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
@@ -83,7 +84,7 @@ Exit codes: 0 ok (differences are not failures), 1 invalid lines were skipped,
     printIssues(context, after);
     const result = diffTraces({ summary: before.summary.result(), policy: before.policy }, { summary: after.summary.result(), policy: after.policy });
     if (format === 'json') {
-      await emit(context, prettyJson({ schema: DIFF_SCHEMA, before: inputJson(before), after: inputJson(after), diff: result }));
+      await emit(context, jsonPieces({ schema: DIFF_SCHEMA, before: inputJson(before), after: inputJson(after), diff: result }));
     } else {
       await emit(context, diffText(result, context));
     }
