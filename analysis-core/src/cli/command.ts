@@ -42,6 +42,9 @@ export interface Command {
 /** Thrown for bad usage; main prints the message and exits with EXIT_USAGE. */
 export class UsageError extends Error {}
 
+/** Input that exists but cannot be read; main prints the message on one line and exits with EXIT_USAGE. */
+export class InputError extends Error {}
+
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;

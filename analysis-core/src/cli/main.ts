@@ -3,7 +3,7 @@
  * and its options, runs it, and maps failures to the documented exit codes.
  */
 import { parseArgs } from 'node:util';
-import { type Command, type Io, EXIT_OK, EXIT_USAGE, UsageError } from './command';
+import { type Command, type Io, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './command';
 import { commands } from './commands';
 
 const VERSION = '0.1.0';
@@ -61,7 +61,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       return EXIT_USAGE;
     }
     const errno = error as NodeJS.ErrnoException;
-    if (errno.code === 'ENOENT' || errno.code === 'EACCES' || errno.code === 'EISDIR') {
+    if (error instanceof InputError || errno.code === 'ENOENT' || errno.code === 'EACCES' || errno.code === 'EISDIR') {
       write(io.stderr, `planewise ${command.name}: ${errno.message}`);
       return EXIT_USAGE;
     }

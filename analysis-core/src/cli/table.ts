@@ -2,7 +2,8 @@
 
 export function table(headers: string[], rows: (string | number)[][], rightAligned: number[] = []): string {
   const cells = [headers, ...rows.map((row) => row.map(String))];
-  const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
+  // A loop, not Math.max(...column): spreading a large table's rows would overflow the stack.
+  const widths = headers.map((_, column) => cells.reduce((widest, row) => Math.max(widest, (row[column] ?? '').length), 0));
   return cells
     .map((row) =>
       row

@@ -3,8 +3,8 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, type DigestAnalyses, TraceDigest, TraceInputError, type TraceIssue, analyzeTraces, resolveTraceInputs } from '../trace';
-import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type OptionValues, UsageError, stringOption } from './command';
+import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
 import { styleFor } from './style';
 
 export const TRACE_INPUT_OPTIONS = {
@@ -15,7 +15,9 @@ export const TRACE_INPUT_OPTIONS = {
 export const TRACE_INPUT_HELP = `      --max-line-bytes N  lines longer than N bytes are reported and skipped (default ${DEFAULT_MAX_LINE_BYTES})
       --jobs N            threads for one large file (default: the idle cores, from
                           the 1-minute load average, at least 1 and at most 4, for
-                          files of 128 MiB or more)`;
+                          files of 128 MiB or more); at most one per CPU and one
+                          per 4 MiB of the largest file: a larger N is lowered,
+                          with a note on stderr`;
 
 export const INPUTS_HELP = `Inputs: trace files (*.trace.jsonl, *.trace.jsonl.gz, OTLP/JSON), directories
 (searched recursively for *.trace.jsonl[.gz] and *.otlp.json[l][.gz]), globs
@@ -40,7 +42,8 @@ export function positiveInteger(values: OptionValues, name: string): number | un
 
 function formatBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-  return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 /** A single updating stderr line, shown only on a terminal and only once reading takes a while. */
@@ -72,6 +75,7 @@ export async function readDigest(context: CommandContext, inputs: string[], anal
   try {
     sources = await resolveTraceInputs(inputs, context.io.cwd);
   } catch (error) {
+    if (error instanceof UnreadableInputError) throw new InputError(error.message);
     if (error instanceof TraceInputError) throw new UsageError(error.message);
     throw error;
   }
@@ -80,7 +84,18 @@ export async function readDigest(context: CommandContext, inputs: string[], anal
   const maxLineBytes = positiveInteger(context.values, 'max-line-bytes');
   const jobs = positiveInteger(context.values, 'jobs');
   if (maxLineBytes !== undefined) options.maxLineBytes = maxLineBytes;
-  if (jobs !== undefined) options.jobs = jobs;
+  // Tests split small files: the range size a parallel read uses (and the size from which it splits).
+  const testRangeBytes = Number(context.io.env.PLANEWISE_TEST_RANGE_BYTES ?? '');
+  if (Number.isInteger(testRangeBytes) && testRangeBytes > 0) {
+    options.rangeBytes = testRangeBytes;
+    options.parallelMinBytes = 2 * testRangeBytes;
+  }
+  if (jobs !== undefined) {
+    const largest = sources.reduce((most, source) => Math.max(most, source.kind === 'file' ? source.size : 0), 0);
+    const cap = maxUsefulJobs(largest, options.rangeBytes ?? MIN_RANGE_BYTES);
+    if (jobs > cap) context.io.stderr.write(`planewise: --jobs ${jobs} lowered to ${cap} (one thread per CPU and per ${formatBytes(options.rangeBytes ?? MIN_RANGE_BYTES)} of the largest file)\n`);
+    options.jobs = Math.min(jobs, cap);
+  }
   try {
     return await analyzeTraces(sources, options);
   } finally {

@@ -12,7 +12,7 @@ import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } fro
 import { fastTallies } from './fast/tallies';
 import type { TraceSource } from './inputs';
 import { type CoreEventSink, type ParserState, initialParserState } from './lineParser';
-import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims } from './parallel/shard';
+import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
 import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, readTraceStream } from './reader';
 
 /**
@@ -22,7 +22,7 @@ import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, read
  * 1 GB. An explicit `jobs` splits any file of two ranges or more.
  */
 export const DEFAULT_PARALLEL_MIN_BYTES = 128 * 1024 * 1024;
-const MIN_RANGE_BYTES = 4 * 1024 * 1024;
+export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 const MAX_RANGE_BYTES = 64 * 1024 * 1024;
 
 export interface AnalyzeOptions {
@@ -59,6 +59,14 @@ export function defaultJobs(): number {
   const cores = os.availableParallelism();
   const busy = Math.floor(os.loadavg()[0] ?? 0);
   return Math.max(1, Math.min(4, cores - busy));
+}
+
+/**
+ * The most threads that can help: one per CPU, and one per range of the
+ * largest file (a thread without a range only costs its start-up and heap).
+ */
+export function maxUsefulJobs(largestFileBytes: number, rangeBytes = MIN_RANGE_BYTES): number {
+  return Math.max(1, Math.min(os.availableParallelism(), Math.ceil(largestFileBytes / rangeBytes)));
 }
 
 function findWorker(explicit: string | undefined): WorkerEntry | undefined {
@@ -122,12 +130,14 @@ async function digestInParallel(
   options: AnalyzeOptions,
   issueCap: number,
   onBytes: (bytes: number) => void,
-): Promise<TraceDigest> {
+): Promise<TraceDigest | undefined> {
+  const rangeBytes = options.rangeBytes ?? rangeBytesFor(source.size, jobs);
+  const threads = Math.min(jobs, maxUsefulJobs(source.size, rangeBytes));
   const task: ShardTask = {
     file: source.path,
     name: source.name,
     size: source.size,
-    rangeBytes: options.rangeBytes ?? rangeBytesFor(source.size, jobs),
+    rangeBytes,
     claims: newClaims(),
     state,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
@@ -141,9 +151,9 @@ async function digestInParallel(
       onBytes(bytes - previous);
       previous = bytes;
     }),
-    ...Array.from({ length: jobs - 1 }, () => runWorker(worker, task, onBytes)),
+    ...Array.from({ length: threads - 1 }, () => runWorker(worker, task, onBytes)),
   ]);
-  return mergeShards(here, elsewhere);
+  return wasAbandoned(task.claims) ? undefined : mergeShards(here, elsewhere);
 }
 
 export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOptions = {}): Promise<TraceDigest> {
@@ -165,8 +175,13 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
     if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && !(await isGzipFile(source.path))) {
       const state = await probeState(source.path, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
       if (state !== undefined) {
-        digest.merge(await digestInParallel(source, state, jobs, worker, options, issueCap, progress));
-        continue;
+        const parallel = await digestInParallel(source, state, jobs, worker, options, issueCap, progress);
+        if (parallel !== undefined) {
+          digest.merge(parallel);
+          continue;
+        }
+        // A header partway through: read again on one thread, the bytes counted twice in the progress total.
+        total += source.size;
       }
     }
     const part = new TraceDigest(issueCap, analyses);

@@ -21,12 +21,12 @@ export {
   readTraceRange,
   readTraceStream,
 } from './reader';
-export { TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, resolveTraceInputs } from './inputs';
+export { type InputFs, TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, UnreadableInputError, resolveTraceInputs } from './inputs';
 export { AUTHZ_ATTRIBUTES, type OtlpConversion, isOtlpBatch, otlpBatchToEvents, operationName } from './otlp';
 export { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from './sketch';
-export { escapeLiteral, unescapeLiteral, hasWildcard, compilePattern, matchesAction, matchesResource } from './patterns';
+export { escapeLiteral, unescapeLiteral, hasWildcard, matchesAction, matchesResource } from './patterns';
 export { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState, type FileReport, TraceDigest } from './digest';
-export { type AnalyzeOptions, DEFAULT_PARALLEL_MIN_BYTES, analyzeTraces, defaultJobs } from './analyze';
+export { type AnalyzeOptions, DEFAULT_PARALLEL_MIN_BYTES, MIN_RANGE_BYTES, analyzeTraces, defaultJobs, maxUsefulJobs } from './analyze';
 export { type FastTallies, fastTallies } from './fast/tallies';
 export * from './analyses/summarize';
 export * from './analyses/policy';

@@ -1,7 +1,9 @@
 /**
  * What the user named on the command line -> the trace files to read. A path
  * that exists is a file or a directory (searched recursively for trace files);
- * otherwise a pattern with glob characters is expanded; `-` is stdin.
+ * otherwise a pattern with glob characters is expanded; `-` is stdin. A file
+ * reached twice (named twice, through a symlink, through a linked directory)
+ * is read once.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,45 +11,116 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 
 /** File names a directory search picks up; named files are read whatever their name. */
 export const TRACE_FILE_PATTERNS = ['**/*.trace.jsonl', '**/*.trace.jsonl.gz', '**/*.otlp.json', '**/*.otlp.jsonl', '**/*.otlp.json.gz', '**/*.otlp.jsonl.gz'];
+/** '.trace.jsonl' and so on: what the names of the files a directory search picks up end with. */
+const TRACE_FILE_SUFFIXES = TRACE_FILE_PATTERNS.map((pattern) => pattern.slice('**/*'.length));
 
 export type TraceSource = { kind: 'file'; path: string; name: string; size: number } | { kind: 'stdin'; name: string };
 
 /** An input that names nothing readable. */
 export class TraceInputError extends Error {}
 
-function fileSource(absolute: string, cwd: string): TraceSource {
+/** A directory (or a file in one) that exists but cannot be read: an input error, never a silent skip. */
+export class UnreadableInputError extends TraceInputError {}
+
+/** The file system calls a directory search makes; tests pass one that fails where they want. */
+export interface InputFs {
+  readdirSync(directory: string, options: { withFileTypes: true }): fs.Dirent[];
+  statSync(file: string): fs.Stats;
+  realpathSync(file: string): string;
+}
+
+function displayName(absolute: string, cwd: string): string {
   const relative = path.relative(cwd, absolute);
-  const name = relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
-  return { kind: 'file', path: absolute, name, size: fs.statSync(absolute).size };
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : absolute;
+}
+
+function unreadable(what: string, error: unknown): UnreadableInputError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new UnreadableInputError(`${what}: cannot be read (${code ?? (error as Error).message})`);
+}
+
+/**
+ * The trace files under `root`, sorted by path. Symbolic links are followed,
+ * but a directory is entered once (by its real path), so `self -> .` or a link
+ * to an ancestor cannot loop or count a file twice. Hidden entries and
+ * node_modules are left out, as a glob would.
+ */
+function findTraceFiles(root: string, cwd: string, files: InputFs): string[] {
+  const found: string[] = [];
+  const entered = new Set<string>();
+  const walk = (directory: string) => {
+    let real: string;
+    let entries: fs.Dirent[];
+    try {
+      real = files.realpathSync(directory);
+      if (entered.has(real)) return;
+      entered.add(real);
+      entries = files.readdirSync(directory, { withFileTypes: true });
+    } catch (error) {
+      throw unreadable(displayName(directory, cwd), error);
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      const full = path.join(directory, entry.name);
+      const isTraceName = TRACE_FILE_SUFFIXES.some((suffix) => entry.name.endsWith(suffix));
+      let isDirectory = entry.isDirectory();
+      if (entry.isSymbolicLink()) {
+        let target: fs.Stats;
+        try {
+          target = files.statSync(full);
+        } catch (error) {
+          // A dangling link is only an error where a trace file was expected.
+          if (isTraceName) throw unreadable(displayName(full, cwd), error);
+          continue;
+        }
+        isDirectory = target.isDirectory();
+        if (!isDirectory && !target.isFile()) continue;
+      } else if (!isDirectory && !entry.isFile()) {
+        continue;
+      }
+      if (isDirectory) walk(full);
+      else if (isTraceName) found.push(full);
+    }
+  };
+  walk(root);
+  return found.sort();
 }
 
 /** Expands inputs in the order given; within a directory or glob, files sort by path. */
-export async function resolveTraceInputs(inputs: string[], cwd: string): Promise<TraceSource[]> {
+export async function resolveTraceInputs(inputs: string[], cwd: string, files: InputFs = fs): Promise<TraceSource[]> {
   const sources: TraceSource[] = [];
   const seen = new Set<string>();
-  const add = (source: TraceSource) => {
-    const key = source.kind === 'file' ? source.path : '-';
-    if (seen.has(key)) return;
-    seen.add(key);
-    sources.push(source);
+  const add = (file: string) => {
+    let real: string;
+    let size: number;
+    try {
+      real = files.realpathSync(file);
+      size = files.statSync(real).size;
+    } catch (error) {
+      throw unreadable(displayName(file, cwd), error);
+    }
+    if (seen.has(real)) return;
+    seen.add(real);
+    sources.push({ kind: 'file', path: file, name: displayName(file, cwd), size });
   };
   for (const input of inputs) {
     if (input === '-') {
-      add({ kind: 'stdin', name: '<stdin>' });
+      if (!seen.has('-')) sources.push({ kind: 'stdin', name: '<stdin>' });
+      seen.add('-');
       continue;
     }
     const absolute = path.resolve(cwd, input);
     const stat = fs.statSync(absolute, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {
-      const files = await glob(TRACE_FILE_PATTERNS, { cwd: absolute, absolute: true, onlyFiles: true, ignore: ['**/node_modules/**'] });
-      if (files.length === 0) throw new TraceInputError(`${input}: no trace files in this directory (looked for ${TRACE_FILE_PATTERNS.map((pattern) => pattern.slice(3)).join(', ')})`);
-      for (const file of files.sort()) add(fileSource(path.normalize(file), cwd));
+      const found = findTraceFiles(absolute, cwd, files);
+      if (found.length === 0) throw new TraceInputError(`${input}: no trace files in this directory (looked for ${TRACE_FILE_SUFFIXES.map((suffix) => `*${suffix}`).join(', ')})`);
+      for (const file of found) add(file);
     } else if (stat !== undefined) {
-      add(fileSource(absolute, cwd));
+      add(absolute);
     } else if (isDynamicPattern(input)) {
-      const files = await glob(input, { cwd, absolute: true, onlyFiles: true });
-      if (files.length === 0) throw new TraceInputError(`${input}: no files match`);
-      for (const file of files.sort()) add(fileSource(path.normalize(file), cwd));
+      const matched = await glob(input, { cwd, absolute: true, onlyFiles: true });
+      if (matched.length === 0) throw new TraceInputError(`${input}: no files match`);
+      for (const file of matched.sort()) add(path.normalize(file));
     } else {
       throw new TraceInputError(`${input}: no such file or directory`);
     }

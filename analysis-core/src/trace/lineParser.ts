@@ -89,6 +89,8 @@ function isBlank(bytes: Buffer, start: number, end: number): boolean {
 export class LineParser {
   readonly counts: LineCounts = emptyCounts();
   fatal: string | undefined;
+  /** A header that is not the first line of the file (concatenated traces): a read split into ranges cannot know its effect on later ranges. */
+  laterHeader = false;
   /** The fast path, for a sink that takes core events. */
   private readonly fast: { scanner: CoreEventScanner; sink: CoreEventSink } | undefined;
 
@@ -178,6 +180,7 @@ export class LineParser {
       this.invalid(line, offset, explainInvalidHeader(value));
       return;
     }
+    if (this.quietHeaderless || this.counts.lines > 1) this.laterHeader = true;
     const [major, minor] = value.version.split('.').map(Number);
     if (major !== SUPPORTED_MAJOR) {
       this.fatal = `${TRACE_SCHEMA_ID} version ${value.version} is not supported; this reader supports version ${SUPPORTED_MAJOR}.x (it implements ${TRACE_SCHEMA_VERSION})`;
@@ -211,6 +214,11 @@ export class LineParser {
   private invalid(line: number, offset: number, reason: string): void {
     this.counts.invalid += 1;
     this.report('error', line, offset, reason);
+  }
+
+  /** An issue about the file after its last line (e.g. trailing bytes in a .gz). */
+  reportAfterEnd(severity: 'warning', line: number, offset: number, reason: string): void {
+    this.report(severity, line, offset, reason);
   }
 
   private report(severity: TraceIssue['severity'], line: number, offset: number, reason: string): void {

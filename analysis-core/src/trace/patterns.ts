@@ -19,37 +19,80 @@ export function unescapeLiteral(pattern: string): string {
   return pattern.replace(/\$\{([*?$])\}/g, '$1');
 }
 
-const regexCache = new Map<string, RegExp>();
+/** A compiled pattern: per position, a code point to match, or ANY_RUN (`*`) or ANY_ONE (`?`). */
+type CompiledPattern = readonly (string | typeof ANY_RUN | typeof ANY_ONE)[];
+const ANY_RUN = 0;
+const ANY_ONE = 1;
 
-/** Compiles a pattern; actions compare case-insensitively, as IAM does. */
-export function compilePattern(pattern: string, options: { ignoreCase: boolean }): RegExp {
-  const key = `${options.ignoreCase ? 'i' : 's'}${pattern}`;
-  const cached = regexCache.get(key);
+const compiledCache = new Map<string, CompiledPattern>();
+
+function compile(pattern: string): CompiledPattern {
+  const cached = compiledCache.get(pattern);
   if (cached !== undefined) return cached;
-  let source = '';
-  for (let index = 0; index < pattern.length; index++) {
-    const escape = /^\$\{([*?$])\}/.exec(pattern.slice(index, index + 4));
-    if (escape !== null) {
-      source += `\\${escape[1]}`;
+  const compiled: (string | typeof ANY_RUN | typeof ANY_ONE)[] = [];
+  const chars = Array.from(pattern);
+  for (let index = 0; index < chars.length; index++) {
+    const char = chars[index]!;
+    if (char === '$' && chars[index + 1] === '{' && chars[index + 3] === '}' && '*?$'.includes(chars[index + 2] ?? '')) {
+      compiled.push(chars[index + 2]!);
       index += 3;
-    } else if (pattern[index] === '*') {
-      source += '[^]*';
-    } else if (pattern[index] === '?') {
-      source += '[^]';
     } else {
-      source += pattern[index]!.replace(/[\\^$.|+()[\]{}/]/g, '\\$&');
+      compiled.push(char === '*' ? ANY_RUN : char === '?' ? ANY_ONE : char);
     }
   }
-  const regex = new RegExp(`^${source}$`, options.ignoreCase ? 'iu' : 'u');
-  if (regexCache.size > 10_000) regexCache.clear();
-  regexCache.set(key, regex);
-  return regex;
+  if (compiledCache.size > 10_000) compiledCache.clear();
+  compiledCache.set(pattern, compiled);
+  return compiled;
+}
+
+/** Simple case folding of one code point, as a case-insensitive regular expression compares. */
+function fold(char: string): string {
+  const folded = char.toUpperCase().toLowerCase();
+  return Array.from(folded).length === 1 ? folded : char.toLowerCase();
+}
+
+/**
+ * Whether `text` matches the whole pattern. Iterative, with one saved `*`
+ * to return to: when a later part fails, the last `*` takes one more
+ * character and matching resumes after it. Earlier stars never need to be
+ * revisited (the last one can absorb anything they could), so the worst case
+ * is O(pattern x text), where a backtracking regular expression is
+ * exponential in the number of stars.
+ */
+function matches(pattern: string, text: string, ignoreCase: boolean): boolean {
+  const compiled = compile(pattern);
+  const chars = Array.from(text);
+  const same = ignoreCase ? (a: string, b: string) => a === b || fold(a) === fold(b) : (a: string, b: string) => a === b;
+  let at = 0;
+  let position = 0;
+  let star = -1;
+  let starAt = 0;
+  while (at < chars.length) {
+    const token = compiled[position];
+    if (token === ANY_ONE || (typeof token === 'string' && same(token, chars[at]!))) {
+      position += 1;
+      at += 1;
+    } else if (token === ANY_RUN) {
+      star = position;
+      starAt = at;
+      position += 1;
+    } else if (star >= 0) {
+      position = star + 1;
+      starAt += 1;
+      at = starAt;
+    } else {
+      return false;
+    }
+  }
+  while (compiled[position] === ANY_RUN) position += 1;
+  return position === compiled.length;
 }
 
 export function matchesResource(pattern: string, resource: string): boolean {
-  return compilePattern(pattern, { ignoreCase: false }).test(resource);
+  return matches(pattern, resource, false);
 }
 
+/** Actions compare case-insensitively, as IAM does. */
 export function matchesAction(pattern: string, action: string): boolean {
-  return compilePattern(pattern, { ignoreCase: true }).test(action);
+  return matches(pattern, action, true);
 }

@@ -190,3 +190,31 @@ test('fuzz: random bytes, truncation, huge lines, deep nesting and wrong types n
     { numRuns: 80 },
   );
 });
+
+const bigGzipTrace = (count: number) => zlib.gzipSync(`${[HEADER, ...Array.from({ length: count }, (_, n) => span(n))].join('\n')}\n`);
+
+test('a .gz with trailing data after the gzip stream keeps every line and reports the trailing bytes', async () => {
+  const gz = bigGzipTrace(3000);
+  const { events, issues, sink } = collect();
+  const read = await readTraceFile(write(Buffer.concat([gz, Buffer.from('not gzip at all\n')]), '.trace.jsonl.gz'), sink);
+  assert.equal(events.length, 3000);
+  assert.equal(read.fatal, undefined);
+  assert.deepEqual(
+    issues.map(({ line, severity, reason }) => ({ line, severity, reason })),
+    [{ line: 3002, severity: 'warning', reason: 'trailing data after the gzip stream (16 bytes), ignored' }],
+  );
+});
+
+test('a truncated .gz keeps the lines before the cut and reports the truncation as fatal', async () => {
+  const truncated = bigGzipTrace(3000).subarray(0, -200);
+  // Every complete line in what can still be inflated.
+  const readable = zlib.gunzipSync(truncated, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).toString('utf8');
+  const expected = readable.split('\n').slice(1, -1).map((line) => JSON.parse(line));
+  assert.ok(expected.length > 2900 && expected.length < 3000);
+  const cut = collect();
+  const read = await readTraceFile(write(truncated, '.trace.jsonl.gz'), cut.sink);
+  assert.match(read.fatal ?? '', /^gzip data is corrupt or truncated: unexpected end of file/);
+  assert.deepEqual(cut.events.map(({ event }) => event), expected);
+  assert.equal(cut.issues.length, 1);
+  assert.equal(cut.issues[0]!.severity, 'fatal');
+});

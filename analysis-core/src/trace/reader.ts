@@ -42,6 +42,8 @@ export interface ReadResult {
   fatal?: string;
   /** The file was shorter than the checkpoint (truncated or replaced), so it was read from the start. */
   restarted: boolean;
+  /** A header was read after the file's first line (concatenated traces). */
+  laterHeader: boolean;
 }
 
 /** Reads a byte range of a plain file: lines that start in [start, end). */
@@ -113,27 +115,97 @@ async function pumpStream(source: AsyncIterable<Buffer>, splitter: LineSplitter,
 }
 
 function result(file: string, parser: LineParser, checkpoint: ReadCheckpoint, restarted: boolean): ReadResult {
-  const read: ReadResult = { file, counts: parser.counts, checkpoint, restarted };
+  const read: ReadResult = { file, counts: parser.counts, checkpoint, restarted, laterHeader: parser.laterHeader };
   if (parser.fatal !== undefined) read.fatal = parser.fatal;
   return read;
 }
 
-/** Gunzips `source` into the splitter; corrupt data ends the file with a fatal issue instead of a throw. */
-async function pumpGzip(source: Readable, splitter: LineSplitter, parser: LineParser, file: string, sink: TraceSink, onProgress?: (bytes: number) => void): Promise<void> {
+const zlibError = (error: unknown) => (error as NodeJS.ErrnoException).code?.startsWith('Z_') === true;
+
+/** Writes `bytes` to the gunzip and waits until their output has been handed on; resolves with the error, if any. */
+function inflate(gunzip: zlib.Gunzip, bytes: Buffer): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    // A failed write may report through 'error' alone.
+    const failed = (error: Error) => resolve(error);
+    gunzip.once('error', failed);
+    gunzip.write(bytes, (error) => {
+      gunzip.off('error', failed);
+      resolve(error ?? undefined);
+    });
+  });
+}
+
+/**
+ * After a gzip error: zlib drops the output of the write that failed, so the
+ * file is inflated again up to where the first pass stopped, then one byte at
+ * a time, and every byte of output past `delivered` goes to `push`. Returns
+ * the offset of the compressed byte zlib refused (the file size if none).
+ */
+async function recoverGzipTail(file: string, stoppedAt: number, delivered: number, push: (chunk: Buffer) => void): Promise<number> {
+  const gunzip = zlib.createGunzip({ finishFlush: zlib.constants.Z_SYNC_FLUSH });
+  let decoded = 0;
+  gunzip.on('data', (chunk: Buffer) => {
+    const fresh = decoded + chunk.length - delivered;
+    decoded += chunk.length;
+    if (fresh > 0) push(fresh === chunk.length ? chunk : chunk.subarray(chunk.length - fresh));
+  });
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let position = 0;
+    for (;;) {
+      const stepBytes = position < stoppedAt ? Math.min(CHUNK_BYTES, stoppedAt - position) : 1;
+      const { bytesRead } = await handle.read(buffer, 0, stepBytes, position);
+      if (bytesRead === 0) break;
+      if ((await inflate(gunzip, Buffer.from(buffer.subarray(0, bytesRead)))) !== undefined) break;
+      position += bytesRead;
+    }
+    gunzip.destroy();
+    return position;
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Gunzips `source` into the splitter. Damage ends the file with an issue
+ * instead of a throw, and keeps every line before it: data after the last
+ * gzip member (which `gzip -t` accepts) is a warning, a truncated or corrupt
+ * stream is fatal. `file` set means it can be read again to recover the lines
+ * zlib held back when it failed; stdin cannot.
+ */
+async function pumpGzip(source: Readable, splitter: LineSplitter, parser: LineParser, name: string, file: string | undefined, sink: TraceSink, onProgress?: (bytes: number) => void): Promise<void> {
   const gunzip = zlib.createGunzip();
   let compressed = 0;
+  let delivered = 0;
   source.on('data', (chunk: Buffer) => {
     compressed += chunk.length;
   });
   source.on('error', (error) => gunzip.destroy(error));
   source.pipe(gunzip);
   try {
-    await pumpStream(gunzip, splitter, parser, () => onProgress?.(compressed));
+    await pumpStream(gunzip, splitter, parser, (bytes) => {
+      delivered += bytes;
+      onProgress?.(compressed);
+    });
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code?.startsWith('Z_') !== true) throw error;
-    parser.fatal = `gzip data is corrupt or truncated: ${(error as Error).message}`;
+    if (!zlibError(error)) throw error;
+    const stoppedAt = gunzip.bytesWritten;
+    const trailing = (error as Error).message === 'incorrect header check' && stoppedAt > 0;
+    let refusedAt = stoppedAt;
+    if (file !== undefined) refusedAt = await recoverGzipTail(file, stoppedAt, delivered, (chunk) => splitter.push(chunk));
+    const size = file !== undefined ? (await fs.promises.stat(file)).size : compressed;
+    // zlib takes the first byte after a member as the start of another and refuses the second: the data starts one byte earlier.
+    const good = Math.max(0, refusedAt - 1);
     const { line, offset } = splitter.consumed;
-    sink.issue?.({ file, line, offset, severity: 'fatal', reason: parser.fatal });
+    if (trailing) {
+      // Like `gzip -t`: every member was whole; what follows them is not gzip and is left unread.
+      const count = file !== undefined ? ` (${size - good} bytes)` : '';
+      parser.reportAfterEnd('warning', line, offset, `trailing data after the gzip stream${count}, ignored`);
+    } else {
+      parser.fatal = `gzip data is corrupt or truncated: ${(error as Error).message}; the lines before it were read`;
+      sink.issue?.({ file: name, line, offset, severity: 'fatal', reason: parser.fatal });
+    }
   } finally {
     source.destroy();
   }
@@ -152,7 +224,7 @@ export async function readTraceFile(file: string, sink: TraceSink, options: Read
     if (isGzip(await readHead(handle))) {
       const parser = new LineParser(file, initialParserState(), sink);
       const splitter = makeSplitter(parser, maxLineBytes, { startOffset: 0, startLine: 1 });
-      await pumpGzip(handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES, autoClose: false }), splitter, parser, file, sink, options.onProgress);
+      await pumpGzip(handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES, autoClose: false }), splitter, parser, file, file, sink, options.onProgress);
       return result(file, parser, { ...splitter.finish(false), state: parser.state }, false);
     }
     const restarted = options.from !== undefined && options.from.offset > size;
@@ -200,7 +272,7 @@ export async function readTraceStream(stream: Readable, name: string, sink: Trac
   }
   let total = 0;
   if (isGzip(firstChunk)) {
-    await pumpGzip(Readable.from(rest()), splitter, parser, name, sink, options.onProgress);
+    await pumpGzip(Readable.from(rest()), splitter, parser, name, undefined, sink, options.onProgress);
   } else {
     await pumpStream(rest(), splitter, parser, (bytes) => options.onProgress?.((total += bytes)));
   }

@@ -42,7 +42,7 @@ function checkRoot(root: string, targets: readonly string[], { createBoundaryEng
   const engine = createBoundaryEngine({ root });
   const result = engine.check('all');
   const findings = [...result.findings.values()].flat().filter((finding) => within(finding.file, targets) || targets.includes(root));
-  findings.push(...result.configFindings);
+  for (const finding of result.configFindings) findings.push(finding);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
   return { root, findings, filesChecked: result.filesChecked, planes: result.planes, durationMs: result.durationMs };
 }

@@ -1,7 +1,8 @@
 /** `planewise diff`: what changed between two traces or two sets of runs. */
 import { ALL_ANALYSES, type CountChange, type TraceDiff, diffTraces } from '../../trace';
 import { type Command, type CommandContext, UsageError, formatOption } from '../command';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, emit, prettyJson } from '../output';
+import { jsonPieces } from '../jsonStream';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { styleFor } from '../style';
 import { formatMs, table } from '../table';
 import { TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
@@ -19,20 +20,25 @@ function signedMs(value: number): string {
   return `${value > 0 ? '+' : value < 0 ? '-' : ''}${formatMs(Math.abs(value))}`;
 }
 
-function diffText(diff: TraceDiff, context: CommandContext): string {
+export function diffText(diff: TraceDiff, context: CommandContext): string {
   const style = styleFor(context.io.stdout, context.io);
   const added = (text: string) => style.green(`+ ${text}`);
   const removed = (text: string) => style.red(`- ${text}`);
-  const capped = <T>(items: T[], render: (item: T) => string) => [
-    ...items.slice(0, TEXT_LIST_LIMIT).map(render),
-    ...(items.length > TEXT_LIST_LIMIT ? [style.dim(`  ...and ${items.length - TEXT_LIST_LIMIT} more (see --format json)`)] : []),
-  ];
   const out = [style.bold('Services')];
-  out.push(...diff.services.added.map(added), ...diff.services.removed.map(removed));
+  // Lines are added one by one: push(...list) of a large list would overflow the stack.
+  const pushAll = <T>(items: readonly T[], render: (item: T) => string) => {
+    for (const item of items) out.push(render(item));
+  };
+  const pushCapped = <T>(items: readonly T[], render: (item: T) => string) => {
+    pushAll(items.slice(0, TEXT_LIST_LIMIT), render);
+    if (items.length > TEXT_LIST_LIMIT) out.push(style.dim(`  ...and ${items.length - TEXT_LIST_LIMIT} more (see --format json)`));
+  };
+  pushAll(diff.services.added, added);
+  pushAll(diff.services.removed, removed);
   for (const s of diff.services.changed) out.push(`  ${s.service}: spans ${change(s.spans)}, errors ${change(s.errors)}`);
   out.push('', style.bold('Operations'));
-  out.push(...diff.operations.added.map((o) => added(`${o.service} ${o.operation} (${o.count})`)));
-  out.push(...diff.operations.removed.map((o) => removed(`${o.service} ${o.operation} (${o.count})`)));
+  pushAll(diff.operations.added, (o) => added(`${o.service} ${o.operation} (${o.count})`));
+  pushAll(diff.operations.removed, (o) => removed(`${o.service} ${o.operation} (${o.count})`));
   const changed = diff.operations.changed.filter((o) => o.count.delta !== 0 || o.errors.delta !== 0 || o.latencyMs.p50Delta !== 0 || o.latencyMs.p99Delta !== 0);
   if (changed.length > 0) {
     out.push(
@@ -43,11 +49,11 @@ function diffText(diff: TraceDiff, context: CommandContext): string {
     );
   }
   out.push('', style.bold('Permissions (allowed)'));
-  out.push(...capped(diff.permissions.added, (p) => added(`${p.principal} ${p.action} ${p.resource}`)));
-  out.push(...capped(diff.permissions.removed, (p) => removed(`${p.principal} ${p.action} ${p.resource}`)));
+  pushCapped(diff.permissions.added, (p) => added(`${p.principal} ${p.action} ${p.resource}`));
+  pushCapped(diff.permissions.removed, (p) => removed(`${p.principal} ${p.action} ${p.resource}`));
   out.push('', style.bold('Denials'));
-  out.push(...capped(diff.denials.added, (p) => added(`${p.principal} ${p.action} ${p.resource}`)));
-  out.push(...capped(diff.denials.removed, (p) => removed(`${p.principal} ${p.action} ${p.resource}`)));
+  pushCapped(diff.denials.added, (p) => added(`${p.principal} ${p.action} ${p.resource}`));
+  pushCapped(diff.denials.removed, (p) => removed(`${p.principal} ${p.action} ${p.resource}`));
   return out.join('\n');
 }
 
@@ -78,7 +84,7 @@ Exit codes: 0 ok (differences are not failures), 1 invalid lines were skipped,
     printIssues(context, after);
     const result = diffTraces({ summary: before.summary.result(), policy: before.policy }, { summary: after.summary.result(), policy: after.policy });
     if (format === 'json') {
-      await emit(context, prettyJson({ schema: DIFF_SCHEMA, before: inputJson(before), after: inputJson(after), diff: result }));
+      await emit(context, jsonPieces({ schema: DIFF_SCHEMA, before: inputJson(before), after: inputJson(after), diff: result }));
     } else {
       await emit(context, diffText(result, context));
     }

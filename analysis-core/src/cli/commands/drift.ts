@@ -4,7 +4,8 @@ import path from 'node:path';
 import { type DriftResult, detectDrift, driftCount, parseDeclaredPolicies } from '../../trace';
 import type { DeclaredPolicies } from '../../trace';
 import { type Command, type CommandContext, EXIT_FINDINGS, UsageError, formatOption, stringOption } from '../command';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, emit, prettyJson } from '../output';
+import { jsonPieces } from '../jsonStream';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { styleFor } from '../style';
 import { table } from '../table';
 import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
@@ -85,7 +86,7 @@ input or a malformed policy file.`,
     const principals = Array.isArray(context.values.principal) ? context.values.principal.map(String) : undefined;
     const result = detectDrift(declared, digest.policy, principals !== undefined ? { principals } : {});
     if (format === 'json') {
-      await emit(context, prettyJson({ schema: DRIFT_SCHEMA, findings: driftCount(result), ...result, ...inputJson(digest) }));
+      await emit(context, jsonPieces({ schema: DRIFT_SCHEMA, findings: driftCount(result), ...result, ...inputJson(digest) }));
     } else {
       await emit(context, driftText(result, context));
     }

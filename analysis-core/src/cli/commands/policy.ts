@@ -1,7 +1,8 @@
 /** `planewise policy`: least-privilege IAM-style policies from observed decisions. */
 import type { PolicySet } from '../../trace';
 import { type Command, type CommandContext, formatOption, UsageError } from '../command';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, emit, prettyJson } from '../output';
+import { jsonPieces } from '../jsonStream';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { styleFor } from '../style';
 import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
 
@@ -76,7 +77,7 @@ Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
     printIssues(context, digest);
     const policies = digest.policy.result(options);
     if (format === 'json') {
-      await emit(context, prettyJson({ schema: POLICY_SCHEMA, ...policies, ...inputJson(digest) }));
+      await emit(context, jsonPieces({ schema: POLICY_SCHEMA, ...policies, ...inputJson(digest) }));
     } else {
       await emit(context, policyText(policies, context));
     }

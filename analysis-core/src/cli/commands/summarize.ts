@@ -1,7 +1,8 @@
 /** `planewise summarize`: services, operations, latency and decisions in trace files. */
 import type { TraceSummary } from '../../trace';
 import { type Command, type CommandContext, formatOption } from '../command';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, emit, prettyJson } from '../output';
+import { jsonPieces } from '../jsonStream';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { styleFor } from '../style';
 import { formatMs, formatTime, table } from '../table';
 import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
@@ -64,7 +65,7 @@ Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
     printIssues(context, digest);
     const summary = digest.summary.result();
     if (format === 'json') {
-      await emit(context, prettyJson({ schema: SUMMARY_SCHEMA, ...inputJson(digest), summary }));
+      await emit(context, jsonPieces({ schema: SUMMARY_SCHEMA, ...inputJson(digest), summary }));
     } else {
       await emit(context, summaryText(summary, digest.files.length, digest.invalidLines, context));
     }

@@ -111,7 +111,7 @@ export class PolicyAccumulator {
 
   /** merge(PolicyAccumulator.from(state)). */
   mergeState(state: PolicyState): this {
-    this.waiting.push(...state);
+    for (const part of state) this.waiting.push(part);
     if (this.waiting.length > MAX_WAITING_PARTS) this.foldWaiting();
     return this;
   }
@@ -203,7 +203,7 @@ function grantedResources(resources: Map<string, AccessTally>, threshold: number
     if (tally.allow > 0) allowed.push(resource);
     else denied.push(resource);
   }
-  const wildcards: string[] = [];
+  let wildcards: string[] = [];
   let concrete = allowed;
   if (threshold !== undefined) {
     const siblings = new Map<string, number>();
@@ -218,8 +218,7 @@ function grantedResources(resources: Map<string, AccessTally>, threshold: number
     wildcards.sort((a, b) => a.length - b.length || byText(a, b));
     const kept: string[] = [];
     for (const prefix of wildcards) if (!kept.some((shorter) => prefix.startsWith(shorter))) kept.push(prefix);
-    wildcards.length = 0;
-    wildcards.push(...kept);
+    wildcards = kept;
     concrete = allowed.filter((resource) => !kept.some((prefix) => resource.startsWith(prefix)));
   }
   return [...concrete.map(escapeLiteral), ...wildcards.map((prefix) => `${escapeLiteral(prefix)}*`)].sort(byText);

@@ -15,7 +15,7 @@ export interface ShardTask {
   name: string;
   size: number;
   rangeBytes: number;
-  /** One Int32: the index of the next range to claim. */
+  /** Two Int32s: the index of the next range to claim, and 1 once a range saw a later header (every thread stops). */
   claims: SharedArrayBuffer;
   state: ParserState;
   maxLineBytes: number;
@@ -43,8 +43,21 @@ export interface LiveShardResult {
   ranges: RangeReport[];
 }
 
+const NEXT_RANGE = 0;
+const ABANDONED = 1;
+
 export function newClaims(): SharedArrayBuffer {
-  return new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+  return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+}
+
+/**
+ * True when a range saw a header after the file's first line (traces joined
+ * with `cat`): that header changes how every later line reads (its version),
+ * which a range that starts after it cannot know, so the split read is void
+ * and the file must be read on one thread.
+ */
+export function wasAbandoned(claims: SharedArrayBuffer): boolean {
+  return Atomics.load(new Int32Array(claims), ABANDONED) === 1;
 }
 
 export async function digestShard(task: ShardTask, onProgress?: (bytes: number) => void): Promise<ShardResult> {
@@ -60,7 +73,7 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
   const tallies = fastTallies(task.analyses);
   const ranges: RangeReport[] = [];
   let doneBefore = 0;
-  for (let index = Atomics.add(claims, 0, 1); index * task.rangeBytes < task.size; index = Atomics.add(claims, 0, 1)) {
+  for (let index = Atomics.add(claims, NEXT_RANGE, 1); index * task.rangeBytes < task.size && Atomics.load(claims, ABANDONED) === 0; index = Atomics.add(claims, NEXT_RANGE, 1)) {
     const start = index * task.rangeBytes;
     const end = Math.min(task.size, start + task.rangeBytes);
     const report: RangeReport = { index, lineCount: 0, issues: [], issueTotal: 0 };
@@ -78,6 +91,10 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
       { start, end, startLine: 1, state: task.state, maxLineBytes: task.maxLineBytes, ...(onProgress ? { onProgress: (bytes: number) => onProgress(doneBefore + bytes) } : {}) },
     );
     doneBefore += end - start;
+    if (read.laterHeader) {
+      Atomics.store(claims, ABANDONED, 1);
+      break;
+    }
     digest.addFile({ name: task.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
     report.lineCount = read.checkpoint.line - 1;
     ranges.push(report);

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, test } from 'node:test';
+import { type InputFs, UnreadableInputError, resolveTraceInputs } from './inputs';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-inputs-'));
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function write(name: string): string {
+  const file = path.join(dir, name);
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, '{"kind":"header","schema":"planewise.trace","version":"1.0","producer":{"name":"t"}}\n');
+  return file;
+}
+
+test('a directory with a link to itself or an ancestor is searched once, each file listed once', async () => {
+  write('loop/a.trace.jsonl');
+  write('loop/sub/b.trace.jsonl');
+  fs.symlinkSync('.', path.join(dir, 'loop', 'self'));
+  fs.symlinkSync('..', path.join(dir, 'loop', 'sub', 'up'));
+  const sources = await resolveTraceInputs(['loop'], dir);
+  assert.deepEqual(sources.map((source) => source.name), ['loop/a.trace.jsonl', 'loop/sub/b.trace.jsonl']);
+});
+
+test('the same file reached twice (named twice, a link and its target, a linked directory) is read once', async () => {
+  const target = write('same/run.trace.jsonl');
+  fs.symlinkSync(target, path.join(dir, 'same', 'link.trace.jsonl'));
+  fs.symlinkSync(path.join(dir, 'same'), path.join(dir, 'same-too'));
+  const sources = await resolveTraceInputs(['same/run.trace.jsonl', 'same', 'same-too', 'same/link.trace.jsonl'], dir);
+  assert.deepEqual(sources.map((source) => source.name), ['same/run.trace.jsonl']);
+});
+
+test('a subdirectory that cannot be read is an error naming it, not a silent skip', async () => {
+  write('locked/ok.trace.jsonl');
+  write('locked/private/hidden.trace.jsonl');
+  const denied: InputFs = {
+    readdirSync: (directory, options) => {
+      if (directory.endsWith(`${path.sep}private`)) throw Object.assign(new Error(`EACCES: permission denied, scandir '${directory}'`), { code: 'EACCES' });
+      return fs.readdirSync(directory, options);
+    },
+    statSync: (file) => fs.statSync(file),
+    realpathSync: (file) => fs.realpathSync(file),
+  };
+  await assert.rejects(resolveTraceInputs(['locked'], dir, denied), (error: Error) => {
+    assert.ok(error instanceof UnreadableInputError);
+    assert.equal(error.message, `${path.join('locked', 'private')}: cannot be read (EACCES)`);
+    return true;
+  });
+});
+
+test('a dangling link named like a trace file is an error; one with another name is ignored', async () => {
+  write('dangling/ok.trace.jsonl');
+  fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling', 'notes.txt'));
+  assert.equal((await resolveTraceInputs(['dangling'], dir)).length, 1);
+  fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling', 'lost.trace.jsonl'));
+  await assert.rejects(resolveTraceInputs(['dangling'], dir), /^UnreadableInputError|dangling\/lost\.trace\.jsonl: cannot be read \(ENOENT\)/);
+});
