@@ -42,6 +42,9 @@ export interface Command {
 /** Thrown for bad usage; main prints the message and exits with EXIT_USAGE. */
 export class UsageError extends Error {}
 
+/** An output that could not be written; main prints the one-line message and exits with EXIT_USAGE. */
+export class OutputError extends Error {}
+
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../../boundary';
 import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, formatOption, stringOption, UsageError } from '../command';
-import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeFileAtomic } from '../output';
+import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeOutputFile } from '../output';
 import { styleFor } from '../style';
 
 const VERSION = '0.1.0';
@@ -177,7 +177,7 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
       const baselineRoot = commonRoot(results.map((result) => result.root));
       if (updateBaseline) {
         const all = results.flatMap((result) => result.findings);
-        writeFileAtomic(baselineFile, `${JSON.stringify(boundary.createBaseline(baselineRoot, all), null, 2)}\n`, { force: true });
+        await writeOutputFile(baselineFile, `${JSON.stringify(boundary.createBaseline(baselineRoot, all), null, 2)}\n`, { force: true });
         io.stderr.write(`planewise check: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${path.relative(io.cwd, baselineFile)}\n`);
         return EXIT_OK;
       }
