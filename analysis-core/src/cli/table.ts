@@ -1,7 +1,9 @@
 /** Plain-text tables for the text output of the trace commands. */
+import { inertText } from '../trace/inertText';
 
+/** Cells are trace values: control characters in them are shown as escapes, never sent to the terminal. */
 export function table(headers: string[], rows: (string | number)[][], rightAligned: number[] = []): string {
-  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const cells = [headers, ...rows.map((row) => row.map((cell) => inertText(String(cell))))];
   const widths = headers.map((_, column) => Math.max(...cells.map((row) => (row[column] ?? '').length)));
   return cells
     .map((row) =>

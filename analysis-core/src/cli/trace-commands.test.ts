@@ -229,3 +229,26 @@ test('pipes and process substitution are read as streams; unreadable paths are o
     oneLineNoStack(run.stderr);
   }
 });
+
+test('text output and stderr show control, C1 and bidi characters from traces as escapes', () => {
+  const hostile = '\u001b[2J\u001b]0;owned\u0007\rall checks passed\n\u009b31m\u202egnp.exe\u2066\u007f';
+  const name = writeTrace('hostile.trace.jsonl', [
+    HEADER,
+    JSON.stringify({ kind: 'span', ts: 1_700_000_000_000, service: `svc${hostile}`, operation: `op${hostile}`, traceId: 't', spanId: 's', durationMs: 1, status: 'ok' }),
+    JSON.stringify({ kind: 'authz', ts: 1_700_000_000_001, service: 'orders', principal: `p${hostile}`, action: `storage:Get${hostile}`, resource: `bucket/${hostile}`, decision: 'allow' }),
+    JSON.stringify({ kind: 'authz', ts: 1_700_000_000_001, service: 'orders', principal: `p${hostile}`, action: 'storage:Delete', resource: `bucket/${hostile}`, decision: 'deny', denyReason: 'explicit' }),
+    JSON.stringify({ kind: `metric${hostile}` }),
+  ]);
+  fs.writeFileSync(path.join(dir, 'declared-none.json'), JSON.stringify({ 'someone-else': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'x:Y', Resource: '*' }] } }));
+  const unsafe = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+  for (const args of [['summarize', name], ['policy', name], ['diff', good, name], ['drift', '--policy', 'declared-none.json', name], ['validate', name], ['report', name]]) {
+    const run = planewise(args);
+    for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+      const lines = text.split('\n');
+      const raw = lines.find((line) => unsafe.test(line));
+      assert.equal(raw, undefined, `${args[0]} ${stream}: ${JSON.stringify(raw)}`);
+    }
+    if (args[0] !== 'validate') assert.match(run.stdout, /\\u001b\[2J/, args[0]);
+  }
+  assert.match(planewise(['validate', name]).stderr, /hostile\.trace\.jsonl:5: unknown kind "metric\\u001b\[2J\\u001b\]0;owned\\u0007\\rall checks passed\\n\\u009b31m\\u202egnp\.exe\\u2066\\u007f"/);
+});

@@ -2,6 +2,7 @@
 import { ALL_ANALYSES, type CountChange, type TraceDiff, diffTraces } from '../../trace';
 import { type Command, type CommandContext, UsageError, formatOption } from '../command';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit, prettyJson } from '../output';
+import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { formatMs, table } from '../table';
 import { TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
@@ -21,15 +22,15 @@ function signedMs(value: number): string {
 
 function diffText(diff: TraceDiff, context: CommandContext): string {
   const style = styleFor(context.io.stdout, context.io);
-  const added = (text: string) => style.green(`+ ${text}`);
-  const removed = (text: string) => style.red(`- ${text}`);
+  const added = (text: string) => style.green(`+ ${inertText(text)}`);
+  const removed = (text: string) => style.red(`- ${inertText(text)}`);
   const capped = <T>(items: T[], render: (item: T) => string) => [
     ...items.slice(0, TEXT_LIST_LIMIT).map(render),
     ...(items.length > TEXT_LIST_LIMIT ? [style.dim(`  ...and ${items.length - TEXT_LIST_LIMIT} more (see --format json)`)] : []),
   ];
   const out = [style.bold('Services')];
   out.push(...diff.services.added.map(added), ...diff.services.removed.map(removed));
-  for (const s of diff.services.changed) out.push(`  ${s.service}: spans ${change(s.spans)}, errors ${change(s.errors)}`);
+  for (const s of diff.services.changed) out.push(`  ${inertText(s.service)}: spans ${change(s.spans)}, errors ${change(s.errors)}`);
   out.push('', style.bold('Operations'));
   out.push(...diff.operations.added.map((o) => added(`${o.service} ${o.operation} (${o.count})`)));
   out.push(...diff.operations.removed.map((o) => removed(`${o.service} ${o.operation} (${o.count})`)));
