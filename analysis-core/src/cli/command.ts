@@ -44,6 +44,8 @@ export class UsageError extends Error {}
 
 /** Input that exists but cannot be read; main prints the message on one line and exits with EXIT_USAGE. */
 export class InputError extends Error {}
+/** An output that could not be written; main prints the one-line message and exits with EXIT_USAGE. */
+export class OutputError extends Error {}
 
 export function stringOption(values: OptionValues, name: string): string | undefined {
   const value = values[name];

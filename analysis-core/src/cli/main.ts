@@ -3,8 +3,9 @@
  * and its options, runs it, and maps failures to the documented exit codes.
  */
 import { parseArgs } from 'node:util';
-import { type Command, type Io, EXIT_OK, EXIT_USAGE, InputError, UsageError } from './command';
+import { type Command, type Io, EXIT_OK, EXIT_USAGE, InputError, OutputError, UsageError } from './command';
 import { commands } from './commands';
+import { inertText } from '../trace/inertText';
 
 const VERSION = '0.1.0';
 
@@ -28,6 +29,17 @@ function write(stream: Io['stdout'], text: string): void {
   stream.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
+/** A failed system call (open, read, write, rename...) carries its errno name in `code` and the call in `syscall`. */
+function isSystemError(error: unknown): error is NodeJS.ErrnoException {
+  const { code, syscall } = error as NodeJS.ErrnoException;
+  return typeof code === 'string' && /^E[A-Z]+$/.test(code) && typeof syscall === 'string';
+}
+
+/** One line on stderr: messages may echo file names and trace values, so control characters are made visible. */
+function writeError(io: Io, text: string): void {
+  write(io.stderr, text.split('\n').map(inertText).join('\n'));
+}
+
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
@@ -40,7 +52,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   }
   const command: Command | undefined = commands.find((candidate) => candidate.name === name);
   if (command === undefined) {
-    write(io.stderr, `planewise: unknown command "${name}"\n\n${mainHelp()}`);
+    writeError(io, `planewise: unknown command "${name}"\n\n${mainHelp()}`);
     return EXIT_USAGE;
   }
   try {
@@ -57,12 +69,13 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     return await command.run({ io, positionals, values });
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      write(io.stderr, `planewise ${command.name}: ${(error as Error).message}\nRun \`planewise ${command.name} --help\` for usage.`);
+      writeError(io, `planewise ${command.name}: ${(error as Error).message}\nRun \`planewise ${command.name} --help\` for usage.`);
       return EXIT_USAGE;
     }
-    const errno = error as NodeJS.ErrnoException;
-    if (error instanceof InputError || errno.code === 'ENOENT' || errno.code === 'EACCES' || errno.code === 'EISDIR') {
-      write(io.stderr, `planewise ${command.name}: ${errno.message}`);
+    // The reader went away (`planewise policy ... | head -1`): it has what it wanted, so stop quietly, like other Unix tools.
+    if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK;
+    if (error instanceof InputError || error instanceof OutputError || isSystemError(error)) {
+      writeError(io, `planewise ${command.name}: ${(error as Error).message}`);
       return EXIT_USAGE;
     }
     throw error;
@@ -71,6 +84,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
 
 if (require.main === module) {
   const io: Io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  // A write error also reaches the write's callback, which ends the command; without a listener it would crash the process first.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
   runCli(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

@@ -1,7 +1,9 @@
 /** Plain-text tables for the text output of the trace commands. */
+import { inertText } from '../trace/inertText';
 
+/** Cells are trace values: control characters in them are shown as escapes, never sent to the terminal. */
 export function table(headers: string[], rows: (string | number)[][], rightAligned: number[] = []): string {
-  const cells = [headers, ...rows.map((row) => row.map(String))];
+  const cells = [headers, ...rows.map((row) => row.map((cell) => inertText(String(cell))))];
   // A loop, not Math.max(...column): spreading a large table's rows would overflow the stack.
   const widths = headers.map((_, column) => cells.reduce((widest, row) => Math.max(widest, (row[column] ?? '').length), 0));
   return cells

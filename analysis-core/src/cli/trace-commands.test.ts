@@ -144,3 +144,111 @@ test('--help on every trace command', () => {
     assert.match(run.stdout, /Exit codes: 0/);
   }
 });
+
+/** Runs a shell line in the test folder with the built CLI as $PLANEWISE (for pipes and process substitution). */
+function shell(line: string) {
+  // stdin is not a socket, so bash does not take itself for a remote shell and read ~/.bashrc.
+  const result = spawnSync('bash', ['-c', line], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH ?? '', PLANEWISE: `${process.execPath} ${binary}` } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const oneLineNoStack = (stderr: string) => {
+  assert.equal(stderr.trimEnd().split('\n').length, 1, stderr);
+  assert.doesNotMatch(stderr, /\n\s+at |internal error/);
+};
+
+test('-o through a symlink replaces its target; a FIFO is streamed to; a directory is refused', () => {
+  fs.writeFileSync(path.join(dir, 'target.txt'), 'old');
+  fs.chmodSync(path.join(dir, 'target.txt'), 0o600);
+  fs.symlinkSync('target.txt', path.join(dir, 'link.txt'));
+  assert.equal(planewise(['summarize', good, '-o', 'link.txt', '--force']).code, 0);
+  assert.ok(fs.lstatSync(path.join(dir, 'link.txt')).isSymbolicLink(), 'the link is still a link');
+  assert.match(fs.readFileSync(path.join(dir, 'target.txt'), 'utf8'), /^Summary/);
+  assert.equal(fs.statSync(path.join(dir, 'target.txt')).mode & 0o777, 0o600, 'the mode is kept');
+
+  assert.equal(spawnSync('mkfifo', [path.join(dir, 'out.fifo')]).status, 0);
+  const viaFifo = shell('cat out.fifo > from-fifo.txt & $PLANEWISE summarize good.trace.jsonl -o out.fifo --force; code=$?; wait; exit $code');
+  assert.equal(viaFifo.code, 0, viaFifo.stderr);
+  assert.ok(fs.lstatSync(path.join(dir, 'out.fifo')).isFIFO(), 'the FIFO was not replaced');
+  assert.match(fs.readFileSync(path.join(dir, 'from-fifo.txt'), 'utf8'), /^Summary/);
+
+  fs.mkdirSync(path.join(dir, 'a-folder'));
+  const refused = planewise(['summarize', good, '-o', 'a-folder', '--force']);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /cannot write .*a-folder: it is a directory/);
+  oneLineNoStack(refused.stderr);
+  assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('-o to a character device writes to it; a full device is one ENOSPC line and exit 2', (t) => {
+  // As root, a device node of our own (like /dev/full) in the test folder: a mistake could only clobber that copy.
+  let full = '/dev/full';
+  if (process.getuid?.() === 0) {
+    full = path.join(dir, 'full');
+    if (spawnSync('mknod', [full, 'c', '1', '7']).status !== 0) return t.skip('mknod is not allowed here');
+  }
+  if (!fs.existsSync(full)) return t.skip('no /dev/full');
+  const run = planewise(['summarize', good, '-o', full, '--force']);
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /^planewise summarize: cannot write .*full: ENOSPC: no space left on device/);
+  oneLineNoStack(run.stderr);
+  assert.ok(fs.statSync(full).isCharacterDevice(), 'the device is still a device');
+});
+
+test('a closed stdout (| head -1) ends quietly with exit 0', () => {
+  const lines = [HEADER, ...Array.from({ length: 20_000 }, (_, i) => authz('storage:GetObject', `bucket/${String(i).padStart(6, '0')}`))];
+  writeTrace('wide.trace.jsonl', lines);
+  for (const command of ['policy', 'summarize --format json']) {
+    const run = shell(`$PLANEWISE ${command} wide.trace.jsonl | head -1; exit \${PIPESTATUS[0]}`);
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr, '');
+    assert.equal(run.stdout.split('\n').length, 2);
+  }
+});
+
+test('pipes and process substitution are read as streams; unreadable paths are one line, exit 2', () => {
+  const substituted = shell('$PLANEWISE validate <(cat good.trace.jsonl) --format json');
+  assert.equal(substituted.code, 0, substituted.stderr);
+  assert.equal(JSON.parse(substituted.stdout).inputs.events, 3);
+  assert.equal(spawnSync('mkfifo', [path.join(dir, 'in.fifo')]).status, 0);
+  const fromFifo = shell('cat good.trace.jsonl > in.fifo & $PLANEWISE summarize in.fifo --format json');
+  assert.equal(fromFifo.code, 0, fromFifo.stderr);
+  assert.equal(JSON.parse(fromFifo.stdout).summary.decisions, 2);
+
+  fs.symlinkSync('loop-2', path.join(dir, 'loop-1'));
+  fs.symlinkSync('loop-1', path.join(dir, 'loop-2'));
+  for (const [args, reason] of [
+    [['summarize', 'loop-1'], /ELOOP/],
+    [['summarize', `${good}/inside`], /ENOTDIR/],
+    [['summarize', good, '-o', 'loop-1', '--force'], /too many levels of symbolic links/],
+    [['summarize', good, '-o', `${good}/inside`, '--force'], /ENOTDIR/],
+  ] as const) {
+    const run = planewise([...args]);
+    assert.equal(run.code, 2, args.join(' '));
+    assert.match(run.stderr, reason);
+    oneLineNoStack(run.stderr);
+  }
+});
+
+test('text output and stderr show control, C1 and bidi characters from traces as escapes', () => {
+  const hostile = '\u001b[2J\u001b]0;owned\u0007\rall checks passed\n\u009b31m\u202egnp.exe\u2066\u007f';
+  const name = writeTrace('hostile.trace.jsonl', [
+    HEADER,
+    JSON.stringify({ kind: 'span', ts: 1_700_000_000_000, service: `svc${hostile}`, operation: `op${hostile}`, traceId: 't', spanId: 's', durationMs: 1, status: 'ok' }),
+    JSON.stringify({ kind: 'authz', ts: 1_700_000_000_001, service: 'orders', principal: `p${hostile}`, action: `storage:Get${hostile}`, resource: `bucket/${hostile}`, decision: 'allow' }),
+    JSON.stringify({ kind: 'authz', ts: 1_700_000_000_001, service: 'orders', principal: `p${hostile}`, action: 'storage:Delete', resource: `bucket/${hostile}`, decision: 'deny', denyReason: 'explicit' }),
+    JSON.stringify({ kind: `metric${hostile}` }),
+  ]);
+  fs.writeFileSync(path.join(dir, 'declared-none.json'), JSON.stringify({ 'someone-else': { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'x:Y', Resource: '*' }] } }));
+  const unsafe = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+  for (const args of [['summarize', name], ['policy', name], ['diff', good, name], ['drift', '--policy', 'declared-none.json', name], ['validate', name], ['report', name]]) {
+    const run = planewise(args);
+    for (const [stream, text] of [['stdout', run.stdout], ['stderr', run.stderr]] as const) {
+      const lines = text.split('\n');
+      const raw = lines.find((line) => unsafe.test(line));
+      assert.equal(raw, undefined, `${args[0]} ${stream}: ${JSON.stringify(raw)}`);
+    }
+    if (args[0] !== 'validate') assert.match(run.stdout, /\\u001b\[2J/, args[0]);
+  }
+  assert.match(planewise(['validate', name]).stderr, /hostile\.trace\.jsonl:5: unknown kind "metric\\u001b\[2J\\u001b\]0;owned\\u0007\\rall checks passed\\n\\u009b31m\\u202egnp\.exe\\u2066\\u007f"/);
+});

@@ -5,6 +5,7 @@
  */
 import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
 import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
+import { inertText } from '../trace/inertText';
 import { styleFor } from './style';
 
 export const TRACE_INPUT_OPTIONS = {
@@ -103,9 +104,10 @@ export async function readDigest(context: CommandContext, inputs: string[], anal
   }
 }
 
+/** One stderr line; file names and reasons may echo trace bytes, so controls are shown as escapes. */
 export function formatIssue(issue: TraceIssue): string {
   const label = issue.severity === 'error' ? '' : `${issue.severity}: `;
-  return `${issue.file}:${issue.line}: ${label}${issue.reason}`;
+  return inertText(`${issue.file}:${issue.line}: ${label}${issue.reason}`);
 }
 
 /** Lists issues on stderr, the first STDERR_ISSUE_LIMIT of them. */

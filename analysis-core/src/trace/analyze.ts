@@ -202,7 +202,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
     const read =
       source.kind === 'file'
         ? await readTraceFile(source.path, sink, readOptions)
-        : await readTraceStream(options.stdin ?? process.stdin, source.name, sink, readOptions);
+        : await readTraceStream(source.kind === 'stream' ? fs.createReadStream(source.path) : (options.stdin ?? process.stdin), source.name, sink, readOptions);
     part.addFile({ name: source.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
     digest.merge(part);
   }

@@ -14,7 +14,12 @@ export const TRACE_FILE_PATTERNS = ['**/*.trace.jsonl', '**/*.trace.jsonl.gz', '
 /** '.trace.jsonl' and so on: what the names of the files a directory search picks up end with. */
 const TRACE_FILE_SUFFIXES = TRACE_FILE_PATTERNS.map((pattern) => pattern.slice('**/*'.length));
 
-export type TraceSource = { kind: 'file'; path: string; name: string; size: number } | { kind: 'stdin'; name: string };
+/**
+ * `file`: a regular file, read by position (ranges, checkpoints, threads).
+ * `stream`: a named pipe, process substitution (`<(cat f)`) or character
+ * device, which cannot seek and has no size, so it is read front to back.
+ */
+export type TraceSource = { kind: 'file'; path: string; name: string; size: number } | { kind: 'stream'; path: string; name: string } | { kind: 'stdin'; name: string };
 
 /** An input that names nothing readable. */
 export class TraceInputError extends Error {}
@@ -91,17 +96,19 @@ export async function resolveTraceInputs(inputs: string[], cwd: string, files: I
   const sources: TraceSource[] = [];
   const seen = new Set<string>();
   const add = (file: string) => {
-    let real: string;
-    let size: number;
+    let stat: fs.Stats;
     try {
-      real = files.realpathSync(file);
-      size = files.statSync(real).size;
+      stat = files.statSync(file);
     } catch (error) {
       throw unreadable(displayName(file, cwd), error);
     }
-    if (seen.has(real)) return;
-    seen.add(real);
-    sources.push({ kind: 'file', path: file, name: displayName(file, cwd), size });
+    // A named pipe, `<(cat f)` or a character device cannot seek and has no size: it is read front to back.
+    // Its /dev/fd path has no real path to de-duplicate by, so it counts by its own name.
+    const key = stat.isFile() ? files.realpathSync(file) : file;
+    if (seen.has(key)) return;
+    seen.add(key);
+    const name = displayName(file, cwd);
+    sources.push(stat.isFile() ? { kind: 'file', path: file, name, size: stat.size } : { kind: 'stream', path: file, name });
   };
   for (const input of inputs) {
     if (input === '-') {

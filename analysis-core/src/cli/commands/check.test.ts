@@ -153,4 +153,11 @@ describe('baselines, warnings, output', () => {
     assert.match(result.stdout, /^planewise\.config\.json\n\s+1:\d+\s+error\s+Unknown key "typo"/m);
     assert.match(result.stdout, /^src\/handlers\/orders\.ts$/m);
   });
+  it('text output shows control characters in file names as escapes', async () => {
+    const dir = writeProject('hostile-names', { 'src/handlers/\u001b[2J\u202eorders.ts': handler, 'src/analysis/report.ts': report });
+    const result = await inProcess(['.'], dir);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^src\/handlers\/\\u001b\[2J\\u202eorders\.ts$/m);
+    assert.doesNotMatch(result.stdout, /[\u001b\u202e]/);
+  });
 });

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Finding } from '../../boundary';
 import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, formatOption, stringOption, UsageError } from '../command';
-import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeFileAtomic } from '../output';
+import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeOutputFile } from '../output';
+import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 
 const VERSION = '0.1.0';
@@ -62,7 +63,7 @@ function counts(findings: readonly Finding[]): { errors: number; warnings: numbe
 function formatText(context: CommandContext, results: readonly RootResult[], known: number): string {
   const style = styleFor(context.values.output === undefined ? context.io.stdout : {}, context.io);
   const lines: string[] = [];
-  const display = (file: string) => path.relative(context.io.cwd, file) || '.';
+  const display = (file: string) => inertText(path.relative(context.io.cwd, file) || '.');
   const all = results.flatMap((result) => result.findings);
   let currentFile: string | undefined;
   for (const finding of all) {
@@ -73,9 +74,9 @@ function formatText(context: CommandContext, results: readonly RootResult[], kno
     }
     const where = `${finding.range.start.line + 1}:${finding.range.start.character + 1}`;
     const severity = finding.severity === 'error' ? style.red('error') : style.yellow('warn ');
-    lines.push(`  ${style.dim(where.padEnd(7))} ${severity}  ${finding.message}  ${style.dim(finding.ruleId)}`);
+    lines.push(`  ${style.dim(where.padEnd(7))} ${severity}  ${inertText(finding.message)}  ${style.dim(finding.ruleId)}`);
     for (const related of finding.related) {
-      lines.push(`  ${' '.repeat(7)}        ${style.dim(`${display(related.file)}:${related.range.start.line + 1}:${related.range.start.character + 1}  ${related.message}`)}`);
+      lines.push(`  ${' '.repeat(7)}        ${style.dim(`${display(related.file)}:${related.range.start.line + 1}:${related.range.start.character + 1}  ${inertText(related.message)}`)}`);
     }
   }
   const { errors, warnings } = counts(all);
@@ -177,8 +178,8 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
       const baselineRoot = commonRoot(results.map((result) => result.root));
       if (updateBaseline) {
         const all = results.flatMap((result) => result.findings);
-        writeFileAtomic(baselineFile, `${JSON.stringify(boundary.createBaseline(baselineRoot, all), null, 2)}\n`, { force: true });
-        io.stderr.write(`planewise check: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${path.relative(io.cwd, baselineFile)}\n`);
+        await writeOutputFile(baselineFile, `${JSON.stringify(boundary.createBaseline(baselineRoot, all), null, 2)}\n`, { force: true });
+        io.stderr.write(`planewise check: wrote ${all.length} finding${all.length === 1 ? '' : 's'} to ${inertText(path.relative(io.cwd, baselineFile))}\n`);
         return EXIT_OK;
       }
       if (!fs.existsSync(baselineFile)) throw new UsageError(`baseline ${baselineOption} does not exist; create it with --update-baseline`);

@@ -3,6 +3,7 @@ import { ALL_ANALYSES, type CountChange, type TraceDiff, diffTraces } from '../.
 import { type Command, type CommandContext, UsageError, formatOption } from '../command';
 import { jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
+import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { formatMs, table } from '../table';
 import { TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
@@ -22,8 +23,8 @@ function signedMs(value: number): string {
 
 export function diffText(diff: TraceDiff, context: CommandContext): string {
   const style = styleFor(context.io.stdout, context.io);
-  const added = (text: string) => style.green(`+ ${text}`);
-  const removed = (text: string) => style.red(`- ${text}`);
+  const added = (text: string) => style.green(`+ ${inertText(text)}`);
+  const removed = (text: string) => style.red(`- ${inertText(text)}`);
   const out = [style.bold('Services')];
   // Lines are added one by one: push(...list) of a large list would overflow the stack.
   const pushAll = <T>(items: readonly T[], render: (item: T) => string) => {
@@ -35,7 +36,7 @@ export function diffText(diff: TraceDiff, context: CommandContext): string {
   };
   pushAll(diff.services.added, added);
   pushAll(diff.services.removed, removed);
-  for (const s of diff.services.changed) out.push(`  ${s.service}: spans ${change(s.spans)}, errors ${change(s.errors)}`);
+  for (const s of diff.services.changed) out.push(`  ${inertText(s.service)}: spans ${change(s.spans)}, errors ${change(s.errors)}`);
   out.push('', style.bold('Operations'));
   pushAll(diff.operations.added, (o) => added(`${o.service} ${o.operation} (${o.count})`));
   pushAll(diff.operations.removed, (o) => removed(`${o.service} ${o.operation} (${o.count})`));

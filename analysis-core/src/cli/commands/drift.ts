@@ -6,6 +6,7 @@ import type { DeclaredPolicies } from '../../trace';
 import { type Command, type CommandContext, EXIT_FINDINGS, UsageError, formatOption, stringOption } from '../command';
 import { jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
+import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { table } from '../table';
 import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
@@ -50,7 +51,7 @@ export function driftText(drift: DriftResult, context: CommandContext): string {
     out.push('', style.red(`Used outside the declared policy (${drift.usedOutsidePolicy.length})`));
     out.push(table(['principal', 'action', 'resource', 'count', 'declared'], drift.usedOutsidePolicy.map((g) => [g.principal, g.action, g.resource, g.count, g.declaredVerdict]), [3]));
   }
-  if (drift.undeclaredPrincipals.length > 0) out.push('', style.dim(`No declared policy for: ${drift.undeclaredPrincipals.join(', ')}`));
+  if (drift.undeclaredPrincipals.length > 0) out.push('', style.dim(`No declared policy for: ${drift.undeclaredPrincipals.map(inertText).join(', ')}`));
   return out.join('\n');
 }
 

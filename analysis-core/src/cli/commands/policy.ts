@@ -3,6 +3,7 @@ import type { PolicySet } from '../../trace';
 import { type Command, type CommandContext, formatOption, UsageError } from '../command';
 import { jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
+import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
 
@@ -37,12 +38,13 @@ export function policyText(policies: PolicySet, context: CommandContext): string
   if (policies.principals.length === 0) return 'No authorization decisions in the input: no policy to generate.';
   const parts: string[] = [];
   for (const entry of policies.principals) {
-    parts.push(style.bold(`Principal ${entry.principal}`) + style.dim(`  (${entry.observed.allow} allowed, ${entry.observed.deny} denied decisions)`));
-    parts.push(JSON.stringify(entry.policy, null, 2));
+    parts.push(style.bold(`Principal ${inertText(entry.principal)}`) + style.dim(`  (${entry.observed.allow} allowed, ${entry.observed.deny} denied decisions)`));
+    // JSON.stringify escapes C0 controls but not DEL, C1 or bidi characters; the escapes inertText adds are valid JSON too.
+    parts.push(JSON.stringify(entry.policy, null, 2).split('\n').map(inertText).join('\n'));
     for (const [reason, denied] of [['explicit', entry.denied.explicit], ['implicit', entry.denied.implicit]] as const) {
       if (denied.length === 0) continue;
       parts.push(style.yellow(`Denied (${reason}), never granted:`));
-      for (const deny of denied) parts.push(`  ${deny.action} ${deny.resource}  x${deny.count}${deny.alsoAllowed ? style.dim('  (also allowed at other times: granted)') : ''}`);
+      for (const deny of denied) parts.push(`  ${inertText(deny.action)} ${inertText(deny.resource)}  x${deny.count}${deny.alsoAllowed ? style.dim('  (also allowed at other times: granted)') : ''}`);
     }
     parts.push('');
   }

@@ -3,9 +3,11 @@
  * used per principal, the generated policy, drift against a declared policy
  * when one is given, and the invalid input. Rendered as Markdown or as one
  * self-contained HTML file (inline CSS, no scripts, no remote assets, every
- * value escaped).
+ * value escaped). Trace values are untrusted: in Markdown each one is a code
+ * span, so no link, image, autolink or HTML can come out of a trace.
  */
 import type { FileReport, TraceDigest } from '../digest';
+import { inertText } from '../inertText';
 import type { TraceIssue } from '../lineParser';
 import { type DriftResult, driftCount } from './drift';
 import type { PolicyOptions, PolicySet } from './policy';
@@ -53,6 +55,8 @@ export function buildReport(digest: TraceDigest, options: { title?: string; now?
 type Cell = string | number;
 interface Section {
   heading: string;
+  /** A trace value the heading names (a principal), rendered as a value. */
+  subject?: string;
   intro?: string;
   table?: { headers: string[]; rows: Cell[][] };
   code?: string;
@@ -79,10 +83,10 @@ function sections(model: ReportModel): Section[] {
     { heading: 'Permissions used', table: { headers: ['Principal', 'Action', 'Resources', 'Allowed', 'Denied'], rows: model.permissions.map((p) => [p.principal, p.action, p.resources, p.allowed, p.denied]) } },
   ];
   for (const entry of model.policies.principals) {
-    result.push({ heading: `Generated policy: ${entry.principal}`, code: JSON.stringify(entry.policy, null, 2) });
+    result.push({ heading: 'Generated policy:', subject: entry.principal, code: JSON.stringify(entry.policy, null, 2) });
     const denied = [...entry.denied.explicit.map((d) => ({ ...d, reason: 'explicit' })), ...entry.denied.implicit.map((d) => ({ ...d, reason: 'implicit' }))];
     if (denied.length > 0) {
-      result.push({ heading: `Denied, never granted: ${entry.principal}`, table: { headers: ['Action', 'Resource', 'Deny', 'Count'], rows: denied.map((d) => [d.action, d.resource, d.reason, d.count]) } });
+      result.push({ heading: 'Denied, never granted:', subject: entry.principal, table: { headers: ['Action', 'Resource', 'Deny', 'Count'], rows: denied.map((d) => [d.action, d.resource, d.reason, d.count]) } });
     }
   }
   if (model.drift !== null) {
@@ -101,15 +105,39 @@ function sections(model: ReportModel): Section[] {
   return result;
 }
 
+/** The user's --title: every ASCII punctuation character backslash-escaped, which CommonMark allows for all of them. */
+function markdownTitle(text: string): string {
+  return inertText(text).replace(/[!-/:-@[-`{-~]/g, '\\$&');
+}
+
+/**
+ * A value as a code span: nothing inside one is a link, image, autolink or
+ * HTML. The fence is longer than any backtick run in the value, and the
+ * padding spaces (stripped by the renderer) let a value start or end with one.
+ */
+function markdownValue(value: string): string {
+  const text = inertText(value);
+  if (text === '') return '';
+  const fence = '`'.repeat(Math.max(0, ...[...text.matchAll(/`+/g)].map((run) => run[0].length)) + 1);
+  return `${fence} ${text} ${fence}`;
+}
+
+/** Numbers (and the fixed-point latencies) as they are; every other cell is a value. A pipe would end the cell, even in a code span, unless escaped. */
 function markdownCell(cell: Cell): string {
-  return String(cell).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ').replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'));
+  if (typeof cell === 'number' || /^\d+(\.\d+)?$/.test(cell)) return String(cell);
+  return markdownValue(cell).replace(/\|/g, '\\|');
+}
+
+/** Headings and intros are the report's own words and numbers; only a subject comes from the trace. */
+function markdownHeading(section: Section): string {
+  return `## ${section.heading}${section.subject !== undefined ? ` ${markdownValue(section.subject)}` : ''}`;
 }
 
 export function renderMarkdown(model: ReportModel): string {
-  const out = [`# ${markdownCell(model.title)}`, '', `Generated ${model.generatedAt}.`, ''];
+  const out = [`# ${markdownTitle(model.title)}`, '', `Generated ${model.generatedAt}.`, ''];
   for (const section of sections(model)) {
-    out.push(`## ${markdownCell(section.heading)}`, '');
-    if (section.intro !== undefined) out.push(markdownCell(section.intro), '');
+    out.push(markdownHeading(section), '');
+    if (section.intro !== undefined) out.push(section.intro, '');
     if (section.table !== undefined) {
       if (section.table.rows.length === 0) out.push('None.', '');
       else {
@@ -119,8 +147,10 @@ export function renderMarkdown(model: ReportModel): string {
       }
     }
     if (section.code !== undefined) {
-      const fence = '`'.repeat(Math.max(3, ...[...section.code.matchAll(/`+/g)].map((m) => m[0].length + 1)));
-      out.push(`${fence}json`, section.code, fence, '');
+      // JSON escapes C0 controls itself; DEL, C1 and bidi characters become \u escapes, which are JSON too.
+      const code = section.code.split('\n').map(inertText).join('\n');
+      const fence = '`'.repeat(Math.max(3, ...[...code.matchAll(/`+/g)].map((m) => m[0].length + 1)));
+      out.push(`${fence}json`, code, fence, '');
     }
   }
   return out.join('\n');
@@ -139,7 +169,7 @@ th{background:#f6f8fa}td.n{text-align:right;font-variant-numeric:tabular-nums}pr
 export function renderHtml(model: ReportModel): string {
   const body: string[] = [`<h1>${escapeHtml(model.title)}</h1>`, `<p>Generated ${escapeHtml(model.generatedAt)}.</p>`];
   for (const section of sections(model)) {
-    body.push(`<h2>${escapeHtml(section.heading)}</h2>`);
+    body.push(`<h2>${escapeHtml(section.subject !== undefined ? `${section.heading} ${section.subject}` : section.heading)}</h2>`);
     if (section.intro !== undefined) body.push(`<p>${escapeHtml(section.intro)}</p>`);
     if (section.table !== undefined) {
       if (section.table.rows.length === 0) body.push('<p>None.</p>');
