@@ -6,6 +6,7 @@
  */
 import { ts } from 'ts-morph';
 import { isPlane } from './planes';
+import { walkSyntaxWith } from './syntaxWalk';
 import type { Plane, Range } from './types';
 
 export interface ImportFact {
@@ -114,8 +115,10 @@ function isFunctionLike(node: ts.Node): node is ts.ArrowFunction | ts.FunctionEx
   return ts.isArrowFunction(node) || ts.isFunctionExpression(node);
 }
 
-function isLiteral(node: ts.Expression): boolean {
-  if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) return isLiteral(node.expression);
+function isLiteral(expression: ts.Expression): boolean {
+  // A loop, not recursion: `x as A as B as …` chains are as long as the input.
+  let node = expression;
+  while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) node = node.expression;
   return (
     ts.isStringLiteralLike(node) ||
     ts.isNumericLiteral(node) ||
@@ -381,7 +384,12 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
     }
   };
 
-  const visit = (node: ts.Node, current: FunctionFact, classKey: string | undefined, controller: boolean): void => {
+  interface Enclosing {
+    current: FunctionFact;
+    classKey: string | undefined;
+    controller: boolean;
+  }
+  const visit = (node: ts.Node, { current, classKey, controller }: Enclosing): Enclosing => {
     let next = current;
     let nextClass = classKey;
     let nextController = controller;
@@ -422,8 +430,8 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
         next.calls.push({ target, calleeText: node.expression.getText(source), range: rangeOf(start, node.getEnd()), start, end: node.getEnd(), isNew: ts.isNewExpression(node) });
       }
     }
-    ts.forEachChild(node, (child) => visit(child, next, nextClass, nextController));
+    return { current: next, classKey: nextClass, controller: nextController };
   };
-  for (const statement of source.statements) visit(statement, moduleFunction, undefined, false);
+  for (const statement of source.statements) walkSyntaxWith(statement, { current: moduleFunction, classKey: undefined, controller: false }, visit);
   return facts;
 }
