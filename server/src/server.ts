@@ -40,6 +40,7 @@ import { fixToCodeAction, type EditSupport } from './codeActions';
 import { normalizeSettings } from './settings';
 import { FolderSession, type FolderHost } from './workspace';
 import { findCreateConfigFix } from './createConfig';
+import { guardReader, transportFromArgs } from './transport';
 
 /** Larger files are generated or vendored: parsing them would stall every check, so they are skipped (and logged). */
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -48,7 +49,18 @@ const CONFIG_FILE = 'planewise.config.json';
 /** The server runs from <extension>/server/dist/server.js; rule pages ship in <extension>/docs/rules/. */
 const extensionRoot = path.resolve(__dirname, '..', '..');
 
-const connection = createConnection(ProposedFeatures.all);
+const transport = transportFromArgs(process.argv);
+if (transport.stdio) {
+  // stdout is the protocol stream: stray console output goes to stderr instead of corrupting it.
+  console.log = console.info = console.debug = console.warn = console.error;
+}
+let shutdownRequested = false;
+guardReader(transport.reader, {
+  log: (message) => process.stderr.write(`${message}\n`),
+  exit: (code) => process.exit(code),
+  shutdownRequested: () => shutdownRequested,
+});
+const connection = createConnection(ProposedFeatures.all, transport.reader, transport.writer);
 const documents = new TextDocuments(TextDocument);
 
 let capabilities: ClientCapabilities = {};
@@ -269,6 +281,7 @@ connection.onInitialized(async () => {
 });
 
 connection.onShutdown(() => {
+  shutdownRequested = true;
   for (const session of sessions.values()) session.stop();
 });
 
