@@ -4,7 +4,7 @@
  * reads the transport from the command line).
  */
 import path from 'node:path';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -40,15 +40,26 @@ import { fixToCodeAction, type EditSupport } from './codeActions';
 import { normalizeSettings } from './settings';
 import { FolderSession, type FolderHost } from './workspace';
 import { findCreateConfigFix } from './createConfig';
+import { guardReader, transportFromArgs } from './transport';
+import { MAX_SOURCE_FILE_BYTES } from '@planewise/analysis-core/boundary';
 
-/** Larger files are generated or vendored: parsing them would stall every check, so they are skipped (and logged). */
-const MAX_FILE_BYTES = 1024 * 1024;
 const SOURCE_FILE = /\.(?:[cm]?[jt]s|[jt]sx)$/;
 const CONFIG_FILE = 'planewise.config.json';
 /** The server runs from <extension>/server/dist/server.js; rule pages ship in <extension>/docs/rules/. */
 const extensionRoot = path.resolve(__dirname, '..', '..');
 
-const connection = createConnection(ProposedFeatures.all);
+const transport = transportFromArgs(process.argv);
+if (transport.stdio) {
+  // stdout is the protocol stream: stray console output goes to stderr instead of corrupting it.
+  console.log = console.info = console.debug = console.warn = console.error;
+}
+let shutdownRequested = false;
+guardReader(transport.reader, {
+  log: (message) => process.stderr.write(`${message}\n`),
+  exit: (code) => process.exit(code),
+  shutdownRequested: () => shutdownRequested,
+});
+const connection = createConnection(ProposedFeatures.all, transport.reader, transport.writer);
 const documents = new TextDocuments(TextDocument);
 
 let capabilities: ClientCapabilities = {};
@@ -57,7 +68,7 @@ let watchesFiles = false;
 const sessions = new Map<string, FolderSession>();
 /** Files that currently show diagnostics, so clearing is sent only where there is something to clear. */
 const withDiagnostics = new Set<string>();
-/** Documents already reported as too large, so the log says it once per document. */
+/** Documents already logged as too large, so the log says it once per document (the engine reports them on the file). */
 const skippedLarge = new Set<string>();
 let lastStatus = '';
 /** Until the first whole-workspace check ends, the status says "starting". */
@@ -269,26 +280,25 @@ connection.onInitialized(async () => {
 });
 
 connection.onShutdown(() => {
+  shutdownRequested = true;
   for (const session of sessions.values()) session.stop();
 });
 
 // ---- documents -------------------------------------------------------------------
 
-/** The session and file for a document the engine should see, or undefined (other scheme, outside folders, too large). */
+/** The session and file for a document the engine should see, or undefined (other scheme, outside folders). */
 function target(document: TextDocument): { session: FolderSession; file: string } | undefined {
   const file = uriToFile(document.uri);
   if (!file || !isSourceFile(file)) return undefined;
   const session = sessionFor(file);
   if (!session?.engine || !session.settings.enable) return undefined;
+  // Still handed to the engine: it skips parsing and shows a "not checked" warning on the file.
   const size = Buffer.byteLength(document.getText());
-  if (size > MAX_FILE_BYTES) {
-    if (!skippedLarge.has(document.uri)) {
-      skippedLarge.add(document.uri);
-      host.info(`Skipping ${file}: ${size} bytes is over the ${MAX_FILE_BYTES}-byte limit for checked files`);
-    }
-    return undefined;
+  if (size <= MAX_SOURCE_FILE_BYTES) skippedLarge.delete(document.uri);
+  else if (!skippedLarge.has(document.uri)) {
+    skippedLarge.add(document.uri);
+    host.info(`Not checking ${file}: ${size} bytes is over the ${MAX_SOURCE_FILE_BYTES}-byte limit for source files`);
   }
-  skippedLarge.delete(document.uri);
   return { session, file };
 }
 
@@ -354,22 +364,10 @@ connection.onDidChangeWatchedFiles(async ({ changes }) => {
     if (!isSourceFile(file) || openDocument(file)) continue; // the editor's text wins over the disk
     const session = sessionFor(file);
     if (!session?.engine) continue;
-    if (change.type !== FileChangeType.Deleted && isTooLarge(file)) continue;
     session.diskChanged(file, change.type === FileChangeType.Created ? 'created' : change.type === FileChangeType.Deleted ? 'deleted' : 'changed');
   }
   await Promise.all([...configsChanged].map((session) => session.configChanged()));
 });
-
-function isTooLarge(file: string): boolean {
-  try {
-    const size = statSync(file).size;
-    if (size <= MAX_FILE_BYTES) return false;
-    host.info(`Skipping ${file}: ${size} bytes is over the ${MAX_FILE_BYTES}-byte limit for checked files`);
-    return true;
-  } catch {
-    return false; // gone already; the deletion event follows
-  }
-}
 
 connection.onDidChangeConfiguration(async () => {
   await ready;

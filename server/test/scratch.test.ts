@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import {
   CancellationTokenSource,
   CodeActionRequest,
+  DiagnosticSeverity,
   DidChangeConfigurationNotification,
   ExecuteCommandRequest,
   FileChangeType,
@@ -156,10 +157,14 @@ describe('hostile projects', () => {
     assert.equal(client.child.exitCode, null);
   });
 
-  test('a huge open document is skipped with a log line, and the server keeps answering', async () => {
+  test('a huge open document is not parsed: a log line and a not-checked warning on it, and the server keeps answering', async () => {
     const huge = path.join(root, 'src/handlers/huge-open.ts');
-    await client.open(huge, `// generated\n${'export const value = 1;\n'.repeat(60_000)}`);
-    await client.waitFor(() => client.logs.some((log) => log.message.startsWith(`Skipping ${huge}`)), 'the skip log line');
+    // 2.4 MB: over the 2 MB limit.
+    await client.open(huge, `// generated\n${'export const value = 1;\n'.repeat(100_000)}`);
+    await client.waitFor(() => client.logs.some((log) => log.message.startsWith(`Not checking ${huge}`)), 'the log line');
+    const warning = await client.waitFor(() => client.diagnostics.get(pathToFileURL(huge).href)?.diagnostics.find((diagnostic) => diagnostic.code === 'not-checked'), 'the not-checked warning');
+    assert.match(String(warning.message), /^Not checked: 2\.4 MB is over the 2 MB limit for source files/);
+    assert.equal(warning.severity, DiagnosticSeverity.Warning);
     const broken = path.join(root, 'src/handlers/broken.ts');
     await client.open(broken);
     await client.change(broken, 'export function ((( {{{ \n'.repeat(50));

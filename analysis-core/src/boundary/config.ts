@@ -130,6 +130,20 @@ export function configFinding(file: string, range: Range, message: string, sever
   return { file, range, message, severity, ruleId: CONFIG_RULE_ID, related: [], fingerprint };
 }
 
+/** A glob that names a place outside the root (absolute, or through ".."): such globs are config errors, never listed. */
+export function escapesRoot(glob: string): boolean {
+  const posix = glob.replace(/\\/g, '/');
+  return posix.startsWith('/') || /^[A-Za-z]:/.test(posix) || posix.split('/').includes('..');
+}
+
+/** The config when its path holds no readable file (a folder, a FIFO): an error on it, and the defaults meanwhile. */
+export function unreadableConfig(file: string): LoadedConfig {
+  const config = defaultConfig(path.dirname(file));
+  config.file = file;
+  const finding = configFinding(file, FILE_START, `${CONFIG_FILE_NAME} is not a regular file that can be read (a folder, a FIFO or a device?). Checking with the default planes until it is fixed.`);
+  return { config, findings: [finding], locate: () => FILE_START };
+}
+
 /** Finds planewise.config.json in `start` or the nearest parent folder that has one. */
 export function findConfigFile(start: string, exists: (file: string) => boolean): string | undefined {
   let dir = path.resolve(start);
@@ -195,6 +209,10 @@ export function parseConfig(file: string, text: string, rules: readonly RuleVali
   const findings: Finding[] = [];
   const source = ts.parseJsonText(file, text);
   const locate = locator(source);
+  if (text.trim() === '') {
+    findings.push(configFinding(file, FILE_START, `${CONFIG_FILE_NAME} is empty: write a JSON object such as {"planes": {"data": ["src/handlers/**"]}}. Checking with the default planes until it is fixed.`));
+    return { config, findings, locate };
+  }
   const syntaxErrors = (source as unknown as { parseDiagnostics: ts.Diagnostic[] }).parseDiagnostics ?? [];
   if (syntaxErrors.length > 0) {
     for (const diagnostic of syntaxErrors) {
@@ -250,6 +268,21 @@ export function parseConfig(file: string, text: string, rules: readonly RuleVali
     values[key] = parsed.data;
   }
 
+  // Globs reach only inside the root: one that leaves it is reported and dropped, the rest of its list applies.
+  const insideRoot = (keyPath: string[], globs: string[] | undefined): string[] | undefined => {
+    if (globs === undefined) return undefined;
+    const kept = globs.filter((glob, index) => {
+      if (!escapesRoot(glob)) return true;
+      findings.push(configFinding(file, locate([...keyPath, index]), `The glob "${glob}" in "${keyPath.join('.')}" reaches outside the project (absolute or through ".."); globs are relative to the folder of ${CONFIG_FILE_NAME}. Ignored.`));
+      return false;
+    });
+    return kept.length === 0 && globs.length > 0 ? undefined : kept;
+  };
+  for (const key of ['include', 'exclude', 'productPaths'] as const) values[key] = insideRoot([key], values[key] as string[] | undefined);
+  if (values.planes !== undefined) {
+    const declared = values.planes as Record<string, string[] | undefined>;
+    for (const plane of Object.keys(declared)) declared[plane] = insideRoot(['planes', plane], declared[plane]) ?? (declared[plane] === undefined ? undefined : []);
+  }
   const planes = values.planes as z.infer<typeof planesSchema> | undefined;
   if (planes !== undefined) config.planes = { data: planes.data ?? [], control: planes.control ?? [], intelligence: planes.intelligence ?? [] };
   if (values.productPackages !== undefined) config.productPackages = values.productPackages as string[];

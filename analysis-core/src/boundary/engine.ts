@@ -16,12 +16,13 @@ import {
   type LoadedConfig,
   parseConfig,
   type ResolvedConfig,
+  unreadableConfig,
 } from './config';
 import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type ImportFact, type ValueOrigin } from './facts';
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
 import { assignPlane, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
-import { formatMessage, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
+import { formatMessage, NOT_CHECKED_RULE_ID, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
 import { allRules, ruleMetas } from './rules';
 import { parseSuppressions, SUPPRESSION_RULE_ID } from './suppressions';
 import type {
@@ -38,8 +39,11 @@ import type {
   RuleSeverity,
 } from './types';
 
-/** Files larger than this are generated or vendored; they are listed but not analysed. */
-const MAX_FILE_BYTES = 2_000_000;
+/**
+ * Source files larger than this (in bytes) are not parsed: they are reported
+ * with a warning on the file instead. The language server uses the same limit.
+ */
+export const MAX_SOURCE_FILE_BYTES = 2_000_000;
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
 /** Rules whose findings go away when the file turns out to be analysis code in a platform-named folder. */
@@ -76,6 +80,24 @@ function fingerprintOf(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
 }
 
+/** Why analysing a file failed, in a user's words: a stack overflow means the code nests too deeply. */
+function failureReason(stage: string, error: unknown): string {
+  if (error instanceof RangeError && /call stack/i.test(error.message)) return `its code nests too deeply (the stack overflowed while ${stage})`;
+  const message = error instanceof Error ? error.message : String(error);
+  return `${stage} failed: ${message.split('\n')[0]}`;
+}
+
+function formatSize(bytes: number): string {
+  return bytes >= 1_000_000 ? `${(bytes / 1_000_000).toFixed(1).replace(/\.0$/, '')} MB` : `${Math.ceil(bytes / 1000)} KB`;
+}
+
+/** "2.3 MB is over the 2 MB limit"; bytes when rounding would make the size look like the limit. */
+function overLimit(bytes: number): string {
+  const limit = formatSize(MAX_SOURCE_FILE_BYTES);
+  const size = formatSize(bytes) === limit ? `${bytes.toLocaleString('en-US')} bytes` : formatSize(bytes);
+  return `${size} is over the ${limit} limit for source files`;
+}
+
 export function createEngine(options: BoundaryEngineOptions, host: FileHost = diskHost): BoundaryEngine & EngineInternals {
   const root = path.resolve(options.root);
   const log = options.log ?? (() => {});
@@ -93,6 +115,10 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   let files = new Set<string>();
   let included: (file: string) => boolean;
   const factsCache = new Map<string, FileFacts>();
+  /** Files that could not be parsed or analysed, and why: reported on the file, never retried until it changes. */
+  const failures = new Map<string, string>();
+  /** Files over MAX_SOURCE_FILE_BYTES, by size: parsed as empty and reported with a warning. */
+  const oversized = new Map<string, number>();
   const planeCache = new Map<string, PlaneAssignment>();
   const resolveCache = new Map<string, ImportTarget>();
   let importers: Map<string, Set<string>> | undefined;
@@ -104,12 +130,15 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   let manifestName: string | undefined;
 
   function loadConfig(): void {
-    const file = findConfigFile(root, (candidate) => host.fileExists(candidate));
+    const file = findConfigFile(root, (candidate) => host.pathExists(candidate));
+    const text = file === undefined ? undefined : host.readFile(file);
     if (file === undefined) {
       const fallback = defaultConfig(root);
       loaded = { config: fallback, findings: [], locate: () => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }) };
+    } else if (text === undefined) {
+      loaded = unreadableConfig(file);
     } else {
-      loaded = parseConfig(file, host.readFile(file) ?? '', allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema })));
+      loaded = parseConfig(file, text, allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema })));
     }
     config = loaded.config;
     matchers = planeMatchers(config);
@@ -139,28 +168,64 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
 
   const relative = (file: string) => toPosix(path.relative(root, file));
 
+  /** Parses a file's text into the project; a file the parser cannot read is recorded as a failure. */
+  function parse(file: string, text: string, overwrite: boolean): SourceFile | undefined {
+    failures.delete(file);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > MAX_SOURCE_FILE_BYTES) {
+      oversized.set(file, bytes);
+      log(`planewise: ${relative(file)} is ${bytes} bytes, over the ${MAX_SOURCE_FILE_BYTES}-byte limit; not checked`);
+    } else {
+      oversized.delete(file);
+    }
+    try {
+      return project.createSourceFile(file, oversized.has(file) ? '' : text, { overwrite });
+    } catch (error) {
+      failures.set(file, failureReason('parsing it', error));
+      const partial = project.getSourceFile(file);
+      if (partial !== undefined) project.removeSourceFile(partial);
+      return undefined;
+    }
+  }
+
   function sourceOf(file: string): SourceFile | undefined {
     const existing = project.getSourceFile(file);
     if (existing !== undefined) return existing;
-    if (!files.has(file)) return undefined;
-    let text = host.readFile(file);
+    if (!files.has(file) || failures.has(file)) return undefined;
+    const text = host.readFile(file);
     if (text === undefined) return undefined;
-    if (text.length > MAX_FILE_BYTES) {
-      log(`planewise: ${relative(file)} is ${text.length} bytes; treated as generated and not analysed`);
-      text = '';
-    }
     // Not yet in the project (checked above): no overwrite, which would probe the file system first.
-    return project.createSourceFile(file, text);
+    return parse(file, text, false);
   }
 
   function factsOf(file: string): FileFacts | undefined {
     const cached = factsCache.get(file);
     if (cached !== undefined) return cached;
     const source = sourceOf(file);
-    if (source === undefined) return undefined;
-    const facts = extractFacts(file, source.compilerNode);
-    factsCache.set(file, facts);
-    return facts;
+    if (source === undefined || failures.has(file)) return undefined;
+    try {
+      const facts = extractFacts(file, source.compilerNode);
+      factsCache.set(file, facts);
+      return facts;
+    } catch (error) {
+      failures.set(file, failureReason('reading its imports, exports and calls', error));
+      return undefined;
+    }
+  }
+
+  function notCheckedFinding(file: string, severity: FindingSeverity, message: string, key: string): EngineFinding {
+    const start = { line: 0, character: 0 };
+    return {
+      file,
+      range: { start, end: start },
+      ruleId: NOT_CHECKED_RULE_ID,
+      severity,
+      message,
+      related: [],
+      fingerprint: fingerprintOf([NOT_CHECKED_RULE_ID, relative(file), key]),
+      messageId: key,
+      fixData: undefined,
+    };
   }
 
   function planeOf(file: string): PlaneAssignment {
@@ -426,8 +491,15 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   function checkFile(file: string): EngineFinding[] {
     const facts = factsOf(file);
     const source = sourceOf(file);
+    const failure = failures.get(file);
+    if (failure !== undefined) return [notCheckedFinding(file, 'error', `Could not analyse this file: ${failure}. No rule checked it.`, 'failed')];
     if (facts === undefined || source === undefined) return [];
     const findings: EngineFinding[] = [];
+    const size = oversized.get(file);
+    if (size !== undefined) {
+      const message = `Not checked: ${overLimit(size)}; no rule checked it. Split the file, or add it to "exclude" in ${CONFIG_FILE_NAME} if it is generated.`;
+      findings.push(notCheckedFinding(file, 'warn', message, 'tooLarge'));
+    }
     const rel = relative(file);
     const ordinals = new Map<string, number>();
     for (const rule of allRules as Rule[]) {
@@ -453,6 +525,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         rule.check(ruleContext(rule, file, facts, source, report));
       } catch (error) {
         log(`planewise: rule ${rule.meta.id} failed on ${rel}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        const reason = failureReason(`running ${rule.meta.id}`, error);
+        findings.push(notCheckedFinding(file, 'error', `Could not check this file with ${rule.meta.id}: ${reason}. Its other rules ran.`, `rule:${rule.meta.id}`));
       }
     }
     return applySuppressions(file, source.getFullText(), findings);
@@ -508,9 +582,19 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const found = [...loaded.findings];
     const file = config.file;
     if (file !== undefined) {
+      if (files.size === 0) found.push(noFilesFinding(file));
       const relativePaths = [...files].map((candidate) => toPosix(path.relative(config.baseDir, candidate)));
-      for (const glob of matchers.planeGlobs) {
-        if (!relativePaths.some((candidate) => glob.matches(candidate))) {
+      const unmatched = matchers.planeGlobs.filter((glob) => !relativePaths.some((candidate) => glob.matches(candidate)));
+      for (const plane of PLANES) {
+        const globs = matchers.planeGlobs.filter((glob) => glob.plane === plane);
+        const empty = globs.filter((glob) => unmatched.includes(glob));
+        // A plane none of whose globs matches anything checks nothing: an error, not one warning per glob.
+        if (globs.length > 0 && empty.length === globs.length && files.size > 0) {
+          const list = globs.map((glob) => `"${glob.glob}"`).join(', ');
+          found.push(configFinding(file, loaded.locate(['planes', plane]), `No file is in the ${plane} plane: none of its globs (${list}) matches a checked file, so the rules for ${plane}-plane code check nothing.`));
+          continue;
+        }
+        for (const glob of empty) {
           found.push(configFinding(file, loaded.locate(['planes', glob.plane, glob.index]), `The ${glob.plane}-plane glob "${glob.glob}" matches no file.`, 'warn'));
         }
       }
@@ -538,6 +622,16 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return found;
   }
 
+  /** Checking zero files passes nothing: say which setting leaves nothing to check. */
+  function noFilesFinding(file: string): Finding {
+    const includeList = config.include.map((glob) => `"${glob}"`).join(', ');
+    const beforeExclude = host.listFiles(root, config.include, []).length;
+    if (beforeExclude > 0) {
+      return configFinding(file, loaded.locate(['exclude']), `No file to check: "exclude" (with the built-in exclusions of tests and build output) removes all ${beforeExclude} file(s) that "include" (${includeList}) matches.`);
+    }
+    return configFinding(file, loaded.locate(['include']), `No file to check: "include" (${includeList}) matches no file in the project.`);
+  }
+
   function checkDetailed(targets: readonly string[] | 'all', isCancelled?: IsCancelled): { findings: Map<string, EngineFinding[]>; configFindings: Finding[]; cancelled: boolean } {
     const list = targets === 'all' ? [...files].sort() : targets.map((file) => path.resolve(file)).filter((file) => files.has(file));
     const findings = new Map<string, EngineFinding[]>();
@@ -547,7 +641,13 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         cancelled = true;
         break;
       }
-      const fileFindings = checkFile(file);
+      let fileFindings: EngineFinding[];
+      try {
+        fileFindings = checkFile(file);
+      } catch (error) {
+        log(`planewise: checking ${relative(file)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        fileFindings = [notCheckedFinding(file, 'error', `Could not analyse this file: ${failureReason('checking it', error)}. No rule checked it.`, 'failed')];
+      }
       findings.set(file, fileFindings);
     }
     return { findings, configFindings: configFindings(), cancelled };
@@ -591,7 +691,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         engine.removeFile(absolute);
         return;
       }
-      project.createSourceFile(absolute, content.length > MAX_FILE_BYTES ? '' : content, { overwrite: project.getSourceFile(absolute) !== undefined });
+      parse(absolute, content, project.getSourceFile(absolute) !== undefined);
       // Imports and handler registrations of this file may have changed: rebuild the reverse indexes lazily.
       importers = undefined;
       externalEntries = undefined;
@@ -601,6 +701,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const absolute = path.resolve(file);
       if (!files.delete(absolute)) return;
       factsCache.delete(absolute);
+      failures.delete(absolute);
+      oversized.delete(absolute);
       planeCache.delete(absolute);
       const source = project.getSourceFile(absolute);
       if (source !== undefined) project.removeSourceFile(source);
@@ -608,6 +710,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     },
     reloadConfig() {
       factsCache.clear();
+      failures.clear();
+      oversized.clear();
       for (const source of project.getSourceFiles()) project.removeSourceFile(source);
       loadConfig();
     },
@@ -681,7 +785,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
             log(`planewise: fix of ${finding.ruleId} failed on ${relative(absolute)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
           }
         }
-        if (source !== undefined && finding.ruleId !== SUPPRESSION_RULE_ID) fixes.push(suppressFix(source, finding));
+        if (source !== undefined && finding.ruleId !== SUPPRESSION_RULE_ID && finding.ruleId !== NOT_CHECKED_RULE_ID) fixes.push(suppressFix(source, finding));
         if (PLATFORM_RULES.has(finding.ruleId) && planeOf(absolute).source === 'default') fixes.push(declarePlaneFix(absolute, 'intelligence', [finding.fingerprint]));
         const meta = ruleMetas.find((candidate) => candidate.id === finding.ruleId);
         if (meta !== undefined) fixes.push(docsFix(meta, finding.fingerprint));

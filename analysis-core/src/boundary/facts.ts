@@ -8,6 +8,7 @@ import { ts } from 'ts-morph';
 import { detectEntries, fileContext, frameworkAdapters } from './frameworks';
 import { hasModifier, isFunctionLike, stringValue, unwrap } from './frameworks/syntax';
 import { isPlane } from './planes';
+import { walkSyntaxWith } from './syntaxWalk';
 import type { Plane, Range } from './types';
 
 export interface ImportFact {
@@ -110,8 +111,10 @@ function jsdocPlane(node: ts.Node): Plane | undefined {
   return undefined;
 }
 
-function isLiteral(node: ts.Expression): boolean {
-  if (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) return isLiteral(node.expression);
+function isLiteral(expression: ts.Expression): boolean {
+  // A loop, not recursion: `x as A as B as …` chains are as long as the input.
+  let node = expression;
+  while (ts.isAsExpression(node) || ts.isSatisfiesExpression(node) || ts.isParenthesizedExpression(node)) node = node.expression;
   return (
     ts.isStringLiteralLike(node) ||
     ts.isNumericLiteral(node) ||
@@ -385,7 +388,11 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
     }
   };
 
-  const visit = (node: ts.Node, current: FunctionFact, classKey: string | undefined): void => {
+  interface Enclosing {
+    current: FunctionFact;
+    classKey: string | undefined;
+  }
+  const visit = (node: ts.Node, { current, classKey }: Enclosing): Enclosing => {
     noteEntries(node, classKey, current);
     const entry = entries.get(node);
     let next = current;
@@ -428,9 +435,9 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
         next.calls.push({ target, calleeText: node.expression.getText(source), range: rangeOf(start, node.getEnd()), start, end: node.getEnd(), isNew: ts.isNewExpression(node) });
       }
     }
-    ts.forEachChild(node, (child) => visit(child, next, nextClass));
+    return { current: next, classKey: nextClass };
   };
-  for (const statement of source.statements) visit(statement, moduleFunction, undefined);
+  for (const statement of source.statements) walkSyntaxWith(statement, { current: moduleFunction, classKey: undefined }, visit);
   // Handlers registered by reference to a function of this file are entry points here (other files' are indexed by the engine).
   for (const reference of facts.entryReferences) {
     const fn = reference.target.kind === 'local' ? facts.functions.get(reference.target.key) : undefined;

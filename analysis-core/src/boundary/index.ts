@@ -10,6 +10,8 @@ export * from './types';
 export { CONFIG_FILE_NAME, CONFIG_RULE_ID, DEFAULT_PLANE_FOLDERS, DEFAULT_PRODUCT_PATHS } from './config';
 export { OPEN_RULE_DOCS_COMMAND } from './fixes/common';
 export { SUPPRESSION_RULE_ID } from './suppressions';
+export { MAX_SOURCE_FILE_BYTES } from './engine';
+export { NOT_CHECKED_RULE_ID } from './rule';
 export { ruleMetas } from './rules';
 export { toSarif, DOCS_BASE_URL, SARIF_SCHEMA_URI, type SarifOptions } from './sarif/sarif';
 export { createBaseline, parseBaseline, filterBaseline, BASELINE_VERSION, type Baseline } from './baseline';

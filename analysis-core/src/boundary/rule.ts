@@ -8,6 +8,9 @@ import type { ResolvedConfig } from './config';
 import type { CallTarget, FileFacts, FunctionFact, ImportFact } from './facts';
 import type { Fix, PlaneAssignment, Range, RelatedInformation, RuleMeta } from './types';
 
+/** The built-in check that reports files the rules could not look at: too large, or failing to parse or analyse. */
+export const NOT_CHECKED_RULE_ID = 'not-checked';
+
 /** Where an import points: a file of the project, or a package by name. */
 export type ImportTarget = { kind: 'file'; file: string } | { kind: 'package'; name: string } | { kind: 'unresolved' };
 

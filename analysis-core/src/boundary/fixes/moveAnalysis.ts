@@ -12,6 +12,7 @@ import { ts } from 'ts-morph';
 import { TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION } from '../../trace/schema';
 import type { ImportFact } from '../facts';
 import { toPosix } from '../planes';
+import { walkSyntax } from '../syntaxWalk';
 import type { FixContext, ProjectView } from '../rule';
 import type { FileChange, Fix, TextEdit } from '../types';
 
@@ -29,21 +30,24 @@ const OTEL_PACKAGE = '@opentelemetry/api';
 
 function findCall(source: ts.SourceFile, start: number, end: number): ts.CallExpression | ts.NewExpression | undefined {
   let found: ts.CallExpression | ts.NewExpression | undefined;
-  const visit = (node: ts.Node): void => {
-    if (found !== undefined || node.getEnd() < start || node.getStart(source) > end) return;
+  walkSyntax(source, (node) => {
+    if (found !== undefined || node.getEnd() < start || node.getStart(source) > end) return false;
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.getStart(source) === start && node.getEnd() === end) {
       found = node;
-      return;
+      return false;
     }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
+    return true;
+  });
   return found;
 }
 
-function hasCall(node: ts.Node): boolean {
-  if (ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isAwaitExpression(node)) return true;
-  return ts.forEachChild(node, hasCall) === true;
+function hasCall(root: ts.Node): boolean {
+  let found = false;
+  walkSyntax(root, (node) => {
+    found ||= ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isAwaitExpression(node);
+    return !found;
+  });
+  return found;
 }
 
 /** The statement to replace: the call's own statement, or a flag-only `if` that holds nothing else. */
@@ -85,12 +89,11 @@ function importInsertion(source: ts.SourceFile, line: string): { offset: number;
 
 function identifierUses(source: ts.SourceFile, name: string, skip: (node: ts.Node) => boolean): number {
   let count = 0;
-  const visit = (node: ts.Node): void => {
-    if (skip(node)) return;
+  walkSyntax(source, (node) => {
+    if (skip(node)) return false;
     if (ts.isIdentifier(node) && node.text === name) count += 1;
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
+    return true;
+  });
   return count;
 }
 

@@ -1,6 +1,6 @@
 /** Every rule, in the order they run and are documented. */
 import { CONFIG_RULE_ID } from '../config';
-import type { Rule } from '../rule';
+import { NOT_CHECKED_RULE_ID, type Rule } from '../rule';
 import { SUPPRESSION_RULE_ID } from '../suppressions';
 import type { RuleMeta } from '../types';
 import { noAnalysisInExecutionPath } from './no-analysis-in-execution-path';
@@ -24,6 +24,12 @@ export const ruleMetas: readonly RuleMeta[] = [
     id: SUPPRESSION_RULE_ID,
     defaultSeverity: 'error',
     docs: { description: 'A planewise-ignore-next-line comment must name known rules, give a reason, and suppress something.', page: 'docs/rules/suppressions.md' },
+    fixable: false,
+  },
+  {
+    id: NOT_CHECKED_RULE_ID,
+    defaultSeverity: 'error',
+    docs: { description: 'Every file is checked: one too large (a warning) or one that cannot be parsed or analysed (an error) is reported on the file.', page: 'docs/configuration.md' },
     fixable: false,
   },
 ];

@@ -9,6 +9,7 @@ import { ts } from 'ts-morph';
 import { z } from 'zod';
 import { isPlatform } from '../planes';
 import { defineRule } from '../rule';
+import { walkSyntax } from '../syntaxWalk';
 
 export const DEFAULT_LICENSE_GATE_OPTIONS = {
   gateFunctions: [
@@ -39,19 +40,25 @@ type Options = z.infer<typeof optionsSchema>;
 const AUTHORIZATION = /authori[sz]|permission|permit|\bcan[A-Z]|enforce|polic|rbac|acl|allow|deny|guard|access/i;
 const TRACE_EMISSION = /span|trac(e|er|ing)|emit|telemetry|otel|audit|addEvent/i;
 
+/** `a.b["c"]().d` -> ["a", "b", "c", "d"]; a loop, since member chains are as long as the input. */
 function pathOf(node: ts.Expression): string[] | undefined {
-  if (ts.isIdentifier(node)) return [node.text];
-  if (ts.isPropertyAccessExpression(node)) {
-    const head = pathOf(node.expression);
-    return head === undefined ? (node.expression.kind === ts.SyntaxKind.ThisKeyword ? ['this', node.name.text] : undefined) : [...head, node.name.text];
+  const tail: string[] = [];
+  let current = node;
+  for (;;) {
+    if (ts.isIdentifier(current)) return [current.text, ...tail.reverse()];
+    if (ts.isPropertyAccessExpression(current)) {
+      tail.push(current.name.text);
+      if (current.expression.kind === ts.SyntaxKind.ThisKeyword) return ['this', ...tail.reverse()];
+      current = current.expression;
+    } else if (ts.isElementAccessExpression(current) && ts.isStringLiteral(current.argumentExpression)) {
+      tail.push(current.argumentExpression.text);
+      current = current.expression;
+    } else if (ts.isCallExpression(current) || ts.isNonNullExpression(current) || ts.isParenthesizedExpression(current)) {
+      current = current.expression;
+    } else {
+      return undefined;
+    }
   }
-  if (ts.isElementAccessExpression(node) && ts.isStringLiteral(node.argumentExpression)) {
-    const head = pathOf(node.expression);
-    return head === undefined ? undefined : [...head, node.argumentExpression.text];
-  }
-  if (ts.isCallExpression(node)) return pathOf(node.expression);
-  if (ts.isNonNullExpression(node) || ts.isParenthesizedExpression(node)) return pathOf(node.expression);
-  return undefined;
 }
 
 function calleeName(node: ts.Expression): string | undefined {
@@ -166,24 +173,25 @@ export const noLicenseGateInPlatform = defineRule<Options>({
       return (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) || ts.isWhileStatement(parent)) && (parent as ts.IfStatement).expression === current;
     };
 
-    const visit = (node: ts.Node): void => {
+    /** False when the node is reported: its parts are not reported again. */
+    const visit = (node: ts.Node): boolean => {
       if (ts.isCallExpression(node)) {
         const name = calleeName(node.expression);
         const receiver = ts.isPropertyAccessExpression(node.expression) ? pathOf(node.expression.expression) : undefined;
         if (name !== undefined && gateFunctions.some((pattern) => pattern.test(name))) {
           report(node, `${node.expression.getText(source)}()`);
-          return;
+          return false;
         }
         if (receiver !== undefined && licenseObjects.test(receiver[receiver.length - 1]!)) {
           report(node, `${node.expression.getText(source)}()`);
-          return;
+          return false;
         }
       }
       if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !ts.isPropertyAccessExpression(node.parent)) {
         const path = pathOf(node);
         if (path !== undefined && path[0] === 'process' && path[1] === 'env' && path[2] !== undefined && envPattern.test(path[2])) {
           report(node, `process.env.${path[2]}`);
-          return;
+          return false;
         }
       }
       if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
@@ -193,7 +201,7 @@ export const noLicenseGateInPlatform = defineRule<Options>({
           const last = path?.[path.length - 1];
           if (path !== undefined && last !== undefined && tierProperties.test(last) && (path.length === 1 || path.slice(0, -1).some((segment) => gateSubjects.test(segment)))) {
             report(node, node.getText(source));
-            return;
+            return false;
           }
         }
       }
@@ -201,11 +209,11 @@ export const noLicenseGateInPlatform = defineRule<Options>({
         const name = ts.isIdentifier(node) ? node.text : node.name.text;
         if (premiumFlags.test(name)) {
           report(node, node.getText(source));
-          return;
+          return false;
         }
       }
-      ts.forEachChild(node, visit);
+      return true;
     };
-    visit(source);
+    walkSyntax(source, visit);
   },
 });

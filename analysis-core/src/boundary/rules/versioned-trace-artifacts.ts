@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import { ts } from 'ts-morph';
 import { TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION } from '../../trace/schema';
 import { defineRule } from '../rule';
+import { walkSyntax } from '../syntaxWalk';
 import type { Fix } from '../types';
 
 export const DEFAULT_TRACE_FILE_PATTERNS = ['*.trace.jsonl', '*.trace.json', '*.trace'];
@@ -69,30 +70,27 @@ export const versionedTraceArtifacts = defineRule({
 
     /** String texts reachable from an expression: literals in it, and in the initializers of the consts it names. */
     const constInitializers = new Map<string, ts.Expression>();
-    const collectConsts = (node: ts.Node): void => {
+    walkSyntax(source, (node) => {
       if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name) && node.initializer !== undefined) constInitializers.set(node.name.text, node.initializer);
-      ts.forEachChild(node, collectConsts);
-    };
-    collectConsts(source);
+    });
     const mentionsTraceFile = (node: ts.Node, depth = 0): string | undefined => {
       let found: string | undefined;
-      const visit = (child: ts.Node): void => {
-        if (found !== undefined) return;
+      walkSyntax(node, (child) => {
+        if (found !== undefined) return false;
         if (ts.isStringLiteralLike(child) || ts.isTemplateHead(child) || ts.isTemplateMiddle(child) || ts.isTemplateTail(child)) {
           if (isTraceName(child.text.split(/[\\/]/).pop() ?? '')) found = child.text;
         } else if (ts.isIdentifier(child) && depth < 3) {
           const initializer = constInitializers.get(child.text);
           if (initializer !== undefined) found = mentionsTraceFile(initializer, depth + 1);
         }
-        ts.forEachChild(child, visit);
-      };
-      visit(node);
+        return true;
+      });
       return found;
     };
 
     const writes: { node: ts.CallExpression; target: string }[] = [];
     const headers: ts.ObjectLiteralExpression[] = [];
-    const visit = (node: ts.Node): void => {
+    walkSyntax(source, (node) => {
       if (ts.isCallExpression(node)) {
         const callee = node.expression;
         const name = ts.isIdentifier(callee) ? callee.text : ts.isPropertyAccessExpression(callee) ? callee.name.text : undefined;
@@ -100,9 +98,7 @@ export const versionedTraceArtifacts = defineRule({
         if (target !== undefined) writes.push({ node, target });
       }
       if (ts.isObjectLiteralExpression(node) && isHeaderLiteral(node)) headers.push(node);
-      ts.forEachChild(node, visit);
-    };
-    visit(source);
+    });
     if (writes.length === 0 && !isEmitterModule) return;
 
     const rangeOf = (node: ts.Node) => ({ start: source.getLineAndCharacterOfPosition(node.getStart(source)), end: source.getLineAndCharacterOfPosition(node.getEnd()) });

@@ -161,3 +161,55 @@ describe('baselines, warnings, output', () => {
     assert.doesNotMatch(result.stdout, /[\u001b\u202e]/);
   });
 });
+
+describe('check fails closed', () => {
+  const handler = "import { generateReport } from '../analysis/report';\nexport function create() {\n  generateReport();\n}\n";
+  const report = 'export function generateReport() {}\n';
+
+  it('files nested too deeply for a recursive walk or for the parser: every file is still checked and reported', () => {
+    const dir = writeProject('hostile', {
+      'src/concat.ts': `export const s = ${Array.from({ length: 2000 }, () => '"a"').join(' + ')};\n`,
+      'src/parens.ts': `export const p = ${'('.repeat(1000)}1${')'.repeat(1000)};\n`,
+      'src/handlers/orders.ts': handler,
+      'src/analysis/report.ts': report,
+    });
+    const result = planewise(['check', '.', '--format', 'json'], dir);
+    assert.equal(result.code, 1, result.stderr);
+    const report_ = JSON.parse(result.stdout) as { roots: { filesChecked: number }[]; findings: (JsonFinding & { message: string })[] };
+    assert.equal(report_.roots[0]!.filesChecked, 4);
+    const found = report_.findings.map((finding) => `${finding.file}:${finding.line} ${finding.ruleId}`);
+    assert.ok(found.includes('src/handlers/orders.ts:3 no-analysis-in-execution-path'), found.join('\n'));
+    assert.ok(found.includes('src/parens.ts:1 not-checked'), found.join('\n'));
+    assert.ok(!found.some((finding) => finding.startsWith('src/concat.ts')), found.join('\n'));
+  });
+
+  it('zero files: a folder without a config is a usage error; with one, a config error', async () => {
+    const empty = writeProject('empty', { 'README.md': '# nothing to check\n' });
+    const bare = await inProcess(['.'], empty);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stderr, /no source files to check in /);
+    const configured = writeProject('include-nothing', { 'src/handlers/orders.ts': handler, 'planewise.config.json': '{ "include": ["lib/**/*.ts"] }' });
+    const result = await inProcess(['.'], configured);
+    assert.equal(result.code, 1);
+    assert.match(result.stdout, /^planewise\.config\.json\n\s+1:\d+\s+error\s+No file to check: "include" \("lib\/\*\*\/\*\.ts"\) matches no file/m);
+  });
+
+  it('an absolute include is a config error and lists nothing outside the project', async () => {
+    const dir = writeProject('absolute', { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'planewise.config.json': '{ "include": ["/**/*.ts", "src/**/*.ts"] }' });
+    const result = await inProcess(['.', '--format', 'json'], dir);
+    assert.equal(result.code, 1);
+    const parsed = JSON.parse(result.stdout) as { roots: { filesChecked: number }[]; findings: (JsonFinding & { message: string })[] };
+    assert.equal(parsed.roots[0]!.filesChecked, 2);
+    assert.ok(parsed.findings.some((finding) => finding.file === 'planewise.config.json' && finding.severity === 'error' && finding.message.startsWith('The glob "/**/*.ts" in "include" reaches outside the project')));
+  });
+
+  it('a FIFO never blocks: as the config it is a config error, as a source file it is skipped', { skip: process.platform === 'win32', timeout: 60_000 }, () => {
+    const dir = writeProject('fifo', { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report });
+    assert.equal(spawnSync('mkfifo', [path.join(dir, 'planewise.config.json'), path.join(dir, 'src/handlers/pipe.ts')]).status, 0);
+    const result = planewise(['check', '.', '--format', 'json'], dir);
+    assert.equal(result.code, 1, result.stderr);
+    const parsed = JSON.parse(result.stdout) as { roots: { filesChecked: number }[]; findings: (JsonFinding & { message: string })[] };
+    assert.equal(parsed.roots[0]!.filesChecked, 2);
+    assert.ok(parsed.findings.some((finding) => finding.file === 'planewise.config.json' && /is not a regular file/.test(finding.message)), result.stdout);
+  });
+});

@@ -42,6 +42,10 @@ function within(file: string, targets: readonly string[]): boolean {
 function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary): RootResult {
   const engine = createBoundaryEngine({ root });
   const result = engine.check('all');
+  // Checking nothing must not pass. With a config, the engine reports which setting leaves nothing (exit 1).
+  if (result.filesChecked === 0 && engine.configFile === undefined) {
+    throw new UsageError(`no source files to check in ${root} (TypeScript or JavaScript files outside node_modules, build output and tests)`);
+  }
   const findings = [...result.findings.values()].flat().filter((finding) => within(finding.file, targets) || targets.includes(root));
   for (const finding of result.configFindings) findings.push(finding);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
@@ -146,7 +150,8 @@ Options:
       --update-baseline     write every current finding to the --baseline FILE and exit 0
 ${OUTPUT_HELP}
 
-Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage.`,
+Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage
+(also: a folder without planewise.config.json that holds no source file to check).`,
   options: {
     format: { type: 'string' },
     'max-warnings': { type: 'string' },
