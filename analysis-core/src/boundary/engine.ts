@@ -20,6 +20,7 @@ import {
 import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type ImportFact } from './facts';
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
+import { type ConfigScopes, createConfigScopes } from './packageConfigs';
 import { assignPlane, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
 import { createResolver, type Resolver } from './resolution/resolver';
 import { ResolutionTally } from './resolution/stats';
@@ -73,6 +74,8 @@ function fingerprintOf(parts: string[]): string {
   return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
 }
 
+const ruleValidations = allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema }));
+
 export function createEngine(options: BoundaryEngineOptions, host: FileHost = diskHost): BoundaryEngine & EngineInternals {
   const root = path.resolve(options.root);
   const log = options.log ?? (() => {});
@@ -89,6 +92,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   let loaded: LoadedConfig;
   let config: ResolvedConfig;
   let matchers: PlaneMatchers;
+  let scopes: ConfigScopes;
   let files = new Set<string>();
   let included: (file: string, base?: string) => boolean;
   const factsCache = new Map<string, FileFacts>();
@@ -107,10 +111,11 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const fallback = defaultConfig(root);
       loaded = { config: fallback, findings: [], locate: () => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }) };
     } else {
-      loaded = parseConfig(file, host.readFile(file) ?? '', allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema })));
+      loaded = parseConfig(file, host.readFile(file) ?? '', ruleValidations);
     }
     config = loaded.config;
     matchers = planeMatchers(config);
+    scopes = createConfigScopes(host, { config, matchers, rules: config.rules }, ruleValidations);
     const include = picomatch(config.include, { dot: false });
     const exclude = picomatch(config.exclude, { dot: true });
     included = (file, base = root) => {
@@ -186,8 +191,9 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const cached = planeCache.get(absolute);
     if (cached !== undefined) return cached;
     const facts = files.has(absolute) || outsideFiles.get(absolute) === true ? factsOf(absolute) : undefined;
-    const relativeToConfig = toPosix(path.relative(config.baseDir, absolute));
-    const assignment = assignPlane(relativeToConfig, facts?.planeComment, matchers);
+    const scope = scopes.configFor(absolute);
+    const relativeToConfig = toPosix(path.relative(scope.config.baseDir, absolute));
+    const assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers);
     planeCache.set(absolute, assignment);
     return assignment;
   }
@@ -343,16 +349,16 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     },
   };
 
-  function severityOf(rule: Rule): RuleSeverity {
-    return ruleOverrides[rule.meta.id] ?? config.rules.get(rule.meta.id)?.severity ?? rule.meta.defaultSeverity;
+  function severityOf(rule: Rule, file: string): RuleSeverity {
+    return ruleOverrides[rule.meta.id] ?? scopes.configFor(file).rules.get(rule.meta.id)?.severity ?? rule.meta.defaultSeverity;
   }
 
-  function optionsOf(rule: Rule): unknown {
-    return config.rules.get(rule.meta.id)?.options ?? rule.defaultOptions;
+  function optionsOf(rule: Rule, file: string): unknown {
+    return scopes.configFor(file).rules.get(rule.meta.id)?.options ?? rule.defaultOptions;
   }
 
   function ruleContext(rule: Rule, file: string, facts: FileFacts, source: SourceFile, report: (report: RuleReport) => void): RuleContext<unknown> {
-    return { file, facts, source, plane: planeOf(file), options: optionsOf(rule), project: view, report };
+    return { file, facts, source, plane: planeOf(file), options: optionsOf(rule, file), project: view, report };
   }
 
   function checkFile(file: string): EngineFinding[] {
@@ -363,7 +369,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const rel = relative(file);
     const ordinals = new Map<string, number>();
     for (const rule of allRules as Rule[]) {
-      const severity = severityOf(rule);
+      const severity = severityOf(rule, file);
       if (severity === 'off') continue;
       const report = (report: RuleReport): void => {
         const base = `${rule.meta.id}\u0000${report.key}`;
@@ -414,7 +420,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       } else if (!used.has(index) && unknown.length === 0 && suppression.rules.length > 0) {
         const enabled = suppression.rules.some((ruleId) => {
           const rule = (allRules as Rule[]).find((candidate) => candidate.meta.id === ruleId);
-          return rule !== undefined && severityOf(rule) !== 'off';
+          return rule !== undefined && severityOf(rule, file) !== 'off';
         });
         if (enabled) problems.push(['unused', `This suppression of ${suppression.rules.join(', ')} suppresses nothing on the next line; remove it.`, 'warn']);
       }
@@ -470,9 +476,9 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return found;
   }
 
-  /** tsconfig files that could not be read, found while resolving imports: warnings on those files. */
-  function tsconfigFindings(): Finding[] {
-    return resolver.problems().map((problem) => configFinding(problem.file, problem.range, problem.message, 'warn'));
+  /** Problems in package configs, and tsconfig files that could not be read while resolving imports (warnings on those files). */
+  function scopedConfigFindings(): Finding[] {
+    return [...scopes.findings(), ...resolver.problems().map((problem) => configFinding(problem.file, problem.range, problem.message, 'warn'))];
   }
 
   function checkDetailed(targets: readonly string[] | 'all', isCancelled?: IsCancelled): { findings: Map<string, EngineFinding[]>; configFindings: Finding[]; cancelled: boolean } {
@@ -487,7 +493,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const fileFindings = checkFile(file);
       findings.set(file, fileFindings);
     }
-    return { findings, configFindings: [...configFindings(), ...tsconfigFindings()], cancelled };
+    return { findings, configFindings: configFindings(), cancelled };
   }
 
   function strip(finding: EngineFinding): Finding {
@@ -579,6 +585,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     check(targets, isCancelled) {
       const started = performance.now();
       const detailed = checkDetailed(targets, isCancelled);
+      // Resolving every import first, so every tsconfig those imports need has been read and its problems are known.
+      const resolution = resolutionOf(detailed.findings.keys());
       const findings = new Map<string, Finding[]>();
       for (const [file, fileFindings] of detailed.findings) findings.set(file, fileFindings.map(strip));
       const planes: PlaneCounts = { data: 0, control: 0, intelligence: 0 };
@@ -590,12 +598,12 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       }
       return {
         findings,
-        configFindings: detailed.configFindings,
+        configFindings: [...detailed.configFindings, ...scopedConfigFindings()],
         filesChecked: detailed.findings.size,
         planes,
         durationMs: performance.now() - started,
         cancelled: detailed.cancelled,
-        resolution: resolutionOf(detailed.findings.keys()),
+        resolution,
       } satisfies CheckResult;
     },
     checkDetailed: (targets) => checkDetailed(targets),

@@ -63,8 +63,14 @@ export function createResolver(root: string, host: FileHost, isSourceFile: (file
     return candidates.find(isSourceFile);
   }
 
-  function resolveAlias(sets: readonly AliasSet[], specifier: string): { file: string | undefined; matched: boolean } {
+  /** An existing file that is not source: a stylesheet, an image, JSON. */
+  function isAsset(file: string): boolean {
+    return !SOURCE_EXTENSIONS.includes(path.extname(file)) && host.fileExists(file);
+  }
+
+  function resolveAlias(sets: readonly AliasSet[], specifier: string): { file: string | undefined; matched: boolean; asset: boolean } {
     let matched = false;
+    let asset = false;
     for (const set of sets) {
       for (const alias of set.paths) {
         const matches = alias.exact
@@ -76,15 +82,16 @@ export function createResolver(root: string, host: FileHost, isSourceFile: (file
         const captured = alias.exact ? '' : specifier.slice(alias.prefix.length, specifier.length - alias.suffix.length);
         for (const target of alias.targets) {
           const found = resolveBase(target.replace('*', captured));
-          if (found !== undefined) return { file: found, matched: true };
+          if (found !== undefined) return { file: found, matched: true, asset: false };
+          asset ||= isAsset(target.replace('*', captured));
         }
       }
       if (set.baseUrl !== undefined) {
         const found = resolveBase(path.resolve(set.baseUrl, specifier));
-        if (found !== undefined) return { file: found, matched: true };
+        if (found !== undefined) return { file: found, matched: true, asset: false };
       }
     }
-    return { file: undefined, matched };
+    return { file: undefined, matched, asset };
   }
 
   /** The source file behind a package entry that may name build output (dist/index.js, dist/index.d.ts). */
@@ -123,7 +130,7 @@ export function createResolver(root: string, host: FileHost, isSourceFile: (file
       const base = path.resolve(path.dirname(from), specifier);
       const file = resolveBase(base);
       if (file !== undefined) return { target: { kind: 'file', file }, kind: 'relative' };
-      return { target: { kind: 'unresolved' }, kind: !SOURCE_EXTENSIONS.includes(path.extname(base)) && host.fileExists(base) ? 'asset' : 'relative' };
+      return { target: { kind: 'unresolved' }, kind: isAsset(base) ? 'asset' : 'relative' };
     }
     const alias = resolveAlias(tsconfigs.aliasSetsFor(from), specifier);
     if (alias.file !== undefined) return { target: { kind: 'file', file: alias.file }, kind: 'aliased' };
@@ -131,10 +138,11 @@ export function createResolver(root: string, host: FileHost, isSourceFile: (file
     const pkg = workspace?.packages.get(name);
     if (pkg !== undefined) {
       const file = resolveWorkspacePackage(pkg, subpath);
+      if (file !== undefined) return { target: { kind: 'file', file }, kind: 'workspace' };
       // A workspace package is never an npm package, even when its source cannot be found.
-      return { target: file === undefined ? { kind: 'unresolved' } : { kind: 'file', file }, kind: 'workspace' };
+      return { target: { kind: 'unresolved' }, kind: isAsset(path.join(pkg.dir, subpath)) ? 'asset' : 'workspace' };
     }
-    if (alias.matched) return { target: { kind: 'unresolved' }, kind: 'aliased' };
+    if (alias.matched) return { target: { kind: 'unresolved' }, kind: alias.asset ? 'asset' : 'aliased' };
     return { target: { kind: 'package', name: packageNameOf(specifier) }, kind: 'package' };
   }
 

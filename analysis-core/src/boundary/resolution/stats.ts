@@ -18,6 +18,15 @@ export class ResolutionTally {
   private readonly counts: Record<Counted, ResolutionCount> = { relative: { resolved: 0, total: 0 }, aliased: { resolved: 0, total: 0 }, workspace: { resolved: 0, total: 0 } };
   private readonly examples: UnresolvedImport[] = [];
 
+  /** Adds the counts of a check of other files (e.g. one chunk of a larger check). */
+  merge(summary: ResolutionSummary): void {
+    for (const kind of COUNTED) {
+      this.counts[kind].resolved += summary[kind].resolved;
+      this.counts[kind].total += summary[kind].total;
+    }
+    this.examples.push(...summary.unresolvedExamples.slice(0, KEPT_EXAMPLES - this.examples.length));
+  }
+
   add(kind: ImportKind, resolved: boolean, where: UnresolvedImport): void {
     if (!(COUNTED as readonly string[]).includes(kind)) return;
     const count = this.counts[kind as Counted];
@@ -42,4 +51,11 @@ export class ResolutionTally {
     }
     return { ...structuredClone(this.counts), unresolvedExamples: [...this.examples], warning };
   }
+}
+
+/** One summary for a check made of several (the language server checks a workspace in chunks). */
+export function mergeResolutionSummaries(summaries: readonly ResolutionSummary[]): ResolutionSummary {
+  const tally = new ResolutionTally();
+  for (const summary of summaries) tally.merge(summary);
+  return tally.summary();
 }

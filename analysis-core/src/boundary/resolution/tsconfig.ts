@@ -79,7 +79,7 @@ export function createTsconfigIndex(host: FileHost, top: string, physicalPath: (
       range = { start, end };
     }
     const text = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
-    const message = `${path.basename(file)}: ${text} Imports of files under it may not resolve until this is fixed.`;
+    const message = `${path.basename(file)}: ${text.replace(/\.?$/, '.')} Imports of files under it may not resolve until this is fixed.`;
     problems.set(`${file}\u0000${range.start.line}\u0000${text}`, { file, range, message });
   }
 
