@@ -174,11 +174,12 @@ describe('workspace packages resolve to their source', () => {
 });
 
 describe('relative imports', () => {
-  it('an existing non-source file is an asset (relative, aliased or in a workspace package); a missing module is unresolved', () => {
+  it('an existing non-source file (stylesheet, image, declarations) is an asset, relative, aliased or in a workspace package; a missing module is unresolved', () => {
     const { resolve } = resolverFor({
       'package.json': { workspaces: ['assets'] },
       'assets/package.json': { name: '@acme/assets' },
       'assets/logo.png': '',
+      'assets/types/api.d.ts': '',
       'tsconfig.json': { compilerOptions: { paths: { '~/*': ['./src/*'] } } },
       'src/a.ts': '',
       'src/styles.css': '',
@@ -187,6 +188,7 @@ describe('relative imports', () => {
     assert.equal(resolve('src/a.ts', './styles.css'), 'asset unresolved');
     assert.equal(resolve('src/a.ts', '~/styles.css'), 'asset unresolved');
     assert.equal(resolve('src/a.ts', '@acme/assets/logo.png'), 'asset unresolved');
+    assert.equal(resolve('src/a.ts', '@acme/assets/types/api'), 'asset unresolved');
     assert.equal(resolve('src/a.ts', './missing'), 'relative unresolved');
     assert.equal(resolve('src/a.ts', './b.js'), 'relative src/b.ts');
   });

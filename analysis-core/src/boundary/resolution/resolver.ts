@@ -10,8 +10,9 @@ import { type AliasSet, createTsconfigIndex, type TsconfigProblem } from './tsco
 import { exportTargets, findWorkspace, splitSpecifier, type Workspace, type WorkspacePackage } from './workspaces';
 
 /**
- * How an import was written: `asset` is a relative import of an existing
- * non-source file (a stylesheet, JSON), which is nobody's problem.
+ * How an import was written: `asset` is an import of an existing file that is
+ * not analysed source (a stylesheet, JSON, a declaration file), which is
+ * nobody's problem.
  */
 export type ImportKind = 'relative' | 'aliased' | 'workspace' | 'package' | 'asset';
 
@@ -63,9 +64,10 @@ export function createResolver(root: string, host: FileHost, isSourceFile: (file
     return candidates.find(isSourceFile);
   }
 
-  /** An existing file that is not source: a stylesheet, an image, JSON. */
+  /** An existing file that is not analysed source: a stylesheet, an image, JSON, declarations (types only). */
   function isAsset(file: string): boolean {
-    return !SOURCE_EXTENSIONS.includes(path.extname(file)) && host.fileExists(file);
+    if (!SOURCE_EXTENSIONS.includes(path.extname(file)) && host.fileExists(file)) return true;
+    return ['.d.ts', `${path.sep}index.d.ts`].some((declaration) => host.fileExists(file.replace(/\.[mc]?jsx?$/, '') + declaration));
   }
 
   function resolveAlias(sets: readonly AliasSet[], specifier: string): { file: string | undefined; matched: boolean; asset: boolean } {
