@@ -21,6 +21,8 @@ export interface StatusParams {
   lastCheckAt: number | undefined;
   /** A config problem or internal error the user should see, if any. */
   message?: string;
+  /** Set when many imports did not resolve in the last full check: findings through them are missed. */
+  resolutionWarning?: string;
 }
 
 /** workspace/executeCommand ids the server implements. */

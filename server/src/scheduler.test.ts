@@ -15,6 +15,7 @@ function engineFailingOn(badFile: string, files: string[]): BoundaryEngine {
       planes: { data: list.length, control: 0, intelligence: 0 },
       durationMs: 1,
       cancelled: false,
+      resolution: { relative: { resolved: 0, total: 0 }, aliased: { resolved: 0, total: 0 }, workspace: { resolved: 0, total: 0 }, unresolvedExamples: [], warning: undefined },
     };
   };
   return { check, affectedBy: (changed: readonly string[]) => [...changed] } as unknown as BoundaryEngine;

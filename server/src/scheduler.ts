@@ -1,4 +1,4 @@
-import type { BoundaryEngine, CheckResult } from '@planewise/analysis-core/boundary';
+import { type BoundaryEngine, type CheckResult, mergeResolutionSummaries } from '@planewise/analysis-core/boundary';
 
 /** What one finished (or stopped) workspace-wide check amounts to. */
 export interface FullCheckOutcome {
@@ -236,6 +236,7 @@ export class CheckScheduler {
         combined.durationMs += single.durationMs;
         combined.cancelled ||= single.cancelled;
         for (const plane of Object.keys(single.planes) as (keyof CheckResult['planes'])[]) combined.planes[plane] += single.planes[plane];
+        combined.resolution = mergeResolutionSummaries([combined.resolution, single.resolution]);
       }
     }
     return combined;

@@ -140,6 +140,7 @@ function currentStatus(): StatusParams {
   let lastCheckAt: number | undefined;
   let busy = false;
   let message: string | undefined;
+  let resolutionWarning: string | undefined;
   for (const session of sessions.values()) {
     if (!session.engine) continue;
     for (const [plane, count] of Object.entries(session.planes)) planes[plane] = (planes[plane] ?? 0) + count;
@@ -147,6 +148,7 @@ function currentStatus(): StatusParams {
     findings += session.findings;
     busy ||= session.busy;
     message ??= session.problem;
+    resolutionWarning ??= session.resolutionWarning;
     if (session.lastCheckAt !== undefined && (lastCheckAt === undefined || session.lastCheckAt > lastCheckAt)) {
       lastCheckAt = session.lastCheckAt;
       lastCheckMs = session.lastCheckMs;
@@ -155,6 +157,7 @@ function currentStatus(): StatusParams {
   const state: ServerState = busy ? 'checking' : !initialCheckDone ? 'starting' : message?.startsWith('Internal error') ? 'error' : 'idle';
   const status: StatusParams = { state, planes, filesChecked, findings, lastCheckMs: Math.round(lastCheckMs), lastCheckAt };
   if (message) status.message = message;
+  if (resolutionWarning) status.resolutionWarning = resolutionWarning;
   return status;
 }
 

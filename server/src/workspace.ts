@@ -4,7 +4,9 @@ import {
   type BoundaryEngine,
   type CheckResult,
   type Finding,
+  mergeResolutionSummaries,
   type PlaneCounts,
+  type ResolutionSummary,
 } from '@planewise/analysis-core/boundary';
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { PlanewiseSettings } from './protocol';
@@ -47,6 +49,10 @@ export class FolderSession {
   lastCheckAt: number | undefined;
   /** An internal error or config problem the status should show; cleared by the next clean check. */
   problem: string | undefined;
+  /** Many imports of the last full check did not resolve (see ResolutionSummary.warning). */
+  resolutionWarning: string | undefined;
+  /** How the chunks of the running full check resolved their imports. */
+  private fullCheckResolution: ResolutionSummary[] = [];
 
   constructor(
     readonly uri: string,
@@ -175,6 +181,7 @@ export class FolderSession {
   }
 
   private accept(result: CheckResult, scope: 'full' | 'incremental'): void {
+    if (scope === 'full') this.fullCheckResolution.push(result.resolution);
     for (const [file, findings] of result.findings) this.publishFindings(file, findings);
     this.publishConfigFindings(result.configFindings);
     // A complete engine.check counts the planes of the whole project, whatever files it was asked about.
@@ -192,6 +199,8 @@ export class FolderSession {
     this.filesChecked = checked.size;
     this.lastCheckMs = outcome.durationMs;
     this.problem = this.configProblem();
+    if (!outcome.cancelled) this.resolutionWarning = mergeResolutionSummaries(this.fullCheckResolution).warning;
+    this.fullCheckResolution = [];
     this.host.info(`Checked ${checked.size} files in ${this.root} in ${Math.round(outcome.durationMs)} ms: ${this.findings} findings`);
     this.host.stateChanged();
   }

@@ -21,7 +21,10 @@ import {
 import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type ImportFact, type ValueOrigin } from './facts';
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
+import { type ConfigScopes, createConfigScopes } from './packageConfigs';
 import { assignPlane, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
+import { createResolver, type Resolver } from './resolution/resolver';
+import { ResolutionTally } from './resolution/stats';
 import { formatMessage, NOT_CHECKED_RULE_ID, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
 import { allRules, ruleMetas } from './rules';
 import { parseSuppressions, SUPPRESSION_RULE_ID } from './suppressions';
@@ -36,6 +39,7 @@ import type {
   PlaneAssignment,
   PlaneCounts,
   Range,
+  ResolutionSummary,
   RuleSeverity,
 } from './types';
 
@@ -44,15 +48,9 @@ import type {
  * with a warning on the file instead. The language server uses the same limit.
  */
 export const MAX_SOURCE_FILE_BYTES = 2_000_000;
-const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
 /** Rules whose findings go away when the file turns out to be analysis code in a platform-named folder. */
 const PLATFORM_RULES = new Set(['no-analysis-in-execution-path', 'no-product-import-in-platform', 'no-license-gate-in-platform']);
-
-interface PathAliases {
-  baseUrl: string | undefined;
-  paths: { prefix: string; suffix: string; exact: boolean; targets: string[] }[];
-}
 
 /** A finding as the engine keeps it: with the rule's message id and fix data. */
 export interface EngineFinding extends Finding {
@@ -70,10 +68,10 @@ function rangesOverlap(a: Range, b: Range): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-function packageNameOf(specifier: string): string {
-  const bare = specifier.startsWith('node:') ? specifier.slice(5) : specifier;
-  const parts = bare.split('/');
-  return bare.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
+/** Files whose change can change how imports resolve. */
+function isResolutionInput(file: string): boolean {
+  const name = path.basename(file);
+  return /^tsconfig(\..+)?\.json$/.test(name) || name === 'package.json' || name === 'pnpm-workspace.yaml';
 }
 
 function fingerprintOf(parts: string[]): string {
@@ -98,6 +96,8 @@ function overLimit(bytes: number): string {
   return `${size} is over the ${limit} limit for source files`;
 }
 
+const ruleValidations = allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema }));
+
 export function createEngine(options: BoundaryEngineOptions, host: FileHost = diskHost): BoundaryEngine & EngineInternals {
   const root = path.resolve(options.root);
   const log = options.log ?? (() => {});
@@ -108,19 +108,21 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ES2022 },
   });
 
-  let pathAliases: PathAliases = { baseUrl: undefined, paths: [] };
+  let resolver: Resolver;
+  /** Source files of workspace packages outside the root that imports reached: read for their facts, never checked. */
+  const outsideFiles = new Map<string, boolean>();
   let loaded: LoadedConfig;
   let config: ResolvedConfig;
   let matchers: PlaneMatchers;
+  let scopes: ConfigScopes;
   let files = new Set<string>();
-  let included: (file: string) => boolean;
+  let included: (file: string, base?: string) => boolean;
   const factsCache = new Map<string, FileFacts>();
   /** Files that could not be parsed or analysed, and why: reported on the file, never retried until it changes. */
   const failures = new Map<string, string>();
   /** Files over MAX_SOURCE_FILE_BYTES, by size: parsed as empty and reported with a warning. */
   const oversized = new Map<string, number>();
   const planeCache = new Map<string, PlaneAssignment>();
-  const resolveCache = new Map<string, ImportTarget>();
   let importers: Map<string, Set<string>> | undefined;
   let externalEntries: Map<string, Map<string, string>> | undefined;
   let configFindingsCache: Finding[] | undefined;
@@ -138,20 +140,20 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     } else if (text === undefined) {
       loaded = unreadableConfig(file);
     } else {
-      loaded = parseConfig(file, text, allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema })));
+      loaded = parseConfig(file, text, ruleValidations);
     }
     config = loaded.config;
     matchers = planeMatchers(config);
+    scopes = createConfigScopes(host, { config, matchers, rules: config.rules }, ruleValidations);
     const include = picomatch(config.include, { dot: false });
     const exclude = picomatch(config.exclude, { dot: true });
-    included = (file) => {
-      const relative = toPosix(path.relative(root, file));
+    included = (file, base = root) => {
+      const relative = toPosix(path.relative(base, file));
       return !relative.startsWith('..') && include(relative) && !exclude(relative);
     };
     files = new Set(host.listFiles(root, config.include, config.exclude));
-    pathAliases = loadPathAliases();
+    loadResolver();
     planeCache.clear();
-    resolveCache.clear();
     importers = undefined;
     externalEntries = undefined;
     configFindingsCache = undefined;
@@ -159,8 +161,26 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     log(`planewise: ${files.size} files under ${root}${file === undefined ? ' (no config: folder-name defaults)' : ` (config ${file})`}`);
   }
 
+  function loadResolver(): void {
+    outsideFiles.clear();
+    resolver = createResolver(root, host, isSourceFile);
+  }
+
+  /** A file outside the root counts when it is in the workspace and would be checked there. */
+  function isSourceFile(file: string): boolean {
+    if (files.has(file)) return true;
+    if (file.startsWith(root + path.sep)) return false;
+    let known = outsideFiles.get(file);
+    if (known === undefined) {
+      const top = resolver.workspace?.root;
+      const inWorkspace = top !== undefined && file.startsWith(top + path.sep) && included(file, top);
+      outsideFiles.set(file, (known = inWorkspace && host.fileExists(file)));
+    }
+    return known;
+  }
+
   function fileSetChanged(): void {
-    resolveCache.clear();
+    loadResolver();
     importers = undefined;
     externalEntries = undefined;
     configFindingsCache = undefined;
@@ -191,7 +211,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   function sourceOf(file: string): SourceFile | undefined {
     const existing = project.getSourceFile(file);
     if (existing !== undefined) return existing;
-    if (!files.has(file) || failures.has(file)) return undefined;
+    if ((!files.has(file) && outsideFiles.get(file) !== true) || failures.has(file)) return undefined;
     const text = host.readFile(file);
     if (text === undefined) return undefined;
     // Not yet in the project (checked above): no overwrite, which would probe the file system first.
@@ -235,9 +255,10 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const absolute = path.resolve(file);
     const cached = planeCache.get(absolute);
     if (cached !== undefined) return cached;
-    const facts = files.has(absolute) ? factsOf(absolute) : undefined;
-    const relativeToConfig = toPosix(path.relative(config.baseDir, absolute));
-    let assignment = assignPlane(relativeToConfig, facts?.planeComment, matchers);
+    const facts = files.has(absolute) || outsideFiles.get(absolute) === true ? factsOf(absolute) : undefined;
+    const scope = scopes.configFor(absolute);
+    const relativeToConfig = toPosix(path.relative(scope.config.baseDir, absolute));
+    let assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers);
     // A file that handles requests is execution code whatever its folder is called (app/api/reports/route.ts).
     if (assignment.source === 'default' && (facts?.requestHandlers.length ?? 0) > 0) {
       assignment = { plane: 'data', product: assignment.product, source: 'handler' };
@@ -246,75 +267,20 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return assignment;
   }
 
-  /** tsconfig.json `baseUrl` and `paths` of the root, so `@/services/x` resolves like the compiler does. */
-  function loadPathAliases(): PathAliases {
-    const file = path.join(root, 'tsconfig.json');
-    const text = host.readFile(file);
-    const aliases: PathAliases = { baseUrl: undefined, paths: [] };
-    if (text === undefined) return aliases;
-    const parsed = ts.parseConfigFileTextToJson(file, text);
-    const options = (parsed.config as { compilerOptions?: { baseUrl?: unknown; paths?: unknown } } | undefined)?.compilerOptions;
-    if (parsed.error !== undefined || options === undefined) return aliases;
-    if (typeof options.baseUrl === 'string') aliases.baseUrl = path.resolve(root, options.baseUrl);
-    const pathsBase = aliases.baseUrl ?? root;
-    if (options.paths !== null && typeof options.paths === 'object') {
-      for (const [pattern, targets] of Object.entries(options.paths as Record<string, unknown>)) {
-        if (!Array.isArray(targets)) continue;
-        const star = pattern.indexOf('*');
-        aliases.paths.push({
-          prefix: star === -1 ? pattern : pattern.slice(0, star),
-          suffix: star === -1 ? '' : pattern.slice(star + 1),
-          exact: star === -1,
-          targets: targets.filter((target): target is string => typeof target === 'string').map((target) => path.resolve(pathsBase, target)),
-        });
-      }
-      aliases.paths.sort((a, b) => b.prefix.length - a.prefix.length);
-    }
-    return aliases;
-  }
-
-  function resolveAlias(specifier: string): string | undefined {
-    for (const alias of pathAliases.paths) {
-      const matches = alias.exact ? specifier === alias.prefix : specifier.startsWith(alias.prefix) && specifier.endsWith(alias.suffix) && specifier.length >= alias.prefix.length + alias.suffix.length;
-      if (!matches) continue;
-      const captured = alias.exact ? '' : specifier.slice(alias.prefix.length, specifier.length - alias.suffix.length);
-      for (const target of alias.targets) {
-        const found = resolveBase(target.replace('*', captured), specifier);
-        if (found !== undefined) return found;
-      }
-    }
-    return pathAliases.baseUrl === undefined ? undefined : resolveBase(path.resolve(pathAliases.baseUrl, specifier), specifier);
-  }
-
-  function resolveFile(from: string, specifier: string): string | undefined {
-    return resolveBase(path.resolve(path.dirname(from), specifier), specifier);
-  }
-
-  function resolveBase(base: string, specifier: string): string | undefined {
-    const candidates = [base, ...RESOLVE_EXTENSIONS.map((extension) => base + extension), ...RESOLVE_EXTENSIONS.map((extension) => path.join(base, `index${extension}`))];
-    // ESM-style "./x.js" names the compiled output of "./x.ts".
-    const emitted = /\.(m|c)?jsx?$/.exec(specifier);
-    if (emitted !== null) {
-      const stem = base.slice(0, -emitted[0].length);
-      candidates.push(...['.ts', '.tsx', '.mts', '.cts'].map((extension) => stem + extension));
-    }
-    return candidates.find((candidate) => files.has(candidate));
-  }
-
   function resolveImport(from: string, fact: ImportFact): ImportTarget {
-    const cacheKey = `${path.dirname(from)}\u0000${fact.specifier}`;
-    const cached = resolveCache.get(cacheKey);
-    if (cached !== undefined) return cached;
-    let target: ImportTarget;
-    if (fact.specifier.startsWith('.') || path.isAbsolute(fact.specifier)) {
-      const file = resolveFile(from, fact.specifier);
-      target = file === undefined ? { kind: 'unresolved' } : { kind: 'file', file };
-    } else {
-      const aliased = resolveAlias(fact.specifier);
-      target = aliased !== undefined ? { kind: 'file', file: aliased } : { kind: 'package', name: packageNameOf(fact.specifier) };
+    return resolver.resolve(from, fact.specifier).target;
+  }
+
+  /** How the checked files' imports resolved. */
+  function resolutionOf(checked: Iterable<string>): ResolutionSummary {
+    const tally = new ResolutionTally();
+    for (const file of checked) {
+      for (const fact of factsOf(file)?.imports ?? []) {
+        const { target, kind } = resolver.resolve(file, fact.specifier);
+        tally.add(kind, target.kind === 'file', { file: relative(file), line: fact.range.start.line + 1, specifier: fact.specifier });
+      }
     }
-    resolveCache.set(cacheKey, target);
-    return target;
+    return tally.summary();
   }
 
   function resolveExport(file: string, name: string, member: string | undefined, depth: number): ResolvedCall {
@@ -476,16 +442,16 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     },
   };
 
-  function severityOf(rule: Rule): RuleSeverity {
-    return ruleOverrides[rule.meta.id] ?? config.rules.get(rule.meta.id)?.severity ?? rule.meta.defaultSeverity;
+  function severityOf(rule: Rule, file: string): RuleSeverity {
+    return ruleOverrides[rule.meta.id] ?? scopes.configFor(file).rules.get(rule.meta.id)?.severity ?? rule.meta.defaultSeverity;
   }
 
-  function optionsOf(rule: Rule): unknown {
-    return config.rules.get(rule.meta.id)?.options ?? rule.defaultOptions;
+  function optionsOf(rule: Rule, file: string): unknown {
+    return scopes.configFor(file).rules.get(rule.meta.id)?.options ?? rule.defaultOptions;
   }
 
   function ruleContext(rule: Rule, file: string, facts: FileFacts, source: SourceFile, report: (report: RuleReport) => void): RuleContext<unknown> {
-    return { file, facts, source, plane: planeOf(file), options: optionsOf(rule), project: view, report };
+    return { file, facts, source, plane: planeOf(file), options: optionsOf(rule, file), project: view, report };
   }
 
   function checkFile(file: string): EngineFinding[] {
@@ -503,7 +469,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const rel = relative(file);
     const ordinals = new Map<string, number>();
     for (const rule of allRules as Rule[]) {
-      const severity = severityOf(rule);
+      const severity = severityOf(rule, file);
       if (severity === 'off') continue;
       const report = (report: RuleReport): void => {
         const base = `${rule.meta.id}\u0000${report.key}`;
@@ -556,7 +522,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       } else if (!used.has(index) && unknown.length === 0 && suppression.rules.length > 0) {
         const enabled = suppression.rules.some((ruleId) => {
           const rule = (allRules as Rule[]).find((candidate) => candidate.meta.id === ruleId);
-          return rule !== undefined && severityOf(rule) !== 'off';
+          return rule !== undefined && severityOf(rule, file) !== 'off';
         });
         if (enabled) problems.push(['unused', `This suppression of ${suppression.rules.join(', ')} suppresses nothing on the next line; remove it.`, 'warn']);
       }
@@ -632,6 +598,11 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return configFinding(file, loaded.locate(['include']), `No file to check: "include" (${includeList}) matches no file in the project.`);
   }
 
+  /** Problems in package configs, and tsconfig files that could not be read while resolving imports (warnings on those files). */
+  function scopedConfigFindings(): Finding[] {
+    return [...scopes.findings(), ...resolver.problems().map((problem) => configFinding(problem.file, problem.range, problem.message, 'warn'))];
+  }
+
   function checkDetailed(targets: readonly string[] | 'all', isCancelled?: IsCancelled): { findings: Map<string, EngineFinding[]>; configFindings: Finding[]; cancelled: boolean } {
     const list = targets === 'all' ? [...files].sort() : targets.map((file) => path.resolve(file)).filter((file) => files.has(file));
     const findings = new Map<string, EngineFinding[]>();
@@ -672,8 +643,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         engine.reloadConfig();
         return;
       }
-      if (absolute === path.join(root, 'tsconfig.json')) {
-        pathAliases = loadPathAliases();
+      if (isResolutionInput(absolute)) {
         fileSetChanged();
         return;
       }
@@ -723,7 +693,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const queue: string[] = [];
       for (const file of changed) {
         const absolute = path.resolve(file);
-        if (path.basename(absolute) === CONFIG_FILE_NAME || absolute === path.join(root, 'tsconfig.json')) return [...files].sort();
+        if (path.basename(absolute) === CONFIG_FILE_NAME || isResolutionInput(absolute)) return [...files].sort();
         if (files.has(absolute) && !result.has(absolute)) {
           result.add(absolute);
           queue.push(absolute);
@@ -747,6 +717,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     check(targets, isCancelled) {
       const started = performance.now();
       const detailed = checkDetailed(targets, isCancelled);
+      // Resolving every import first, so every tsconfig those imports need has been read and its problems are known.
+      const resolution = resolutionOf(detailed.findings.keys());
       const findings = new Map<string, Finding[]>();
       for (const [file, fileFindings] of detailed.findings) findings.set(file, fileFindings.map(strip));
       const planes: PlaneCounts = { data: 0, control: 0, intelligence: 0 };
@@ -758,11 +730,12 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       }
       return {
         findings,
-        configFindings: detailed.configFindings,
+        configFindings: [...detailed.configFindings, ...scopedConfigFindings()],
         filesChecked: detailed.findings.size,
         planes,
         durationMs: performance.now() - started,
         cancelled: detailed.cancelled,
+        resolution,
       } satisfies CheckResult;
     },
     checkDetailed: (targets) => checkDetailed(targets),

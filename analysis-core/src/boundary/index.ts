@@ -16,6 +16,7 @@ export { ruleMetas } from './rules';
 export { toSarif, DOCS_BASE_URL, SARIF_SCHEMA_URI, type SarifOptions } from './sarif/sarif';
 export { createBaseline, parseBaseline, filterBaseline, BASELINE_VERSION, type Baseline } from './baseline';
 export { configJsonSchema } from './configSchema';
+export { mergeResolutionSummaries } from './resolution/stats';
 
 /** One engine per workspace root; see BoundaryEngine. */
 export function createBoundaryEngine(options: BoundaryEngineOptions): BoundaryEngine {

@@ -97,6 +97,31 @@ export type IsCancelled = () => boolean;
 
 export type PlaneCounts = Record<Plane, number>;
 
+export interface ResolutionCount {
+  resolved: number;
+  total: number;
+}
+
+export interface UnresolvedImport {
+  /** Relative to the engine root, posix separators. */
+  file: string;
+  /** One-based. */
+  line: number;
+  specifier: string;
+}
+
+/** How the imports of the checked files resolved, by how they were written. Assets and npm packages are not counted. */
+export interface ResolutionSummary {
+  relative: ResolutionCount;
+  /** Through tsconfig `paths` or `baseUrl`. */
+  aliased: ResolutionCount;
+  /** Packages of the repository's npm, yarn or pnpm workspace. */
+  workspace: ResolutionCount;
+  unresolvedExamples: UnresolvedImport[];
+  /** Set when a noticeable share of imports did not resolve: findings through them are missed. */
+  warning: string | undefined;
+}
+
 export interface CheckResult {
   /** Findings per absolute file path, for every file checked (empty arrays included, so adapters can clear). */
   findings: Map<string, Finding[]>;
@@ -107,6 +132,7 @@ export interface CheckResult {
   durationMs: number;
   /** True when isCancelled() stopped the check early; the result is then partial. */
   cancelled: boolean;
+  resolution: ResolutionSummary;
 }
 
 export interface BoundaryEngineOptions {

@@ -137,7 +137,7 @@ export class LanguageServer implements vscode.Disposable {
     this.statusItem.text = view.text;
     this.statusItem.detail = view.detail;
     this.statusItem.busy = view.busy;
-    this.statusItem.severity = view.isError ? vscode.LanguageStatusSeverity.Error : vscode.LanguageStatusSeverity.Information;
+    this.statusItem.severity = view.isError ? vscode.LanguageStatusSeverity.Error : view.isWarning ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
   }
 
   private errorHandler(): ErrorHandler {

@@ -36,4 +36,12 @@ describe('language status text', () => {
     assert.equal(view.isError, true);
     assert.equal(view.detail, 'planewise.config.json: unknown rule "x"');
   });
+
+  it('warns in the text when many imports did not resolve, and says why in the detail', () => {
+    const view = describeStatus({ ...idle, resolutionWarning: '40 of 200 aliased imports did not resolve' }, () => '12:00:05');
+    assert.equal(view.text, 'Planewise: 3 findings $(warning) imports unresolved');
+    assert.ok(view.detail.startsWith('40 of 200 aliased imports did not resolve · Planes:'));
+    assert.equal(view.isWarning, true);
+    assert.equal(describeStatus(idle, String).isWarning, false);
+  });
 });

@@ -6,6 +6,8 @@ export interface StatusView {
   detail: string;
   busy: boolean;
   isError: boolean;
+  /** Shown as a warning: the result may miss findings. */
+  isWarning: boolean;
 }
 
 const PLANE_ORDER = ['data', 'control', 'intelligence'];
@@ -34,17 +36,18 @@ export function describeStatus(status: StatusParams, formatTime: (epochMs: numbe
   const files = `${plural(status.filesChecked, 'file')} checked, ${plural(status.findings, 'finding')}`;
   switch (status.state) {
     case 'starting':
-      return { text: 'Planewise: starting', detail: planes, busy: true, isError: false };
+      return { text: 'Planewise: starting', detail: planes, busy: true, isError: false, isWarning: false };
     case 'checking':
-      return { text: 'Planewise: checking', detail: `${files}; ${lastCheck}`, busy: true, isError: false };
+      return { text: 'Planewise: checking', detail: `${files}; ${lastCheck}`, busy: true, isError: false, isWarning: false };
     case 'error':
-      return { text: 'Planewise: error', detail: status.message ?? 'the language server reported an error', busy: false, isError: true };
+      return { text: 'Planewise: error', detail: status.message ?? 'the language server reported an error', busy: false, isError: true, isWarning: false };
     case 'idle':
       return {
-        text: `Planewise: ${plural(status.findings, 'finding')}`,
-        detail: `${planes} · ${files} · ${lastCheck}${status.message ? ` · ${status.message}` : ''}`,
+        text: `Planewise: ${plural(status.findings, 'finding')}${status.resolutionWarning ? ' $(warning) imports unresolved' : ''}`,
+        detail: `${status.resolutionWarning ? `${status.resolutionWarning} · ` : ''}${planes} · ${files} · ${lastCheck}${status.message ? ` · ${status.message}` : ''}`,
         busy: false,
         isError: false,
+        isWarning: status.resolutionWarning !== undefined,
       };
   }
 }

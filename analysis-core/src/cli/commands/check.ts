@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Finding } from '../../boundary';
+import type { Finding, ResolutionSummary } from '../../boundary';
 import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, formatOption, stringOption, UsageError } from '../command';
 import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeOutputFile } from '../output';
 import { inertText } from '../../trace/inertText';
@@ -24,6 +24,7 @@ interface RootResult {
   filesChecked: number;
   planes: Record<string, number>;
   durationMs: number;
+  resolution: ResolutionSummary;
 }
 
 /** The folder whose config governs `target`: the nearest one holding planewise.config.json, else the target folder itself. */
@@ -49,7 +50,7 @@ function checkRoot(root: string, targets: readonly string[], { createBoundaryEng
   const findings = [...result.findings.values()].flat().filter((finding) => within(finding.file, targets) || targets.includes(root));
   for (const finding of result.configFindings) findings.push(finding);
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character || a.ruleId.localeCompare(b.ruleId));
-  return { root, findings, filesChecked: result.filesChecked, planes: result.planes, durationMs: result.durationMs };
+  return { root, findings, filesChecked: result.filesChecked, planes: result.planes, durationMs: result.durationMs, resolution: result.resolution };
 }
 
 /** The folder holding every root: SARIF locations and baseline paths are relative to it. */
@@ -87,6 +88,10 @@ function formatText(context: CommandContext, results: readonly RootResult[], kno
   const files = results.reduce((sum, result) => sum + result.filesChecked, 0);
   const ms = Math.round(results.reduce((sum, result) => sum + result.durationMs, 0));
   if (all.length > 0) lines.push('');
+  // Findings through unresolved imports are missed: a clean result must not hide that.
+  for (const result of results) {
+    if (result.resolution.warning !== undefined) lines.push(style.yellow(`warning: ${results.length > 1 ? `${display(result.root)}: ` : ''}${result.resolution.warning}`));
+  }
   const summary = `${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'} (${ms} ms)`;
   lines.push(errors > 0 ? style.red(summary) : warnings > 0 ? style.yellow(summary) : style.green(summary));
   if (known > 0) lines.push(style.dim(`${known} known finding${known === 1 ? '' : 's'} hidden by the baseline`));
@@ -118,7 +123,13 @@ function formatJson(results: readonly RootResult[], known: number): string {
   return JSON.stringify(
     {
       schema: 'planewise.check/1',
-      roots: results.map((result) => ({ root: result.root, filesChecked: result.filesChecked, planes: result.planes, durationMs: Math.round(result.durationMs) })),
+      roots: results.map((result) => ({
+        root: result.root,
+        filesChecked: result.filesChecked,
+        planes: result.planes,
+        durationMs: Math.round(result.durationMs),
+        resolution: { ...result.resolution, warning: result.resolution.warning ?? null },
+      })),
       summary: { ...counts(all), knownInBaseline: known },
       findings,
     },
