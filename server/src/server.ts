@@ -215,6 +215,8 @@ connection.onInitialize((params): InitializeResult => {
   editSupport = {
     documentChanges: workspaceEdit?.documentChanges ?? false,
     createFiles: workspaceEdit?.resourceOperations?.includes('create') ?? false,
+    disabledActions: capabilities.textDocument?.codeAction?.disabledSupport ?? false,
+    changeAnnotations: workspaceEdit?.changeAnnotationSupport !== undefined,
   };
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
   for (const folder of folders) addFolder(folder);
@@ -396,6 +398,7 @@ connection.onCodeAction(async (params, token) => {
       versionOf: (changed) => openDocument(changed)?.version ?? null,
       docsHref: session.docsHref,
       support: editSupport,
+      activeFile: file,
     });
     if (action) actions.push(action);
   }

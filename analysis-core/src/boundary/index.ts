@@ -4,6 +4,7 @@
  * entry point never imports this one.
  */
 import { createEngine } from './engine';
+import { diskHost, type FileHost } from './host';
 import type { BoundaryEngine, BoundaryEngineOptions } from './types';
 
 export * from './types';
@@ -15,7 +16,10 @@ export { toSarif, DOCS_BASE_URL, SARIF_SCHEMA_URI, type SarifOptions } from './s
 export { createBaseline, parseBaseline, filterBaseline, BASELINE_VERSION, type Baseline } from './baseline';
 export { configJsonSchema } from './configSchema';
 
-/** One engine per workspace root; see BoundaryEngine. */
-export function createBoundaryEngine(options: BoundaryEngineOptions): BoundaryEngine {
-  return createEngine(options);
+export { diskHost, type FileHost } from './host';
+
+/** One engine per workspace root; see BoundaryEngine. `host` reads files (the disk unless given, e.g. fixed texts not yet written). */
+export function createBoundaryEngine(options: BoundaryEngineOptions, host: FileHost = diskHost): BoundaryEngine {
+  return createEngine(options, host);
 }
+export { safeFixes, combineFixes, applyFileChanges, unifiedDiff, type FixAllOptions } from './fixes/fixAll';

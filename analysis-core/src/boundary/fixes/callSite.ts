@@ -293,6 +293,10 @@ export function planMove(site: CallSite, classSourceOf: (binding: ModuleBinding)
     }
     slice.sort((a, b) => a.getStart(source) - b.getStart(source));
   } else {
+    let statement: ts.Node = outer;
+    while (statement.parent !== undefined && !ts.isStatement(statement)) statement = statement.parent;
+    const where = ts.isStatement(statement) ? useKind(outer as ts.Identifier, statement) : 'that use stays in the handler';
+    if (where !== 'that use stays in the handler') return { kind: 'decline', reason: `the result of \`${name}\` is used on line ${lineOf(source, outer)}, and ${where}`, hint: RESTRUCTURE_HINT };
     return { kind: 'decline', reason: `the result of \`${name}\` is used where it is called (line ${lineOf(source, call)})`, hint: 'Assign the result to a variable that is only logged or counted, or drop it, then apply the fix.' };
   }
 

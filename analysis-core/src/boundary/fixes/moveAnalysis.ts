@@ -611,7 +611,7 @@ export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
   if (!isMoveData(finding.fixData)) return [];
   const source = context.source.compilerNode;
   const site = siteOf(source, finding.fixData);
-  if (site === undefined) return [];
+  if (site === undefined) return moduleInstanceFixes(context, finding.fixData);
   const planned = plan(project, file, site);
   if (planned.kind === 'decline') return [{ title: MOVE_TITLE, kind: 'quickfix', resolves: [finding.fingerprint], changes: [], disabled: { reason: `unavailable: ${planned.reason}` } }];
   const fixes = [buildFix(context, [{ site, planned, fingerprint: finding.fingerprint }], MOVE_TITLE)];
@@ -631,4 +631,35 @@ export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
     fixes.push(buildFix(context, siblings, `Move all ${siblings.length} analyses of ${name} out of the execution path`));
   }
   return fixes;
+}
+
+/**
+ * A module-level instance of an analysis class (`const analyzer = new
+ * RevenueAnalyzer()`): every method call on it in the module's handlers moves,
+ * and the instance moves to the post-execution module with them.
+ */
+function moduleInstanceFixes(context: FixContext<unknown>, data: MoveData): Fix[] {
+  const source = context.source.compilerNode;
+  const construction = findCall(source, data.start, data.end);
+  const declaration = construction?.parent;
+  if (construction === undefined || !ts.isNewExpression(construction) || declaration === undefined || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return [];
+  const instance = declaration.name.text;
+  const sites: { site: ResolvedSite; planned: MovePlan; fingerprint: string }[] = [];
+  let declined: Decline | undefined;
+  const visit = (node: ts.Node): void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === instance) {
+      const handler = enclosingFunction(node);
+      const method = node.expression.name.text;
+      const site: ResolvedSite | undefined = handler === undefined ? undefined : { source, call: node, handler, data: { start: node.getStart(source), end: node.getEnd(), analysisFile: data.analysisFile, analysisName: `${data.analysisName}.${method}`, params: [] } };
+      const planned = site === undefined ? undefined : plan(context.project, context.file, site);
+      if (site === undefined || planned === undefined) declined ??= { kind: 'decline', reason: `\`${instance}.${method}\` is called outside a function`, hint: '' };
+      else if (planned.kind === 'decline') declined ??= planned;
+      else sites.push({ site, planned, fingerprint: context.finding.fingerprint });
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  if (declined !== undefined) return [{ title: MOVE_TITLE, kind: 'quickfix', resolves: [context.finding.fingerprint], changes: [], disabled: { reason: `unavailable: ${declined.reason}` } }];
+  if (sites.length === 0) return [];
+  return [buildFix(context, sites, MOVE_TITLE)];
 }
