@@ -1,5 +1,5 @@
 import { OPEN_RULE_DOCS_COMMAND as ENGINE_OPEN_RULE_DOCS, type Fix } from '@planewise/analysis-core/boundary';
-import type { CodeAction, Command, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit, TextEdit } from 'vscode-languageserver/node';
+import type { AnnotatedTextEdit, ChangeAnnotation, CodeAction, Command, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit, TextEdit } from 'vscode-languageserver/node';
 import { OPEN_RULE_DOCS_COMMAND } from './protocol';
 import { fileToUri, isDiagnosticData } from './convert';
 
@@ -7,6 +7,10 @@ export interface EditSupport {
   /** The client takes `documentChanges` (versioned edits, file creation); otherwise only plain `changes`. */
   documentChanges: boolean;
   createFiles: boolean;
+  /** The client shows a disabled action with its reason (CodeAction.disabled). */
+  disabledActions?: boolean;
+  /** The client honours change annotations that need confirmation (a refactoring preview). */
+  changeAnnotations?: boolean;
 }
 
 export interface CodeActionContext {
@@ -16,7 +20,11 @@ export interface CodeActionContext {
   versionOf(file: string): number | null;
   docsHref(page: string): string;
   support: EditSupport;
+  /** The file the action was asked for: changes to any other file are shown for confirmation first. */
+  activeFile?: string;
 }
+
+const OTHER_FILES_ANNOTATION = 'planewise.otherFiles';
 
 /** Turns an engine Fix into an LSP code action; undefined when the client cannot apply it. */
 export function fixToCodeAction(fix: Fix, context: CodeActionContext): CodeAction | undefined {
@@ -25,6 +33,12 @@ export function fixToCodeAction(fix: Fix, context: CodeActionContext): CodeActio
   const diagnostics = context.diagnostics.filter((d) => isDiagnosticData(d.data) && resolved.has(d.data.fingerprint));
   if (diagnostics.length > 0) action.diagnostics = diagnostics;
   if (fix.isPreferred) action.isPreferred = true;
+  if (fix.disabled) {
+    // A client that cannot show why would offer an action that does nothing: leave it out there.
+    if (!context.support.disabledActions) return undefined;
+    action.disabled = { reason: fix.disabled.reason };
+    return action;
+  }
 
   if (fix.changes.length > 0) {
     const edit = toWorkspaceEdit(fix, context);
@@ -59,16 +73,26 @@ function toWorkspaceEdit(fix: Fix, context: CodeActionContext): WorkspaceEdit | 
     return { changes };
   }
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
+  // Changes to files other than the one in the editor are previewed before they apply.
+  const annotate = context.support.changeAnnotations === true && context.activeFile !== undefined && fix.changes.some((change) => change.file !== context.activeFile);
+  const annotation = (file: string) => (annotate && file !== context.activeFile ? OTHER_FILES_ANNOTATION : undefined);
+  const annotated = (edits: TextEdit[], id: string | undefined): (TextEdit | AnnotatedTextEdit)[] => (id === undefined ? edits : edits.map((edit) => ({ ...edit, annotationId: id })));
   for (const change of fix.changes) {
     const uri = fileToUri(change.file);
+    const id = annotation(change.file);
     if (change.kind === 'create') {
       // Never overwrite: if the file appeared meanwhile, the client refuses the whole edit.
-      documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
+      documentChanges.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false }, ...(id === undefined ? {} : { annotationId: id }) });
       const start = { line: 0, character: 0 };
-      documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start, end: start }, newText: change.text }] });
+      documentChanges.push({ textDocument: { uri, version: null }, edits: annotated([{ range: { start, end: start }, newText: change.text }], id) });
     } else {
-      documentChanges.push({ textDocument: { uri, version: context.versionOf(change.file) }, edits: change.edits });
+      documentChanges.push({ textDocument: { uri, version: context.versionOf(change.file) }, edits: annotated(change.edits, id) });
     }
   }
-  return { documentChanges };
+  if (!annotate) return { documentChanges };
+  const others = [...new Set(fix.changes.map((change) => change.file).filter((file) => file !== context.activeFile))];
+  const changeAnnotations: Record<string, ChangeAnnotation> = {
+    [OTHER_FILES_ANNOTATION]: { label: `${fix.title}: also changes ${others.length} other file${others.length === 1 ? '' : 's'}`, needsConfirmation: true, description: others.map((file) => file.split(/[\\/]/).pop()).join(', ') },
+  };
+  return { documentChanges, changeAnnotations };
 }

@@ -37,6 +37,10 @@ import {
 } from './protocol';
 import { fileToUri, uriToFile } from './convert';
 import { fixToCodeAction, type EditSupport } from './codeActions';
+import { combineFixes, safeFixes } from '@planewise/analysis-core/boundary';
+
+/** The kind editor.codeActionsOnSave asks for: `"editor.codeActionsOnSave": { "source.fixAll.planewise": "explicit" }`. */
+const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.planewise`;
 import { normalizeSettings } from './settings';
 import { FolderSession, type FolderHost } from './workspace';
 import { findCreateConfigFix } from './createConfig';
@@ -229,6 +233,8 @@ connection.onInitialize((params): InitializeResult => {
   editSupport = {
     documentChanges: workspaceEdit?.documentChanges ?? false,
     createFiles: workspaceEdit?.resourceOperations?.includes('create') ?? false,
+    disabledActions: capabilities.textDocument?.codeAction?.disabledSupport ?? false,
+    changeAnnotations: workspaceEdit?.changeAnnotationSupport !== undefined,
   };
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
   for (const folder of folders) addFolder(folder);
@@ -237,7 +243,7 @@ connection.onInitialize((params): InitializeResult => {
     capabilities: {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: {
-        codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor, CodeActionKind.RefactorMove, CodeActionKind.Source],
+        codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor, CodeActionKind.RefactorMove, CodeActionKind.Source, FIX_ALL_KIND],
       },
       executeCommandProvider: { commands: [CHECK_WORKSPACE_COMMAND, CREATE_CONFIG_COMMAND, OPEN_RULE_DOCS_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -390,6 +396,16 @@ connection.onCodeAction(async (params, token) => {
   const fixes = session.guard(`computing fixes for ${file}`, () => session.engine!.fixes(file, params.range)) ?? [];
   const only = params.context.only;
   const actions: CodeAction[] = [];
+  if (only?.some((kind) => FIX_ALL_KIND === kind || FIX_ALL_KIND.startsWith(`${kind}.`))) {
+    // editor.codeActionsOnSave: every safe fix of the file that does not overlap another, as one action.
+    const fixAll = session.guard(`computing fix-all for ${file}`, () => {
+      const findings = session.engine!.check([file]).findings.get(file) ?? [];
+      const { applied, changes } = combineFixes(safeFixes(session.engine!, file, findings));
+      return applied.length === 0 ? undefined : { title: 'Fix all Planewise findings', kind: FIX_ALL_KIND, resolves: applied.flatMap((fix) => fix.resolves), changes };
+    });
+    const action = fixAll ? fixToCodeAction(fixAll, { diagnostics: params.context.diagnostics, versionOf: (changed) => openDocument(changed)?.version ?? null, docsHref: session.docsHref, support: editSupport, activeFile: file }) : undefined;
+    if (action) actions.push(action);
+  }
   for (const fix of fixes) {
     if (only && !only.some((kind) => fix.kind === kind || fix.kind.startsWith(`${kind}.`))) continue;
     const action = fixToCodeAction(fix, {
@@ -397,6 +413,7 @@ connection.onCodeAction(async (params, token) => {
       versionOf: (changed) => openDocument(changed)?.version ?? null,
       docsHref: session.docsHref,
       support: editSupport,
+      activeFile: file,
     });
     if (action) actions.push(action);
   }

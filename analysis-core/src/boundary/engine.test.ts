@@ -200,18 +200,20 @@ describe('code actions', () => {
     assert.deepEqual(config.planes, { data: ['src/handlers/**'], control: ['src/auth/**'], intelligence: ['src/analysis/**'] });
   });
 
-  it('no move fix where moving would change behaviour or could not compile', () => {
+  it('the move fix is disabled, with the reason, where moving would change behaviour or could not compile', () => {
     const cases = {
-      'the result is used': "import { generateReport } from '../analysis/report';\nexport function create() {\n  return generateReport();\n}\n",
-      'a local function that is not exported': "/** @plane intelligence */\nfunction trend() {}\nexport function create() {\n  trend();\n}\n",
+      'the result is used': ["import { generateReport } from '../analysis/report';\nexport function create() {\n  return generateReport();\n}\n", 'unavailable: the result of `generateReport` is returned on line 3, and that use is part of the response'],
+      'a local function that is not exported': ["/** @plane intelligence */\nfunction trend() {}\nexport function create() {\n  trend();\n}\n", 'unavailable: `trend` is not exported from this module'],
     };
-    for (const [name, text] of Object.entries(cases)) {
+    for (const [name, [text, reason]] of Object.entries(cases)) {
       const engine = testEngine({ name, files: { 'src/handlers/orders.ts': text, 'src/analysis/report.ts': report } });
       const finding = all(engine).find((candidate) => candidate.ruleId === 'no-analysis-in-execution-path')!;
       assert.ok(finding, name);
-      const titles = engine.fixes(finding.file, finding.range).map((fix) => fix.title);
-      assert.ok(!titles.some((title) => title.startsWith('Move')), `${name}: ${titles.join(' | ')}`);
-      assert.ok(titles.some((title) => title.startsWith('Suppress')), name);
+      const fixes = engine.fixes(finding.file, finding.range);
+      const move = fixes.find((fix) => fix.title.startsWith('Move'));
+      assert.deepEqual(move?.disabled, { reason }, name);
+      assert.deepEqual(move.changes, [], name);
+      assert.ok(fixes.some((fix) => fix.title.startsWith('Suppress')), name);
     }
   });
 

@@ -440,6 +440,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       for (const file of files) if (file.startsWith(prefix)) return true;
       return false;
     },
+    files: () => [...files].sort(),
+    readFile: (file: string) => host.readFile(file),
   };
 
   function severityOf(rule: Rule, file: string): RuleSeverity {
@@ -778,7 +780,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
 function dedupeFixes(fixes: Fix[]): Fix[] {
   const seen = new Map<string, Fix>();
   for (const fix of fixes) {
-    const key = `${fix.title}\u0000${JSON.stringify(fix.changes)}\u0000${JSON.stringify(fix.command ?? null)}`;
+    const key = `${fix.title}\u0000${JSON.stringify(fix.changes)}\u0000${JSON.stringify(fix.command ?? null)}\u0000${fix.disabled?.reason ?? ''}`;
     const existing = seen.get(key);
     if (existing === undefined) seen.set(key, { ...fix, resolves: [...fix.resolves] });
     else existing.resolves.push(...fix.resolves.filter((fingerprint) => !existing.resolves.includes(fingerprint)));

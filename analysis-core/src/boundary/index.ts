@@ -4,6 +4,7 @@
  * entry point never imports this one.
  */
 import { createEngine } from './engine';
+import { diskHost, type FileHost } from './host';
 import type { BoundaryEngine, BoundaryEngineOptions } from './types';
 
 export * from './types';
@@ -18,7 +19,10 @@ export { createBaseline, parseBaseline, filterBaseline, BASELINE_VERSION, type B
 export { configJsonSchema } from './configSchema';
 export { mergeResolutionSummaries } from './resolution/stats';
 
-/** One engine per workspace root; see BoundaryEngine. */
-export function createBoundaryEngine(options: BoundaryEngineOptions): BoundaryEngine {
-  return createEngine(options);
+export { diskHost, type FileHost } from './host';
+
+/** One engine per workspace root; see BoundaryEngine. `host` reads files (the disk unless given, e.g. fixed texts not yet written). */
+export function createBoundaryEngine(options: BoundaryEngineOptions, host: FileHost = diskHost): BoundaryEngine {
+  return createEngine(options, host);
 }
+export { safeFixes, combineFixes, applyFileChanges, unifiedDiff, type FixAllOptions } from './fixes/fixAll';

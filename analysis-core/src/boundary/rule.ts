@@ -45,6 +45,10 @@ export interface ProjectView {
   fileExists(file: string): boolean;
   /** Whether any checked file lies under this folder. */
   hasFileUnder(folder: string): boolean;
+  /** Every checked file, sorted. */
+  files(): readonly string[];
+  /** A file's text (checked or not: package.json, planewise.config.json); undefined when it does not exist. */
+  readFile(file: string): string | undefined;
 }
 
 export interface RuleReport {

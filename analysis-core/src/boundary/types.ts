@@ -77,6 +77,8 @@ export interface Fix {
   changes: FileChange[];
   /** Present for actions that are not edits (open the rule's docs); `changes` is then empty. */
   command?: FixCommand;
+  /** The fix exists but cannot apply here; `changes` is then empty and the menu shows the reason. */
+  disabled?: { reason: string };
 }
 
 export interface RuleDocs {

@@ -1,20 +1,35 @@
 /**
  * "Move analysis out of the execution path": one fix across files. In the
- * handler, the analysis call (and a flag-only `if` around it) becomes a trace
- * event carrying the call's inputs; the analysis moves to the project's
- * post-execution module, which runs it from the trace file after execution.
- * The event goes through OpenTelemetry when the project depends on
- * @opentelemetry/api, else the configured emitter, else a small emitter
- * module the fix creates.
+ * handler, the analysis call (with the code that only logs or counts its
+ * result, and a flag-only `if` around it) becomes a trace event carrying the
+ * call's inputs as JSON text; the analysis moves to the project's
+ * post-execution module, which runs it from the trace after execution. When
+ * the call cannot move (its result is the response, or decides it), the fix
+ * is offered disabled with the reason.
  */
 import path from 'node:path';
 import { ts } from 'ts-morph';
-import { TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION } from '../../trace/schema';
-import type { ImportFact } from '../facts';
-import { toPosix } from '../planes';
 import { walkSyntax } from '../syntaxWalk';
+import { CONFIG_FILE_NAME } from '../config';
 import type { FixContext, ProjectView } from '../rule';
 import type { FileChange, Fix, TextEdit } from '../types';
+import { planMove, type CallSite, type Decline, type ModuleBinding, type MovePlan } from './callSite';
+import { type CodeStyle, detectStyle, indentAt, quoted, restyle, semi, specifierFrom } from './codeStyle';
+import {
+  createdPostExecutionText,
+  emitterModuleText,
+  ENABLED_ATTRIBUTE,
+  EVENT_PREFIX,
+  FILE_RUNNER_IMPORTS,
+  fileRunnerText,
+  INPUTS_ATTRIBUTE,
+  REGISTRY_NAME,
+  registryText,
+  RUN_RECORDS_NAME,
+} from './generatedCode';
+
+export const MOVE_TITLE = 'Move analysis out of the execution path';
+const OTEL_PACKAGE = '@opentelemetry/api';
 
 interface MoveData {
   start: number;
@@ -24,377 +39,623 @@ interface MoveData {
   params: string[];
 }
 
-export const EVENT_PREFIX = 'planewise.analysis.';
-export const REGISTRY_NAME = 'postExecutionAnalyses';
-const OTEL_PACKAGE = '@opentelemetry/api';
+interface Edit {
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** A call site the fix can plan: the call, its handler, and the names the rule resolved. */
+interface ResolvedSite extends CallSite {
+  data: MoveData;
+}
 
 function findCall(source: ts.SourceFile, start: number, end: number): ts.CallExpression | ts.NewExpression | undefined {
   let found: ts.CallExpression | ts.NewExpression | undefined;
-  walkSyntax(source, (node) => {
+  const visit = (node: ts.Node): boolean | void => {
     if (found !== undefined || node.getEnd() < start || node.getStart(source) > end) return false;
     if ((ts.isCallExpression(node) || ts.isNewExpression(node)) && node.getStart(source) === start && node.getEnd() === end) {
       found = node;
       return false;
     }
-    return true;
-  });
+  };
+  walkSyntax(source, visit);
   return found;
 }
 
-function hasCall(root: ts.Node): boolean {
-  let found = false;
-  walkSyntax(root, (node) => {
-    found ||= ts.isCallExpression(node) || ts.isNewExpression(node) || ts.isAwaitExpression(node);
-    return !found;
-  });
-  return found;
-}
-
-/** The statement to replace: the call's own statement, or a flag-only `if` that holds nothing else. */
-function statementToReplace(call: ts.Expression): ts.Statement | undefined {
-  let node: ts.Node = call;
-  while (ts.isAwaitExpression(node.parent) || ts.isVoidExpression(node.parent) || ts.isParenthesizedExpression(node.parent)) node = node.parent;
-  const statement = node.parent;
-  if (statement === undefined || !ts.isExpressionStatement(statement)) return undefined;
-  let container: ts.Node = statement.parent;
-  let replaced: ts.Statement = statement;
-  if (ts.isBlock(container) && container.statements.length === 1) container = container.parent;
-  if (ts.isIfStatement(container) && container.elseStatement === undefined && !hasCall(container.expression)) {
-    const body = container.thenStatement;
-    if (body === statement || (ts.isBlock(body) && body.statements.length === 1)) replaced = container;
+function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+  for (let current = node.parent; current !== undefined; current = current.parent) {
+    if ((ts.isFunctionDeclaration(current) || ts.isMethodDeclaration(current) || ts.isArrowFunction(current) || ts.isFunctionExpression(current) || ts.isConstructorDeclaration(current) || ts.isGetAccessorDeclaration(current)) && current.body !== undefined) return current;
   }
-  return replaced;
+  return undefined;
 }
 
-/** A relative module specifier in the style the file already uses (with or without ".js"). */
-function specifierFrom(fromFile: string, toFile: string, useJsExtension: boolean): string {
-  let relative = toPosix(path.relative(path.dirname(fromFile), toFile)).replace(/\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/, '');
-  if (relative.endsWith('/index')) relative = relative.slice(0, -'/index'.length);
-  if (!relative.startsWith('.')) relative = `./${relative}`;
-  return useJsExtension ? `${relative}.js` : relative;
+function siteOf(source: ts.SourceFile, data: MoveData): ResolvedSite | undefined {
+  const call = findCall(source, data.start, data.end);
+  const handler = call === undefined ? undefined : enclosingFunction(call);
+  return call === undefined || handler === undefined ? undefined : { source, call, handler, data };
 }
 
-function usesJsExtensions(imports: readonly ImportFact[]): boolean {
-  return imports.some((fact) => fact.specifier.startsWith('.') && /\.js$/.test(fact.specifier));
+function isMoveData(value: unknown): value is MoveData {
+  return typeof value === 'object' && value !== null && typeof (value as MoveData).start === 'number' && typeof (value as MoveData).analysisName === 'string';
 }
 
-/** Where a new import line goes: after the last import, else before the first statement. */
-function importInsertion(source: ts.SourceFile, line: string): { offset: number; text: string } {
+/** The source of the file an import of `from` points to, for reading a class's constructor. */
+function importedSource(project: ProjectView, from: string, binding: ModuleBinding): ts.SourceFile | undefined {
+  if (binding.specifier === undefined) return project.source(from)?.compilerNode;
+  const fact = project.facts(from)?.imports.find((candidate) => candidate.specifier === binding.specifier);
+  if (fact === undefined) return undefined;
+  const target = project.resolveImport(from, fact);
+  return target.kind === 'file' ? project.source(target.file)?.compilerNode : undefined;
+}
+
+function plan(project: ProjectView, file: string, site: CallSite): MovePlan | Decline {
+  return planMove(site, (binding) => importedSource(project, file, binding));
+}
+
+/** The sentence the finding's message ends with when the fix cannot move the call. */
+export function moveAnalysisNote(project: ProjectView, file: string, source: ts.SourceFile, fixData: unknown): string {
+  if (!isMoveData(fixData)) return '';
+  const site = siteOf(source, fixData);
+  if (site === undefined) return '';
+  const planned = plan(project, file, site);
+  return planned.kind === 'decline' ? ` It cannot move as it is: ${planned.reason}. ${planned.hint}` : '';
+}
+
+function eventName(planned: MovePlan, data: MoveData): string {
+  return `${EVENT_PREFIX}${planned.callee.kind === 'method' ? `${planned.callee.className}.${planned.callee.method}` : data.analysisName}`;
+}
+
+/** Names of the recorded inputs: the analysis's parameters, else what the arguments are called. */
+function inputNames(planned: MovePlan, data: MoveData): string[] {
+  const used = new Set<string>();
+  return planned.args.map((argument, index) => {
+    let name = data.params[index];
+    if (name === undefined || name.startsWith('arg')) {
+      if (ts.isIdentifier(argument)) name = argument.text;
+      else if (ts.isPropertyAccessExpression(argument)) name = argument.name.text.replace(/^[A-Z]/, (letter) => letter.toLowerCase());
+      else name = `arg${index}`;
+    }
+    while (used.has(name)) name = `${name}${index}`;
+    used.add(name);
+    return name;
+  });
+}
+
+function objectKey(name: string, style: CodeStyle): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quoted(name, style);
+}
+
+// ---- the handler ---------------------------------------------------------------
+
+type Emitter = { kind: 'otel' } | { kind: 'function'; file: string; name: string; create: boolean };
+
+/** The project's own emitter: OpenTelemetry, the configured one, an exported function writing *.trace.jsonl; else one to create. */
+function chooseEmitter(project: ProjectView): Emitter {
+  if (project.dependsOn(OTEL_PACKAGE)) return { kind: 'otel' };
+  const configured = project.config.trace.emitter;
+  if (configured !== undefined) return { kind: 'function', file: path.resolve(project.config.baseDir, configured.module), name: configured.export, create: false };
+  for (const file of project.files()) {
+    const source = project.source(file)?.compilerNode;
+    if (source === undefined || !source.text.includes('.trace.jsonl')) continue;
+    for (const statement of source.statements) {
+      if (!ts.isFunctionDeclaration(statement) || statement.name === undefined || statement.body === undefined) continue;
+      const exported = (ts.getModifiers(statement) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
+      const [first, second] = statement.parameters;
+      const takesEvent = first?.type?.kind === ts.SyntaxKind.StringKeyword && second !== undefined && second.type !== undefined && /Record<string|\{/.test(second.type.getText(source));
+      if (exported && takesEvent && /append|write/i.test(statement.body.getText(source))) return { kind: 'function', file, name: statement.name.text, create: false };
+    }
+  }
+  const base = project.hasFileUnder(path.join(project.root, 'src')) ? 'src/' : '';
+  return { kind: 'function', file: path.resolve(project.config.baseDir, project.config.trace.emitterModule ?? `${base}tracing/emitTraceEvent.ts`), name: 'emitTraceEvent', create: true };
+}
+
+function emitStatement(planned: MovePlan, data: MoveData, emitter: Emitter, source: ts.SourceFile, style: CodeStyle, postFile: string, file: string): string {
+  const names = inputNames(planned, data);
+  const inputs = planned.args.map((argument, index) => {
+    const value = argument.getText(source);
+    return value === names[index] ? value : `${objectKey(names[index]!, style)}: ${value}`;
+  });
+  const attributes = [`${quoted(INPUTS_ATTRIBUTE, style)}: JSON.stringify({ ${inputs.join(', ')} })`];
+  if (planned.gate !== undefined) {
+    const gate = planned.gate.getText(source);
+    const isBoolean = ts.isPrefixUnaryExpression(planned.gate) || (ts.isBinaryExpression(planned.gate) && /^(===|!==|==|!=|<|>|<=|>=)$/.test(planned.gate.operatorToken.getText(source)));
+    attributes.push(`${quoted(ENABLED_ATTRIBUTE, style)}: ${isBoolean ? gate : `Boolean(${gate})`}`);
+  }
+  const name = quoted(eventName(planned, data), style);
+  const call = emitter.kind === 'otel' ? `trace.getActiveSpan()?.addEvent(${name}, { ${attributes.join(', ')} })` : `${emitter.name}(${name}, { ${attributes.join(', ')} })`;
+  const where = path.relative(path.dirname(file), postFile).split(path.sep).join('/');
+  return `// Runs after execution, from this event: ${where}\n${call}${semi(style)}`;
+}
+
+function importLine(binding: ModuleBinding, specifier: string, style: CodeStyle): string {
+  const from = quoted(specifier, style);
+  let clause: string;
+  if (binding.imported === 'default') clause = binding.local;
+  else if (binding.imported === '*') clause = `* as ${binding.local}`;
+  else clause = binding.imported === binding.local ? `{ ${binding.local} }` : `{ ${binding.imported} as ${binding.local} }`;
+  return `import ${clause} from ${from}${semi(style)}`;
+}
+
+/** Where a new import goes: after the last import, else at the top (after a leading comment block). */
+function importInsertion(source: ts.SourceFile, line: string): Edit {
   const imports = source.statements.filter((statement) => ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement));
   const last = imports[imports.length - 1];
-  if (last !== undefined) return { offset: last.getEnd(), text: `\n${line}` };
+  if (last !== undefined) return { start: last.getEnd(), end: last.getEnd(), text: `\n${line}` };
   const first = source.statements[0];
-  return { offset: first === undefined ? source.text.length : first.getStart(source), text: `${line}\n${first === undefined ? '' : '\n'}` };
+  const offset = first === undefined ? source.text.length : first.getStart(source);
+  return { start: offset, end: offset, text: `${line}\n${first === undefined ? '' : '\n'}` };
 }
 
-function identifierUses(source: ts.SourceFile, name: string, skip: (node: ts.Node) => boolean): number {
-  let count = 0;
-  walkSyntax(source, (node) => {
-    if (skip(node)) return false;
-    if (ts.isIdentifier(node) && node.text === name) count += 1;
-    return true;
+/**
+ * An import insertion that does not touch the imports being removed: after the
+ * last import that stays, or in place of the first removed one (whose removal
+ * edit then carries the new line, and no insertion is returned).
+ */
+function importInsertionAround(source: ts.SourceFile, line: string, removals: Edit[]): Edit | undefined {
+  const imports = source.statements.filter(ts.isImportDeclaration);
+  const wholeRemoval = (statement: ts.ImportDeclaration) => removals.find((edit) => edit.start <= statement.getStart(source) && edit.end >= statement.getEnd());
+  const kept = imports.filter((statement) => wholeRemoval(statement) === undefined);
+  const last = kept[kept.length - 1];
+  if (last !== undefined || imports.length === 0) return importInsertion(source, line);
+  const removal = wholeRemoval(imports[0]!)!;
+  removal.text = `${line}\n`;
+  return undefined;
+}
+
+/** Whether a module-level import binds `local` already. */
+function bindsLocally(source: ts.SourceFile, local: string): boolean {
+  return source.statements.some((statement) => {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause;
+      if (clause?.name?.text === local) return true;
+      const named = clause?.namedBindings;
+      if (named !== undefined && ts.isNamespaceImport(named)) return named.name.text === local;
+      return named !== undefined && named.elements.some((element) => element.name.text === local);
+    }
+    if (ts.isVariableStatement(statement)) return statement.declarationList.declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === local);
+    return (ts.isFunctionDeclaration(statement) || ts.isClassDeclaration(statement)) && statement.name?.text === local;
   });
+}
+
+/** Uses of a name outside the given ranges (the code that moves, the declarations themselves). */
+function usesOutside(source: ts.SourceFile, name: string, skip: readonly ts.Node[]): number {
+  let count = 0;
+  const visit = (node: ts.Node): boolean | void => {
+    if (skip.includes(node)) return false;
+    if (ts.isIdentifier(node) && node.text === name) {
+      const parent = node.parent;
+      const isName = (ts.isPropertyAccessExpression(parent) && parent.name === node) || (ts.isPropertyAssignment(parent) && parent.name === node);
+      if (!isName) count += 1;
+    }
+  };
+  walkSyntax(source, visit);
   return count;
 }
 
-interface AnalysisImport {
-  declaration: ts.ImportDeclaration;
-  local: string;
-  imported: string;
-}
-
-function analysisImportOf(source: ts.SourceFile, calleeRoot: string): AnalysisImport | undefined {
-  for (const statement of source.statements) {
-    if (!ts.isImportDeclaration(statement) || statement.importClause === undefined) continue;
-    const clause = statement.importClause;
-    if (clause.name?.text === calleeRoot) return { declaration: statement, local: calleeRoot, imported: 'default' };
-    const named = clause.namedBindings;
-    if (named !== undefined && ts.isNamespaceImport(named) && named.name.text === calleeRoot) return { declaration: statement, local: calleeRoot, imported: '*' };
-    if (named !== undefined && ts.isNamedImports(named)) {
-      const element = named.elements.find((candidate) => candidate.name.text === calleeRoot);
-      if (element !== undefined) return { declaration: statement, local: calleeRoot, imported: (element.propertyName ?? element.name).text };
-    }
-  }
-  return undefined;
-}
-
-/** Removes one binding of an import, or the whole declaration (with its line) when it was the only one. */
-function removeBinding(source: ts.SourceFile, found: AnalysisImport): { start: number; end: number; text: string } {
-  const clause = found.declaration.importClause!;
+/** The edit removing one import binding, or the whole declaration (with its line) when it was the only one. */
+function removeImportBinding(source: ts.SourceFile, declaration: ts.ImportDeclaration, local: string): Edit {
+  const clause = declaration.importClause!;
   const named = clause.namedBindings;
-  const bindingCount = (clause.name !== undefined ? 1 : 0) + (named === undefined ? 0 : ts.isNamespaceImport(named) ? 1 : named.elements.length);
-  if (bindingCount === 1) {
-    const start = found.declaration.getStart(source);
-    let end = found.declaration.getEnd();
-    if (source.text[end] === '\r') end += 1;
-    if (source.text[end] === '\n') end += 1;
-    return { start, end, text: '' };
-  }
+  const count = (clause.name !== undefined ? 1 : 0) + (named === undefined ? 0 : ts.isNamespaceImport(named) ? 1 : named.elements.length);
+  if (count === 1) return wholeLines(source, declaration);
+  if (clause.name?.text === local) return { start: clause.name.getStart(source), end: named!.getStart(source), text: '' };
   if (named !== undefined && ts.isNamedImports(named)) {
     const elements = named.elements;
-    const index = elements.findIndex((element) => element.name.text === found.local);
-    if (index !== -1) {
-      const element = elements[index]!;
-      if (elements.length === 1) {
-        // `import def, { only } from` -> `import def from`
-        return { start: clause.name!.getEnd(), end: named.getEnd(), text: '' };
-      }
-      const next = elements[index + 1];
-      return next !== undefined ? { start: element.getStart(source), end: next.getStart(source), text: '' } : { start: elements[index - 1]!.getEnd(), end: element.getEnd(), text: '' };
-    }
+    const index = elements.findIndex((element) => element.name.text === local);
+    const element = elements[index]!;
+    if (elements.length === 1) return { start: clause.name!.getEnd(), end: named.getEnd(), text: '' };
+    const next = elements[index + 1];
+    return next !== undefined ? { start: element.getStart(source), end: next.getStart(source), text: '' } : { start: elements[index - 1]!.getEnd(), end: element.getEnd(), text: '' };
   }
-  // The default binding beside named ones: `import def, { a } from` -> `import { a } from`
-  return { start: clause.name!.getStart(source), end: named!.getStart(source), text: '' };
+  return wholeLines(source, declaration);
 }
 
-function importLine(local: string, imported: string, specifier: string): string {
-  if (imported === 'default') return `import ${local} from '${specifier}';`;
-  if (imported === '*') return `import * as ${local} from '${specifier}';`;
-  return imported === local ? `import { ${local} } from '${specifier}';` : `import { ${imported} as ${local} } from '${specifier}';`;
+/** A statement's whole lines: its indentation and its line break go with it. */
+function wholeLines(source: ts.SourceFile, node: ts.Node): Edit {
+  const text = source.text;
+  let start = node.getStart(source);
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start -= 1;
+  let end = node.getEnd();
+  if (text[end] === '\r') end += 1;
+  if (text[end] === '\n') end += 1;
+  return { start, end, text: '' };
 }
 
-function quote(text: string): string {
-  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-}
-
-function propertyKey(name: string): string {
-  return /^[A-Za-z_$][\w$]*$/.test(name) ? name : quote(name);
-}
-
-function defaultModulePath(project: ProjectView, file: string | undefined, fallback: string): string {
-  return path.resolve(project.config.baseDir, file ?? fallback);
-}
-
-function hasSrcFiles(project: ProjectView): boolean {
-  return project.hasFileUnder(path.join(project.root, 'src'));
-}
-
-export function emitterModuleText(serviceName: string): string {
-  return `// @plane data
-// Emits trace events as Planewise trace records: JSON Lines, a versioned header
-// first. Analyses read this file after execution instead of running in the
-// request path.
-import { randomUUID } from 'node:crypto';
-import { appendFileSync, existsSync } from 'node:fs';
-
-const TRACE_FILE = process.env.PLANEWISE_TRACE_FILE ?? 'service.trace.jsonl';
-const SERVICE = process.env.PLANEWISE_SERVICE ?? ${quote(serviceName)};
-
-export function emitTraceEvent(operation: string, inputs: Record<string, unknown>): void {
-  if (!existsSync(TRACE_FILE)) {
-    const header = { kind: 'header', schema: '${TRACE_SCHEMA_ID}', version: '${TRACE_SCHEMA_VERSION}', producer: { name: SERVICE } };
-    appendFileSync(TRACE_FILE, \`\${JSON.stringify(header)}\\n\`);
-  }
-  const attributes: Record<string, string> = {};
-  for (const [name, value] of Object.entries(inputs)) attributes[name] = JSON.stringify(value) ?? 'null';
-  const event = { kind: 'span', ts: Date.now(), service: SERVICE, operation, traceId: randomUUID(), spanId: randomUUID(), durationMs: 0, status: 'unset', attributes };
-  appendFileSync(TRACE_FILE, \`\${JSON.stringify(event)}\\n\`);
-}
-`;
-}
-
-/** The registry and its runner: what the fix creates, or appends to an existing post-execution module. */
-export function postExecutionRegistry(entry: string, readFile: string): string {
-  return `/** Inputs of analyses moved out of the execution path arrive as JSON text in trace event attributes. */
-function postExecutionInput(value: unknown): any {
-  return typeof value === 'string' ? JSON.parse(value) : value;
-}
-
-/** Trace event operation -> the analysis it feeds. */
-export const ${REGISTRY_NAME}: Record<string, (inputs: Record<string, unknown>) => unknown> = {
-${entry}
-};
-
-/** Runs the registered analyses for the events of one trace file; returns how many ran. */
-export async function runPostExecutionAnalyses(traceFile: string): Promise<number> {
-  const [headerLine, ...lines] = ${readFile}(traceFile, 'utf8').split('\\n');
-  const header = JSON.parse(headerLine ?? '{}') as { schema?: string; version?: string };
-  if (header.schema !== '${TRACE_SCHEMA_ID}' || !String(header.version).startsWith('${TRACE_SCHEMA_VERSION.split('.')[0]}.')) {
-    throw new Error(\`\${traceFile}: not a ${TRACE_SCHEMA_ID} ${TRACE_SCHEMA_VERSION.split('.')[0]}.x trace (schema \${String(header.schema)}, version \${String(header.version)})\`);
-  }
-  let ran = 0;
-  for (const line of lines) {
-    if (line.trim() === '') continue;
-    const record = JSON.parse(line) as { kind?: string; operation?: string; attributes?: Record<string, unknown> };
-    const analysis = record.kind === 'span' && record.operation !== undefined ? ${REGISTRY_NAME}[record.operation] : undefined;
-    if (analysis === undefined) continue;
-    await analysis(record.attributes ?? {});
-    ran += 1;
-  }
-  return ran;
-}
-`;
-}
-
-export function postExecutionModuleText(importText: string, entry: string): string {
-  return `// @plane intelligence
-// Runs analyses after execution, from the trace files the service writes: they
-// never run on a request path and never call the live system.
-import { readFileSync } from 'node:fs';
-${importText}
-
-${postExecutionRegistry(entry, 'readFileSync')}`;
-}
-
-/** The local name of fs.readFileSync in a module, if it imports it. */
-function readFileBinding(source: ts.SourceFile): string | undefined {
+function declarationOf(source: ts.SourceFile, local: string): ts.ImportDeclaration | ts.VariableStatement | undefined {
   for (const statement of source.statements) {
-    if (!ts.isImportDeclaration(statement) || !ts.isStringLiteral(statement.moduleSpecifier) || !['fs', 'node:fs'].includes(statement.moduleSpecifier.text)) continue;
-    const named = statement.importClause?.namedBindings;
-    if (named === undefined || !ts.isNamedImports(named)) continue;
-    const element = named.elements.find((candidate) => (candidate.propertyName ?? candidate.name).text === 'readFileSync');
-    if (element !== undefined) return element.name.text;
+    if (ts.isImportDeclaration(statement) && bindsLocally({ ...source, statements: ts.factory.createNodeArray([statement]) } as ts.SourceFile, local)) return statement;
+    if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1 && statement.declarationList.declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === local)) return statement;
   }
   return undefined;
 }
 
-function toEdits(source: ts.SourceFile, edits: { start: number; end: number; text: string }[]): TextEdit[] {
-  return edits.map((edit) => ({
-    range: { start: source.getLineAndCharacterOfPosition(edit.start), end: source.getLineAndCharacterOfPosition(edit.end) },
-    newText: edit.text,
-  }));
+/**
+ * Removes what only the moved code used: imports, and a module-level instance
+ * (`const analyzer = new RevenueAnalyzer()`) with the import of its class.
+ */
+function deadBindingEdits(source: ts.SourceFile, plans: readonly MovePlan[]): Edit[] {
+  const removed: ts.Node[] = plans.flatMap((planned) => planned.removed);
+  const candidates: string[] = [];
+  for (const planned of plans) {
+    if (planned.callee.kind === 'function') candidates.push(planned.callee.local);
+    else candidates.push(planned.callee.instance, planned.callee.import.local);
+    candidates.push(...planned.bindings.map((binding) => binding.local));
+  }
+  const edits: Edit[] = [];
+  const handled = new Set<string>();
+  for (const local of candidates) {
+    if (handled.has(local)) continue;
+    handled.add(local);
+    const declaration = declarationOf(source, local);
+    if (declaration === undefined || usesOutside(source, local, [...removed, declaration]) > 0) continue;
+    if (ts.isVariableStatement(declaration)) {
+      edits.push(wholeLines(source, declaration));
+      removed.push(declaration);
+    } else {
+      edits.push(removeImportBinding(source, declaration, local));
+    }
+  }
+  // Two bindings of one import declaration: remove the declaration once.
+  return mergeImportRemovals(source, edits);
 }
 
-export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
-  const { finding, project, file } = context;
-  if (finding.messageId !== 'direct' && finding.messageId !== 'transitive') return [];
-  const data = finding.fixData as MoveData | undefined;
-  if (data === undefined) return [];
-  const source = context.source.compilerNode;
-  const call = findCall(source, data.start, data.end);
-  if (call === undefined) return [];
-  const replaced = statementToReplace(call);
-  // The result is used (assigned, returned, passed on): moving the call would change behaviour.
-  if (replaced === undefined) return [];
+function mergeImportRemovals(source: ts.SourceFile, edits: Edit[]): Edit[] {
+  const byDeclaration = new Map<ts.ImportDeclaration, Edit[]>();
+  const others: Edit[] = [];
+  for (const edit of edits) {
+    const declaration = source.statements.find((statement): statement is ts.ImportDeclaration => ts.isImportDeclaration(statement) && statement.getStart(source) <= edit.start + 1 && statement.getEnd() >= edit.end - 1);
+    if (declaration === undefined) others.push(edit);
+    else byDeclaration.set(declaration, [...(byDeclaration.get(declaration) ?? []), edit]);
+  }
+  for (const [declaration, group] of byDeclaration) {
+    const clause = declaration.importClause!;
+    const named = clause.namedBindings;
+    const count = (clause.name !== undefined ? 1 : 0) + (named === undefined ? 0 : ts.isNamespaceImport(named) ? 1 : named.elements.length);
+    if (group.length >= count) others.push(wholeLines(source, declaration));
+    else others.push(...dedupeEdits(group));
+  }
+  return dedupeEdits(others);
+}
 
-  const calleeText = call.expression.getText(source);
-  const calleeRoot = calleeText.split('.')[0]!;
-  // `this.reports.generate()` only means something inside its class: the post-execution module cannot call it as written.
-  if (calleeRoot === 'this') return [];
-  const analysisImport = analysisImportOf(source, calleeRoot);
-  // A function of this very file must be exported for the post-execution module to import it.
-  if (analysisImport === undefined && (data.analysisFile === undefined || project.facts(data.analysisFile)?.exports.has(data.analysisName) !== true)) return [];
-  const args = call.arguments ?? ts.factory.createNodeArray<ts.Expression>();
-  const inputs = args.map((argument, index) => {
-    const spread = ts.isSpreadElement(argument);
-    const name = spread ? 'args' : (data.params[index] ?? `arg${index}`);
-    const value = spread ? `[${argument.getText(source)}]` : argument.getText(source);
-    return { name, value };
+function dedupeEdits(edits: Edit[]): Edit[] {
+  const seen = new Set<string>();
+  return edits.filter((edit) => {
+    const key = `${edit.start}:${edit.end}:${edit.text}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
   });
-  const eventName = `${EVENT_PREFIX}${data.analysisName}`;
-  const useJs = usesJsExtensions(context.facts.imports);
-  const edits: { start: number; end: number; text: string }[] = [];
-  const changes: FileChange[] = [];
+}
 
-  let emit: string;
-  const trace = project.config.trace;
-  if (project.dependsOn(OTEL_PACKAGE)) {
-    const attributes = inputs.map((input) => `${propertyKey(input.name)}: JSON.stringify(${input.value})`).join(', ');
-    emit = `trace.getActiveSpan()?.addEvent('${eventName}', { ${attributes} });`;
-    const hasTrace = source.statements.some(
-      (statement) => ts.isImportDeclaration(statement) && ts.isStringLiteral(statement.moduleSpecifier) && statement.moduleSpecifier.text === OTEL_PACKAGE && /\btrace\b/.test(statement.importClause?.getText(source) ?? ''),
-    );
-    if (!hasTrace) {
-      const insertion = importInsertion(source, `import { trace } from '${OTEL_PACKAGE}';`);
-      edits.push({ start: insertion.offset, end: insertion.offset, text: insertion.text });
-    }
-  } else {
-    const emitterFile = trace.emitter !== undefined ? path.resolve(project.config.baseDir, trace.emitter.module) : defaultModulePath(project, trace.emitterModule, hasSrcFiles(project) ? 'src/tracing/emitTraceEvent.ts' : 'tracing/emitTraceEvent.ts');
-    const emitterName = trace.emitter?.export ?? 'emitTraceEvent';
-    const object = inputs.map((input) => (input.name === input.value ? input.name : `${propertyKey(input.name)}: ${input.value}`)).join(', ');
-    emit = `${emitterName}('${eventName}', { ${object} });`;
-    const alreadyImported = context.facts.imports.some((fact) => fact.bindings.has(emitterName));
-    if (!alreadyImported) {
-      const insertion = importInsertion(source, `import { ${emitterName} } from '${specifierFrom(file, emitterFile, useJs)}';`);
-      edits.push({ start: insertion.offset, end: insertion.offset, text: insertion.text });
-    }
-    if (trace.emitter === undefined && project.facts(emitterFile) === undefined && !project.fileExists(emitterFile)) {
-      changes.push({ kind: 'create', file: emitterFile, text: emitterModuleText(project.packageName() ?? 'service') });
-    }
+// ---- the post-execution module ------------------------------------------------------
+
+/** The configured post-execution module, an intelligence-plane module named like one, or the one to create. */
+function postExecutionFile(project: ProjectView): { file: string; create: boolean } {
+  const configured = project.config.trace.postExecutionModule;
+  if (configured !== undefined) {
+    const file = path.resolve(project.config.baseDir, configured);
+    return { file, create: !project.fileExists(file) };
   }
-  edits.push({ start: replaced.getStart(source), end: replaced.getEnd(), text: emit });
+  const named = project.files().find((file) => /^post[-_]?execution\.(ts|mts|cts|js|mjs)$/i.test(path.basename(file)) && project.planeOf(file).plane === 'intelligence');
+  if (named !== undefined) return { file: named, create: false };
+  const base = project.hasFileUnder(path.join(project.root, 'src')) ? 'src/' : '';
+  return { file: path.resolve(project.config.baseDir, `${base}analysis/postExecution.ts`), create: true };
+}
 
-  // The analysis import goes when nothing else in the file uses it.
-  const resolves = [finding.fingerprint];
-  if (analysisImport !== undefined) {
-    const uses = identifierUses(source, analysisImport.local, (node) => node === analysisImport.declaration || node === replaced);
-    if (uses === 0) {
-      const removal = removeBinding(source, analysisImport);
-      edits.push(removal);
-      const importStart = source.getLineAndCharacterOfPosition(analysisImport.declaration.getStart(source));
-      for (const other of context.fileFindings) {
-        if (other.ruleId === 'no-product-import-in-platform' && other.range.start.line === importStart.line) resolves.push(other.fingerprint);
+/** Dedents moved statements and replaces the recorded arguments (and `this.` receivers) with what the step receives. */
+function movedCode(planned: MovePlan, names: readonly string[], source: ts.SourceFile): string {
+  const replacements: Edit[] = planned.args.map((argument, index) => ({ start: argument.getStart(source), end: argument.getEnd(), text: `inputs.${names[index]}` }));
+  if (planned.callee.kind === 'method') {
+    const receiver = (planned.moved[0] !== undefined ? findReceiver(planned, source) : undefined);
+    if (receiver !== undefined) replacements.push({ start: receiver.getStart(source), end: receiver.getEnd(), text: planned.callee.instance });
+  }
+  return planned.moved
+    .map((statement) => {
+      const start = statement.getStart(source);
+      let text = source.text.slice(start, statement.getEnd());
+      for (const edit of [...replacements].filter((candidate) => candidate.start >= start && candidate.end <= statement.getEnd()).sort((a, b) => b.start - a.start)) {
+        text = text.slice(0, edit.start - start) + edit.text + text.slice(edit.end - start);
       }
-    }
-  }
-  changes.unshift({ kind: 'edit', file, edits: toEdits(source, edits.sort((a, b) => a.start - b.start)) });
+      const indent = indentAt(source.text, start);
+      return text
+        .split('\n')
+        .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line.trimStart()))
+        .join('\n');
+    })
+    .join('\n');
+}
 
-  // The post-execution module: created with the analysis registered, or extended.
-  const postFile = defaultModulePath(project, trace.postExecutionModule, hasSrcFiles(project) ? 'src/analysis/postExecution.ts' : 'analysis/postExecution.ts');
-  let analysisSpecifier: string | undefined;
-  if (analysisImport !== undefined) {
-    const original = (analysisImport.declaration.moduleSpecifier as ts.StringLiteral).text;
-    analysisSpecifier = original.startsWith('.') ? specifierFrom(postFile, path.resolve(path.dirname(file), original), useJs) : original;
-  } else if (data.analysisFile !== undefined) {
-    analysisSpecifier = specifierFrom(postFile, data.analysisFile, useJs);
-  }
-  if (analysisSpecifier === undefined) return [];
-  const local = analysisImport?.local ?? calleeRoot;
-  const imported = analysisImport?.imported ?? data.analysisName;
-  const callArgs = inputs.map((input) => (input.name === 'args' && input.value.startsWith('[...') ? `...postExecutionInput(inputs['args'])` : `postExecutionInput(inputs[${quote(input.name)}])`)).join(', ');
-  const entry = `  ${quote(eventName)}: (inputs) => ${call.kind === ts.SyntaxKind.NewExpression ? 'new ' : ''}${calleeText}(${callArgs}),`;
-  const postSource = project.source(postFile)?.compilerNode;
-  if (postSource === undefined && !project.fileExists(postFile)) {
-    changes.push({ kind: 'create', file: postFile, text: postExecutionModuleText(importLine(local, imported, analysisSpecifier), entry) });
-  } else if (postSource !== undefined) {
-    const postEdits: { start: number; end: number; text: string }[] = [];
-    const alreadyImported = postSource.statements.some((statement) => ts.isImportDeclaration(statement) && (statement.importClause?.getText(postSource) ?? '').match(new RegExp(`\\b${local}\\b`)) !== null);
-    if (!alreadyImported) {
-      const insertion = importInsertion(postSource, importLine(local, imported, analysisSpecifier));
-      postEdits.push({ start: insertion.offset, end: insertion.offset, text: insertion.text });
+function findReceiver(planned: MovePlan, source: ts.SourceFile): ts.Expression | undefined {
+  let receiver: ts.Expression | undefined;
+  const visit = (node: ts.Node): boolean | void => {
+    if (receiver !== undefined) return false;
+    if (ts.isCallExpression(node) && planned.args.length === node.arguments.length && node.arguments.every((argument, index) => argument === planned.args[index]) && ts.isPropertyAccessExpression(node.expression)) {
+      receiver = node.expression.expression;
+      return false;
     }
-    const registry = findRegistry(postSource);
-    if (registry === undefined) {
-      // A module of the project's own: the registry and its runner go at its end.
-      let readFile = readFileBinding(postSource);
-      if (readFile === undefined) {
-        readFile = 'readTraceText';
-        const insertion = importInsertion(postSource, "import { readFileSync as readTraceText } from 'node:fs';");
-        postEdits.push({ start: insertion.offset, end: insertion.offset, text: insertion.text });
-      }
-      const end = postSource.text.length;
-      postEdits.push({ start: end, end, text: `${postSource.text.endsWith('\n') ? '' : '\n'}\n${postExecutionRegistry(entry, readFile)}` });
-    } else if (!registry.getText(postSource).includes(`'${eventName}'`)) {
-      const closing = registry.getEnd() - 1;
-      const before = postSource.text.slice(0, closing).trimEnd();
-      const needsComma = !before.endsWith(',') && !before.endsWith('{');
-      postEdits.push({ start: before.length, end: closing, text: `${needsComma ? ',' : ''}\n${entry}\n` });
-    }
-    if (postEdits.length > 0) changes.push({ kind: 'edit', file: postFile, edits: toEdits(postSource, postEdits.sort((a, b) => a.start - b.start)) });
-  } else {
-    // The module exists but is not part of the checked files (excluded): leave it to the user.
-    return [];
-  }
+  };
+  for (const statement of planned.moved) walkSyntax(statement, visit);
+  void source;
+  return receiver;
+}
 
-  return [
-    {
-      title: 'Move analysis out of the execution path',
-      kind: 'quickfix',
-      resolves,
-      isPreferred: true,
-      changes,
-    },
-  ];
+/** One registry entry: the event name -> the moved code, with typed inputs. */
+function registryEntry(planned: MovePlan, data: MoveData, source: ts.SourceFile): string {
+  const names = inputNames(planned, data);
+  const signature = planned.callee.kind === 'function' ? `typeof ${planned.callee.text}` : `${planned.callee.import.local}['${planned.callee.method}']`;
+  const fields = names.map((name, index) => `${/^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name}'`}: Parameters<${signature}>[${index}]`);
+  const parameter = `inputs: { ${fields.join('; ')} }`;
+  const code = movedCode(planned, names, source);
+  const isAsync = /\bawait\b/.test(code);
+  const key = `'${eventName(planned, data)}'`;
+  const single = planned.moved.length === 1 && ts.isExpressionStatement(planned.moved[0]!) && !code.includes('\n');
+  if (single) return `  ${key}: ${isAsync ? 'async ' : ''}(${parameter}) => ${code.replace(/;$/, '')},`;
+  const body = code
+    .split('\n')
+    .map((line) => (line === '' ? line : `    ${line}`))
+    .join('\n');
+  return `  ${key}: ${isAsync ? 'async ' : ''}(${parameter}) => {\n${body}\n  },`;
 }
 
 function findRegistry(source: ts.SourceFile): ts.ObjectLiteralExpression | undefined {
   for (const statement of source.statements) {
     if (!ts.isVariableStatement(statement)) continue;
     for (const declaration of statement.declarationList.declarations) {
-      if (ts.isIdentifier(declaration.name) && declaration.name.text === REGISTRY_NAME && declaration.initializer !== undefined && ts.isObjectLiteralExpression(declaration.initializer)) {
-        return declaration.initializer;
-      }
+      if (ts.isIdentifier(declaration.name) && declaration.name.text === REGISTRY_NAME && declaration.initializer !== undefined && ts.isObjectLiteralExpression(declaration.initializer)) return declaration.initializer;
     }
   }
   return undefined;
+}
+
+/**
+ * Where the project's post-execution entry point reads each trace: inside a
+ * loop over trace paths, `const trace = readTraceFile(tracePath)` and later
+ * `trace.records`. The moved analyses run right after, on the records already
+ * read, in an async function.
+ */
+function wiringPoint(source: ts.SourceFile): { after: ts.Statement; records: string } | undefined {
+  let found: { after: ts.Statement; records: string } | undefined;
+  const visit = (node: ts.Node): boolean | void => {
+    if (found !== undefined) return false;
+    if (ts.isForOfStatement(node) && ts.isVariableDeclarationList(node.initializer) && ts.isIdentifier(node.initializer.declarations[0]!.name) && ts.isBlock(node.statement)) {
+      const loopVariable = node.initializer.declarations[0]!.name.text;
+      const owner = enclosingFunction(node);
+      const isAsync = owner !== undefined && (ts.getModifiers(owner) ?? []).some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword);
+      for (const statement of node.statement.statements) {
+        if (!isAsync || !ts.isVariableStatement(statement)) continue;
+        const declaration = statement.declarationList.declarations[0]!;
+        const init = declaration.initializer;
+        if (!ts.isIdentifier(declaration.name) || init === undefined || !ts.isCallExpression(init) || init.arguments[0]?.getText(source) !== loopVariable) continue;
+        const name = declaration.name.text;
+        const property = new RegExp(`\\b${name}\\.(records|events)\\b`).exec(node.statement.getText(source));
+        if (property !== null) found = { after: statement, records: `${name}.${property[1]}` };
+      }
+    }
+  };
+  walkSyntax(source, visit);
+  return found;
+}
+
+function postExecutionImports(plans: readonly { planned: MovePlan }[], handlerFile: string, postFile: string, postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const { planned } of plans) {
+    const bindings = [planned.callee.import, ...planned.bindings];
+    for (const binding of bindings) {
+      if (seen.has(binding.local) || (postSource !== undefined && bindsLocally(postSource, binding.local))) continue;
+      seen.add(binding.local);
+      const specifier =
+        binding.specifier === undefined
+          ? specifierFrom(postFile, handlerFile, style)
+          : binding.specifier.startsWith('.')
+            ? specifierFrom(postFile, path.resolve(path.dirname(handlerFile), binding.specifier.replace(/\.(m|c)?js$/, '')), style)
+            : binding.specifier;
+      lines.push(importLine(binding, specifier, style));
+    }
+  }
+  return lines;
+}
+
+function instanceDeclarations(plans: readonly { planned: MovePlan }[], postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
+  const lines: string[] = [];
+  const seen = new Set<string>();
+  for (const { planned } of plans) {
+    const callee = planned.callee;
+    if (callee.kind !== 'method' || seen.has(callee.instance) || (postSource !== undefined && bindsLocally(postSource, callee.instance))) continue;
+    seen.add(callee.instance);
+    lines.push(`const ${callee.instance} = new ${callee.import.local}(${callee.constructorArgs})${semi(style)}`);
+  }
+  return lines;
+}
+
+// ---- planewise.config.json ----------------------------------------------------------
+
+/** Records what the fix created in the config (creating the config when there is none), so the next fix finds it. */
+function configChange(project: ProjectView, settings: Record<string, unknown>): FileChange | undefined {
+  if (Object.keys(settings).length === 0) return undefined;
+  const file = project.config.file;
+  if (file === undefined) return { kind: 'create', file: path.join(project.root, CONFIG_FILE_NAME), text: `${JSON.stringify({ trace: settings }, null, 2)}\n` };
+  const text = project.readFile(file);
+  if (text === undefined) return undefined;
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  const source = ts.parseJsonText(file, text);
+  const root = source.statements[0]?.expression;
+  if (root === undefined || !ts.isObjectLiteralExpression(root)) return undefined;
+  const traceProperty = root.properties.find((property): property is ts.PropertyAssignment => ts.isPropertyAssignment(property) && property.name.getText(source) === '"trace"');
+  const indent = /\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
+  const render = (value: unknown, depth: number) => JSON.stringify(value, null, indent).split('\n').join(`\n${indent.repeat(depth)}`);
+  let edit: Edit;
+  if (traceProperty === undefined || !ts.isObjectLiteralExpression(traceProperty.initializer)) {
+    const last = root.properties[root.properties.length - 1];
+    const at = last === undefined ? root.getStart(source) + 1 : last.getEnd();
+    edit = { start: at, end: at, text: `${last === undefined ? '' : ','}\n${indent}"trace": ${render(settings, 1)}` };
+  } else {
+    const trace = traceProperty.initializer;
+    const last = trace.properties[trace.properties.length - 1];
+    const at = last === undefined ? trace.getStart(source) + 1 : last.getEnd();
+    const entries = Object.entries(settings).map(([key, value]) => `\n${indent.repeat(2)}"${key}": ${render(value, 2)}`);
+    edit = { start: at, end: at, text: `${last === undefined ? '' : ','}${entries.join(',')}` };
+  }
+  void parsed;
+  return { kind: 'edit', file, edits: toTextEdits(text, [edit]) };
+}
+
+function toTextEdits(text: string, edits: readonly Edit[]): TextEdit[] {
+  const position = (offset: number) => {
+    const before = text.slice(0, offset);
+    const line = before.split('\n').length - 1;
+    return { line, character: offset - (before.lastIndexOf('\n') + 1) };
+  };
+  return [...edits].sort((a, b) => a.start - b.start).map((edit) => ({ range: { start: position(edit.start), end: position(edit.end) }, newText: edit.text }));
+}
+
+// ---- the fix ----------------------------------------------------------------------
+
+/** One fix moving every given call (all of one handler's, or just one) out of the execution path. */
+function buildFix(context: FixContext<unknown>, sites: readonly { site: ResolvedSite; planned: MovePlan; fingerprint: string }[], title: string): Fix {
+  const { project, file } = context;
+  const source = context.source.compilerNode;
+  const style = detectStyle(source);
+  const emitter = chooseEmitter(project);
+  const post = postExecutionFile(project);
+  const changes: FileChange[] = [];
+  const configSettings: Record<string, unknown> = {};
+
+  // The handler: each call's slice becomes an event; what only the moved code used goes.
+  const edits: Edit[] = [];
+  for (const { site, planned } of sites) {
+    const [first, ...rest] = planned.removed;
+    const indent = indentAt(source.text, first!.getStart(source));
+    const statement = emitStatement(planned, site.data, emitter, source, style, post.file, file).split('\n').join(`\n${indent}`);
+    edits.push({ start: first!.getStart(source), end: first!.getEnd(), text: statement });
+    for (const other of rest) edits.push(wholeLines(source, other));
+  }
+  const removals = deadBindingEdits(source, sites.map((entry) => entry.planned));
+  edits.push(...removals);
+  const addImport = (line: string) => {
+    const insertion = importInsertionAround(source, line, removals);
+    if (insertion !== undefined) edits.push(insertion);
+  };
+  if (emitter.kind === 'otel') {
+    if (!bindsLocally(source, 'trace')) addImport(`import { trace } from ${quoted(OTEL_PACKAGE, style)}${semi(style)}`);
+  } else {
+    if (!bindsLocally(source, emitter.name)) addImport(importLine({ local: emitter.name, imported: emitter.name, specifier: undefined }, specifierFrom(file, emitter.file, style), style));
+    if (emitter.create && !project.fileExists(emitter.file)) {
+      changes.push({ kind: 'create', file: emitter.file, text: restyle(emitterModuleText(project.packageName() ?? 'service'), style) });
+      configSettings.emitter = { module: path.relative(project.config.baseDir, emitter.file).split(path.sep).join('/'), export: emitter.name };
+    }
+  }
+  changes.unshift({ kind: 'edit', file, edits: toTextEdits(source.text, edits) });
+
+  // The post-execution module: created runnable, or extended and wired into its entry point.
+  const entries = sites.map(({ site, planned }) => registryEntry(planned, site.data, source));
+  const postSource = post.create ? undefined : project.source(post.file)?.compilerNode;
+  if (post.create) {
+    const moduleBase = path.basename(post.file).replace(/\.[^.]+$/, '');
+    changes.push({ kind: 'create', file: post.file, text: restyle(createdPostExecutionText(postExecutionImports(sites, file, post.file, undefined, style), instanceDeclarations(sites, undefined, style), entries, moduleBase), style) });
+    if (project.config.trace.postExecutionModule === undefined) configSettings.postExecutionModule = path.relative(project.config.baseDir, post.file).split(path.sep).join('/');
+  } else if (postSource !== undefined) {
+    const postStyle = detectStyle(postSource);
+    const postEdits: Edit[] = [];
+    for (const line of postExecutionImports(sites, file, post.file, postSource, postStyle)) postEdits.push(importInsertion(postSource, line));
+    const declarations = instanceDeclarations(sites, postSource, postStyle);
+    const registry = findRegistry(postSource);
+    if (registry === undefined) {
+      const wiring = wiringPoint(postSource);
+      if (wiring === undefined) for (const line of FILE_RUNNER_IMPORTS) if (!postSource.text.includes(line.slice(line.indexOf(' from ')))) postEdits.push(importInsertion(postSource, restyle(line, postStyle)));
+      const end = postSource.text.length;
+      const appended = `${declarations.length > 0 ? `${declarations.join('\n')}\n\n` : ''}${registryText(entries)}${wiring === undefined ? `\n${fileRunnerText(path.basename(post.file).replace(/\.[^.]+$/, ''))}` : ''}`;
+      postEdits.push({ start: end, end, text: `${postSource.text.endsWith('\n') ? '' : '\n'}\n${restyle(appended, postStyle)}` });
+      if (wiring !== undefined) {
+        const indent = indentAt(postSource.text, wiring.after.getStart(postSource));
+        postEdits.push({ start: wiring.after.getEnd(), end: wiring.after.getEnd(), text: `\n${indent}await ${RUN_RECORDS_NAME}(${wiring.records})${semi(postStyle)}` });
+      }
+    } else {
+      const fresh = entries.filter((entry) => !registry.getText(postSource).includes(entry.slice(0, entry.indexOf(':'))));
+      const closing = registry.getEnd() - 1;
+      const before = postSource.text.slice(0, closing).trimEnd();
+      const needsComma = !before.endsWith(',') && !before.endsWith('{');
+      if (fresh.length > 0) postEdits.push({ start: before.length, end: closing, text: `${needsComma ? ',' : ''}\n${restyle(fresh.join('\n'), postStyle)}\n` });
+      if (declarations.length > 0) {
+        const statement = registry.parent.parent.parent as ts.Statement;
+        postEdits.push({ start: statement.getStart(postSource), end: statement.getStart(postSource), text: `${declarations.join('\n')}\n\n` });
+      }
+    }
+    changes.push({ kind: 'edit', file: post.file, edits: toTextEdits(postSource.text, postEdits) });
+  }
+  const config = configChange(project, configSettings);
+  if (config !== undefined) changes.push(config);
+
+  const resolves = sites.map((entry) => entry.fingerprint);
+  // The analysis import may also be what no-product-import-in-platform reports: it goes with the call.
+  for (const other of context.fileFindings) {
+    if (other.ruleId !== 'no-product-import-in-platform') continue;
+    const removedImport = edits.some((edit) => edit.text === '' && source.getLineAndCharacterOfPosition(edit.start).line <= other.range.start.line && source.getLineAndCharacterOfPosition(edit.end).line >= other.range.start.line);
+    if (removedImport) resolves.push(other.fingerprint);
+  }
+  return { title, kind: 'quickfix', resolves, isPreferred: sites.length === 1, changes };
+}
+
+export function moveAnalysisFixes(context: FixContext<unknown>): Fix[] {
+  const { finding, project, file } = context;
+  if (finding.messageId !== 'direct' && finding.messageId !== 'transitive') return [];
+  if (!isMoveData(finding.fixData)) return [];
+  const source = context.source.compilerNode;
+  const site = siteOf(source, finding.fixData);
+  if (site === undefined) return moduleInstanceFixes(context, finding.fixData);
+  const planned = plan(project, file, site);
+  if (planned.kind === 'decline') return [{ title: MOVE_TITLE, kind: 'quickfix', resolves: [finding.fingerprint], changes: [], disabled: { reason: `unavailable: ${planned.reason}` } }];
+  const fixes = [buildFix(context, [{ site, planned, fingerprint: finding.fingerprint }], MOVE_TITLE)];
+
+  // The other analyses of the same handler that can move: all of them in one edit.
+  const siblings: { site: ResolvedSite; planned: MovePlan; fingerprint: string }[] = [];
+  for (const other of context.fileFindings) {
+    if (other.ruleId !== finding.ruleId || !isMoveData(other.fixData)) continue;
+    const otherSite = siteOf(source, other.fixData);
+    if (otherSite === undefined || otherSite.handler !== site.handler) continue;
+    const otherPlan = plan(project, file, otherSite);
+    if (otherPlan.kind === 'move') siblings.push({ site: otherSite, planned: otherPlan, fingerprint: other.fingerprint });
+  }
+  const overlapping = siblings.some((a, i) => siblings.some((b, j) => i !== j && a.planned.removed.some((statement) => b.planned.removed.some((other) => statement.pos < other.end && other.pos < statement.end))));
+  if (siblings.length > 1 && !overlapping) {
+    const name = ts.isFunctionDeclaration(site.handler) || ts.isMethodDeclaration(site.handler) ? (site.handler.name?.getText(source) ?? 'this handler') : 'this handler';
+    fixes.push(buildFix(context, siblings, `Move all ${siblings.length} analyses of ${name} out of the execution path`));
+  }
+  return fixes;
+}
+
+/**
+ * A module-level instance of an analysis class (`const analyzer = new
+ * RevenueAnalyzer()`): every method call on it in the module's handlers moves,
+ * and the instance moves to the post-execution module with them.
+ */
+function moduleInstanceFixes(context: FixContext<unknown>, data: MoveData): Fix[] {
+  const source = context.source.compilerNode;
+  const construction = findCall(source, data.start, data.end);
+  const declaration = construction?.parent;
+  if (construction === undefined || !ts.isNewExpression(construction) || declaration === undefined || !ts.isVariableDeclaration(declaration) || !ts.isIdentifier(declaration.name)) return [];
+  const instance = declaration.name.text;
+  const sites: { site: ResolvedSite; planned: MovePlan; fingerprint: string }[] = [];
+  let declined: Decline | undefined;
+  const visit = (node: ts.Node): boolean | void => {
+    if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && ts.isIdentifier(node.expression.expression) && node.expression.expression.text === instance) {
+      const handler = enclosingFunction(node);
+      const method = node.expression.name.text;
+      const site: ResolvedSite | undefined = handler === undefined ? undefined : { source, call: node, handler, data: { start: node.getStart(source), end: node.getEnd(), analysisFile: data.analysisFile, analysisName: `${data.analysisName}.${method}`, params: [] } };
+      const planned = site === undefined ? undefined : plan(context.project, context.file, site);
+      if (site === undefined || planned === undefined) declined ??= { kind: 'decline', reason: `\`${instance}.${method}\` is called outside a function`, hint: '' };
+      else if (planned.kind === 'decline') declined ??= planned;
+      else sites.push({ site, planned, fingerprint: context.finding.fingerprint });
+    }
+  };
+  walkSyntax(source, visit);
+  if (declined !== undefined) return [{ title: MOVE_TITLE, kind: 'quickfix', resolves: [context.finding.fingerprint], changes: [], disabled: { reason: `unavailable: ${declined.reason}` } }];
+  if (sites.length === 0) return [];
+  return [buildFix(context, sites, MOVE_TITLE)];
 }

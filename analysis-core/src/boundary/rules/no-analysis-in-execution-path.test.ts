@@ -1,4 +1,4 @@
-import { emitterModuleText, postExecutionModuleText, postExecutionRegistry } from '../fixes/moveAnalysis';
+import { registryText } from '../fixes/generatedCode';
 import { runRuleTests } from '../testing/ruleTester';
 import { noAnalysisInExecutionPath } from './no-analysis-in-execution-path';
 
@@ -31,7 +31,6 @@ export function createOrder(order: Order, config: Config): Order {
   return saved;
 }
 `;
-const registryEntry = "  'planewise.analysis.generateReport': (inputs) => generateReport(postExecutionInput(inputs['order']), postExecutionInput(inputs['period'])),";
 
 runRuleTests(noAnalysisInExecutionPath, {
   valid: [
@@ -87,7 +86,7 @@ runRuleTests(noAnalysisInExecutionPath, {
   ],
   invalid: [
     {
-      name: 'the classic flag-guarded analysis in a data-plane handler, fixed with a created emitter and post-execution module',
+      name: 'a flag-guarded analysis: the flag is recorded with the event; emitter and post-execution module are created and recorded in a new config',
       files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'src/storage/orders.ts': storage },
       errors: [{ messageId: 'direct', line: 11, file: 'src/handlers/orders.ts', message: 'generateReport (src/analysis/report.ts) runs on the execution path of data-plane function createOrder', related: 1 }],
       fix: {
@@ -95,23 +94,23 @@ runRuleTests(noAnalysisInExecutionPath, {
         typeCheck: true,
         output: {
           'src/handlers/orders.ts': handlerBody(
-            "emitTraceEvent('planewise.analysis.generateReport', { order: saved, period: 'daily' });",
+            "// Runs after execution, from this event: ../analysis/postExecution.ts\n  emitTraceEvent('planewise.analysis.generateReport', { 'planewise.inputs': JSON.stringify({ order: saved, period: 'daily' }), 'planewise.enabled': Boolean(config.enableAnalysis) });",
             "import { saveOrder, type Order } from '../storage/orders';\nimport { emitTraceEvent } from '../tracing/emitTraceEvent';",
           ),
-          'src/tracing/emitTraceEvent.ts': emitterModuleText('service'),
-          'src/analysis/postExecution.ts': postExecutionModuleText("import { generateReport } from './report';", registryEntry),
+          'planewise.config.json': '{\n  "trace": {\n    "emitter": {\n      "module": "src/tracing/emitTraceEvent.ts",\n      "export": "emitTraceEvent"\n    },\n    "postExecutionModule": "src/analysis/postExecution.ts"\n  }\n}\n',
         },
       },
     },
     {
-      name: 'with @opentelemetry/api the event goes on the active span; an existing post-execution module is extended',
+      name: 'with @opentelemetry/api the event goes on the active span; an existing registry gets the entry',
       files: {
         'src/handlers/orders.ts': handler,
         'src/analysis/report.ts': report,
         'src/storage/orders.ts': storage,
-        'src/analysis/postExecution.ts': postExecutionModuleText("import { summarize } from './summary';", "  'planewise.analysis.summarize': (inputs) => summarize(postExecutionInput(inputs['x'])),"),
+        'src/analysis/postExecution.ts': "import { summarize } from './summary';\n\nconst movedAnalyses: Record<string, (inputs: never) => unknown> = {\n  'planewise.analysis.summarize': (inputs: { x: Parameters<typeof summarize>[0] }) => summarize(inputs.x),\n};\n\nexport function size(): number {\n  return Object.keys(movedAnalyses).length;\n}\n",
         'src/analysis/summary.ts': 'export function summarize(x: unknown) {\n  return x;\n}\n',
       },
+      config: { trace: { postExecutionModule: 'src/analysis/postExecution.ts' } },
       packageJson: { name: 'orders', dependencies: { '@opentelemetry/api': '^1.9.0' } },
       errors: [{ messageId: 'direct', line: 11, file: 'src/handlers/orders.ts' }],
       fix: {
@@ -120,13 +119,10 @@ runRuleTests(noAnalysisInExecutionPath, {
         packages: ['@opentelemetry/api'],
         output: {
           'src/handlers/orders.ts': handlerBody(
-            "trace.getActiveSpan()?.addEvent('planewise.analysis.generateReport', { order: JSON.stringify(saved), period: JSON.stringify('daily') });",
+            "// Runs after execution, from this event: ../analysis/postExecution.ts\n  trace.getActiveSpan()?.addEvent('planewise.analysis.generateReport', { 'planewise.inputs': JSON.stringify({ order: saved, period: 'daily' }), 'planewise.enabled': Boolean(config.enableAnalysis) });",
             "import { saveOrder, type Order } from '../storage/orders';\nimport { trace } from '@opentelemetry/api';",
           ),
-          'src/analysis/postExecution.ts': postExecutionModuleText(
-            "import { summarize } from './summary';\nimport { generateReport } from './report';",
-            `  'planewise.analysis.summarize': (inputs) => summarize(postExecutionInput(inputs['x'])),\n${registryEntry}`,
-          ),
+          'src/analysis/postExecution.ts': "import { summarize } from './summary';\nimport { generateReport } from './report';\n\nconst movedAnalyses: Record<string, (inputs: never) => unknown> = {\n  'planewise.analysis.summarize': (inputs: { x: Parameters<typeof summarize>[0] }) => summarize(inputs.x),\n  'planewise.analysis.generateReport': (inputs: { order: Parameters<typeof generateReport>[0]; period: Parameters<typeof generateReport>[1] }) => generateReport(inputs.order, inputs.period),\n};\n\nexport function size(): number {\n  return Object.keys(movedAnalyses).length;\n}\n",
         },
       },
     },
@@ -145,45 +141,45 @@ runRuleTests(noAnalysisInExecutionPath, {
         typeCheck: true,
         output: {
           'src/handlers/orders.ts': handlerBody(
-            "record('planewise.analysis.generateReport', { order: saved, period: 'daily' });",
+            "// Runs after execution, from this event: ../analysis/afterRun.ts\n  record('planewise.analysis.generateReport', { 'planewise.inputs': JSON.stringify({ order: saved, period: 'daily' }), 'planewise.enabled': Boolean(config.enableAnalysis) });",
             "import { saveOrder, type Order } from '../storage/orders';\nimport { record } from '../telemetry/events';",
           ),
-          'src/analysis/afterRun.ts': postExecutionModuleText("import { generateReport } from './report';", registryEntry),
         },
       },
     },
     {
-      name: 'transitive: the helper call moves, and the project\'s own post-execution module gets the registry appended',
+      name: "transitive: the helper call moves, wired into the project's post-execution loop on the records its own reader read",
       files: {
         'src/handlers/objects.ts': [
           "import { refreshUsageReport } from '../shared/usage';",
           '',
-          'export function putObject(config: { enableAnalysis: boolean; tracePath?: string }, bucket: string): number {',
-          '  if (config.enableAnalysis) refreshUsageReport(config.tracePath, bucket);',
+          'export function putObject(config: { tracePath?: string }, bucket: string): number {',
+          '  refreshUsageReport(config.tracePath, bucket);',
           '  return 200;',
           '}',
           '',
         ].join('\n'),
         'src/shared/usage.ts': "import { generateReport } from '../analysis/report';\n\nexport function refreshUsageReport(tracePath: string | undefined, bucket: string): void {\n  if (tracePath) generateReport(bucket);\n}\n",
         'src/analysis/report.ts': 'export function generateReport(bucket: string): string {\n  return bucket;\n}\n',
-        'src/analysis/post-execution.ts': "import { writeFileSync } from 'node:fs';\n\nexport function main(out: string): void {\n  writeFileSync(out, 'done');\n}\n",
+        'src/analysis/reader.ts': "export function readTraceFile(path: string): { records: object[] } {\n  return { records: [{ kind: 'span', path }] };\n}\n",
+        'src/analysis/post-execution.ts': "import { readTraceFile } from './reader';\n\nexport async function runAll(paths: string[]): Promise<number> {\n  let count = 0;\n  for (const tracePath of paths) {\n    const trace = readTraceFile(tracePath);\n    count += trace.records.length;\n  }\n  return count;\n}\n",
       },
-      config: { trace: { postExecutionModule: 'src/analysis/post-execution.ts' } },
+      config: { trace: { emitter: { module: 'src/telemetry/emit.ts', export: 'emitTraceEvent' } } },
       errors: [{ messageId: 'transitive', line: 4, file: 'src/handlers/objects.ts', message: 'refreshUsageReport -> generateReport', related: 2 }],
       fix: {
         title: 'Move analysis out of the execution path',
-        typeCheck: true,
         output: {
           'src/handlers/objects.ts': [
-            "import { emitTraceEvent } from '../tracing/emitTraceEvent';",
+            "import { emitTraceEvent } from '../telemetry/emit';",
             '',
-            'export function putObject(config: { enableAnalysis: boolean; tracePath?: string }, bucket: string): number {',
-            "  emitTraceEvent('planewise.analysis.refreshUsageReport', { tracePath: config.tracePath, bucket });",
+            'export function putObject(config: { tracePath?: string }, bucket: string): number {',
+            '  // Runs after execution, from this event: ../analysis/post-execution.ts',
+            "  emitTraceEvent('planewise.analysis.refreshUsageReport', { 'planewise.inputs': JSON.stringify({ tracePath: config.tracePath, bucket }) });",
             '  return 200;',
             '}',
             '',
           ].join('\n'),
-          'src/analysis/post-execution.ts': `import { writeFileSync } from 'node:fs';\nimport { readFileSync as readTraceText } from 'node:fs';\nimport { refreshUsageReport } from '../shared/usage';\n\nexport function main(out: string): void {\n  writeFileSync(out, 'done');\n}\n\n${postExecutionRegistry("  'planewise.analysis.refreshUsageReport': (inputs) => refreshUsageReport(postExecutionInput(inputs['tracePath']), postExecutionInput(inputs['bucket'])),", 'readTraceText')}`,
+          'src/analysis/post-execution.ts': `import { readTraceFile } from './reader';\nimport { refreshUsageReport } from '../shared/usage';\n\nexport async function runAll(paths: string[]): Promise<number> {\n  let count = 0;\n  for (const tracePath of paths) {\n    const trace = readTraceFile(tracePath);\n    await runMovedAnalyses(trace.records);\n    count += trace.records.length;\n  }\n  return count;\n}\n\n${registryText(["  'planewise.analysis.refreshUsageReport': (inputs: { tracePath: Parameters<typeof refreshUsageReport>[0]; bucket: Parameters<typeof refreshUsageReport>[1] }) => refreshUsageReport(inputs.tracePath, inputs.bucket),"])}`,
         },
       },
     },

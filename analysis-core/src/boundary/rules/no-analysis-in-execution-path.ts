@@ -6,7 +6,7 @@
  * hop of the chain.
  */
 import { MODULE_FUNCTION, type CallFact, type FunctionFact } from '../facts';
-import { moveAnalysisFixes } from '../fixes/moveAnalysis';
+import { moveAnalysisFixes, moveAnalysisNote } from '../fixes/moveAnalysis';
 import { isPlatform, isProductSide } from '../planes';
 import { defineRule, type ProjectView, type ResolvedCall } from '../rule';
 import type { RelatedInformation } from '../types';
@@ -106,8 +106,8 @@ export const noAnalysisInExecutionPath = defineRule({
     },
     fixable: true,
     messages: {
-      direct: '{kind} analysis {target} runs on the execution path of {where}: emit a trace event and run it after execution from the trace.',
-      transitive: '{kind} analysis {target} is reached on the execution path of {where} through {chain}: emit a trace event and run it after execution from the trace.',
+      direct: '{kind} analysis {target} runs on the execution path of {where}: emit a trace event and run it after execution from the trace.{fixNote}',
+      transitive: '{kind} analysis {target} is reached on the execution path of {where} through {chain}: emit a trace event and run it after execution from the trace.{fixNote}',
     },
   },
   defaultOptions: undefined,
@@ -130,7 +130,7 @@ export const noAnalysisInExecutionPath = defineRule({
           };
           context.report({
             messageId: 'direct',
-            data: { kind: target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: target.label, where },
+            data: { kind: target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: target.label, where, fixNote: moveAnalysisNote(project, file, context.source.compilerNode, fixData) },
             range: call.range,
             key: `${fn.key}:${call.calleeText}`,
             related: target.location === undefined ? [] : [target.location],
@@ -143,13 +143,14 @@ export const noAnalysisInExecutionPath = defineRule({
         const reach = reachAnalysis(project, resolved.file, resolved.fn, memo, new Set([fn]));
         if (reach === null) continue;
         const names = [call.calleeText, ...reach.hops.map((hop) => hop.call.calleeText)];
+        const transitiveFix: MoveAnalysisData = { start: call.start, end: call.end, analysisFile: resolved.file, analysisName: resolved.fn.key, params: resolved.fn.params };
         context.report({
           messageId: 'transitive',
-          data: { kind: reach.target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: reach.target.label, where, chain: names.join(' -> ') },
+          data: { kind: reach.target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: reach.target.label, where, chain: names.join(' -> '), fixNote: moveAnalysisNote(project, file, context.source.compilerNode, transitiveFix) },
           range: call.range,
           key: `${fn.key}:${call.calleeText}:${reach.target.label}`,
           // The fix moves the helper call that leads to the analysis.
-          fixData: { start: call.start, end: call.end, analysisFile: resolved.file, analysisName: resolved.fn.key, params: resolved.fn.params } satisfies MoveAnalysisData,
+          fixData: transitiveFix,
           related: [
             ...reach.hops.map((hop) => ({ file: hop.file, range: hop.call.range, message: `${hop.caller} (${project.relative(hop.file)}) calls ${hop.call.calleeText}` })),
             ...(reach.target.location === undefined ? [] : [reach.target.location]),

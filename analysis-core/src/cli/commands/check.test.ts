@@ -213,3 +213,38 @@ describe('check fails closed', () => {
     assert.ok(parsed.findings.some((finding) => finding.file === 'planewise.config.json' && /is not a regular file/.test(finding.message)), result.stdout);
   });
 });
+
+describe('check --fix', () => {
+  const service = {
+    'src/handlers/orders.ts': "import { generateReport } from '../analysis/report';\n\nexport function createOrder(id: string): string {\n  generateReport(id);\n  return id;\n}\n",
+    'src/analysis/report.ts': 'export function generateReport(id: string): string {\n  return id;\n}\n',
+  };
+
+  it('--fix-dry-run prints a unified diff of every file the fixes touch and writes nothing', async () => {
+    const dir = writeProject('fix-dry-run', service);
+    const result = await inProcess(['--fix-dry-run', '--fix-type', 'no-analysis-in-execution-path'], dir);
+    assert.match(result.stdout, /--- a\/src\/handlers\/orders\.ts\n\+\+\+ b\/src\/handlers\/orders\.ts\n@@ -1,/);
+    assert.match(result.stdout, /^-  generateReport\(id\);$/m);
+    assert.match(result.stdout, /--- \/dev\/null\n\+\+\+ b\/src\/analysis\/postExecution\.ts/);
+    assert.match(result.stderr, /would apply 1 fix to 4 files/);
+    assert.equal(fs.readFileSync(path.join(dir, 'src/handlers/orders.ts'), 'utf8'), service['src/handlers/orders.ts']);
+    assert.equal(fs.existsSync(path.join(dir, 'src/analysis/postExecution.ts')), false);
+  });
+
+  it('--fix writes the fixes and reports what is left', async () => {
+    const dir = writeProject('fix', service);
+    const result = await inProcess(['--fix'], dir);
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    assert.match(fs.readFileSync(path.join(dir, 'src/handlers/orders.ts'), 'utf8'), /emitTraceEvent\('planewise\.analysis\.generateReport'/);
+    assert.ok(fs.existsSync(path.join(dir, 'src/tracing/emitTraceEvent.ts')));
+    assert.ok(fs.existsSync(path.join(dir, 'planewise.config.json')));
+    assert.match(result.stdout, /0 errors/);
+  });
+
+  it('--fix-type with an unknown rule is a usage error', async () => {
+    const dir = writeProject('fix-type', service);
+    const result = await inProcess(['--fix', '--fix-type', 'no-such-rule'], dir);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown rule id no-such-rule/);
+  });
+});

@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Finding, ResolutionSummary } from '../../boundary';
-import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, formatOption, stringOption, UsageError } from '../command';
+import type { BoundaryEngine, FileHost, Finding, ResolutionSummary } from '../../boundary';
+import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, formatOption, stringOption, UsageError } from '../command';
 import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeOutputFile } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
@@ -40,8 +40,65 @@ function within(file: string, targets: readonly string[]): boolean {
   return targets.some((target) => file === target || file.startsWith(target + path.sep));
 }
 
-function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary): RootResult {
-  const engine = createBoundaryEngine({ root });
+/** At most this many rounds of fixing: a fix that overlaps another waits for the next round. */
+const MAX_FIX_PASSES = 10;
+
+interface FixedFile {
+  /** The text on disk before fixing; undefined for a file the fixes create. */
+  before: string | undefined;
+  after: string;
+}
+
+/**
+ * Applies every safe fix in memory, round after round, until none is left.
+ * The engine reads the fixed texts through an overlay over the disk, so each
+ * round sees the previous one's result; nothing is written here.
+ */
+function fixRoot(root: string, targets: readonly string[], boundary: Boundary, ruleIds: readonly string[] | undefined): { engine: BoundaryEngine; fixed: Map<string, FixedFile>; applied: number } {
+  const overlay = new Map<string, string>();
+  const fixed = new Map<string, FixedFile>();
+  const host: FileHost = {
+    readFile: (file) => overlay.get(path.resolve(file)) ?? boundary.diskHost.readFile(file),
+    fileExists: (file) => overlay.has(path.resolve(file)) || boundary.diskHost.fileExists(file),
+    pathExists: (file) => overlay.has(path.resolve(file)) || boundary.diskHost.pathExists(file),
+    listFiles: (listRoot, include, exclude) => [...new Set([...boundary.diskHost.listFiles(listRoot, include, exclude), ...[...overlay.keys()].filter((file) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(file))])],
+  };
+  const engine = boundary.createBoundaryEngine({ root }, host);
+  let applied = 0;
+  for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
+    const result = engine.check('all');
+    const fixes = [...result.findings].filter(([file]) => within(file, targets) || targets.includes(root)).flatMap(([file, findings]) => boundary.safeFixes(engine, file, findings, { ruleIds }));
+    const combined = boundary.combineFixes(fixes);
+    if (combined.applied.length === 0) break;
+    const outcome = boundary.applyFileChanges(combined.changes, (file) => host.readFile(file));
+    if ('error' in outcome) throw new FixError(outcome.error);
+    for (const [file, text] of outcome.texts) {
+      if (!fixed.has(file)) fixed.set(file, { before: boundary.diskHost.readFile(file), after: text });
+      fixed.get(file)!.after = text;
+      overlay.set(file, text);
+    }
+    for (const file of outcome.texts.keys()) engine.updateFile(file);
+    applied += combined.applied.length;
+  }
+  return { engine, fixed, applied };
+}
+
+class FixError extends Error {}
+
+/** Writes the fixed files, only if none changed on disk since it was read; otherwise writes nothing. */
+async function writeFixed(fixed: ReadonlyMap<string, FixedFile>): Promise<void> {
+  for (const [file, { before }] of fixed) {
+    const now = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
+    if (now !== before) throw new FixError(`${file}: changed on disk while the fixes were computed; nothing was written`);
+  }
+  for (const [file, { before, after }] of fixed) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    await writeOutputFile(file, after, { force: before !== undefined });
+  }
+}
+
+function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary, existing?: BoundaryEngine): RootResult {
+  const engine = existing ?? createBoundaryEngine({ root });
   const result = engine.check('all');
   // Checking nothing must not pass. With a config, the engine reports which setting leaves nothing (exit 1).
   if (result.filesChecked === 0 && engine.configFile === undefined) {
@@ -159,6 +216,10 @@ Options:
       --max-warnings N      exit 1 when there are more than N warnings
       --baseline FILE       report only findings not recorded in FILE
       --update-baseline     write every current finding to the --baseline FILE and exit 0
+      --fix                 apply every safe fix, then report what is left; nothing is
+                            written unless all of the fixes apply cleanly
+      --fix-dry-run         print the fixes as a unified diff instead of writing them
+      --fix-type RULES      fix only these rule ids (comma-separated)
 ${OUTPUT_HELP}
 
 Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage
@@ -168,6 +229,9 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
     'max-warnings': { type: 'string' },
     baseline: { type: 'string' },
     'update-baseline': { type: 'boolean' },
+    fix: { type: 'boolean' },
+    'fix-dry-run': { type: 'boolean' },
+    'fix-type': { type: 'string' },
     ...OUTPUT_OPTIONS,
   },
   async run(context) {
@@ -186,7 +250,37 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
       const root = rootFor(target, boundary);
       byRoot.set(root, [...(byRoot.get(root) ?? []), target]);
     }
-    const results = [...byRoot].map(([root, rootTargets]) => checkRoot(root, rootTargets, boundary));
+    const fix = values.fix === true;
+    const dryRun = values['fix-dry-run'] === true;
+    const fixTypes = stringOption(values, 'fix-type')?.split(',').map((ruleId) => ruleId.trim()).filter((ruleId) => ruleId !== '');
+    if (fixTypes !== undefined) {
+      const unknown = fixTypes.filter((ruleId) => !boundary.ruleMetas.some((meta) => meta.id === ruleId));
+      if (unknown.length > 0) throw new UsageError(`--fix-type: unknown rule id ${unknown.join(', ')}`);
+      if (!fix && !dryRun) throw new UsageError('--fix-type goes with --fix or --fix-dry-run');
+    }
+    const results: RootResult[] = [];
+    for (const [root, rootTargets] of byRoot) {
+      if (!fix && !dryRun) {
+        results.push(checkRoot(root, rootTargets, boundary));
+        continue;
+      }
+      let outcome: ReturnType<typeof fixRoot>;
+      try {
+        outcome = fixRoot(root, rootTargets, boundary, fixTypes);
+        if (dryRun) {
+          for (const [file, { before, after }] of outcome.fixed) io.stdout.write(boundary.unifiedDiff(path.relative(io.cwd, file).split(path.sep).join('/'), before, after));
+        } else {
+          await writeFixed(outcome.fixed);
+        }
+      } catch (error) {
+        if (!(error instanceof FixError)) throw error;
+        io.stderr.write(`planewise check: ${error.message}\n`);
+        return EXIT_USAGE;
+      }
+      const files = outcome.fixed.size;
+      io.stderr.write(`planewise check: ${dryRun ? 'would apply' : 'applied'} ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} to ${files} file${files === 1 ? '' : 's'}\n`);
+      results.push(checkRoot(root, rootTargets, boundary, outcome.engine));
+    }
 
     let known = 0;
     if (baselineOption !== undefined) {
