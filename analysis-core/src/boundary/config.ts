@@ -188,8 +188,7 @@ function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
  * Parses and validates the config text. Sections that fail validation are
  * reported and replaced by their defaults; the rest is used as written.
  */
-export function parseConfig(file: string, text: string, rules: readonly RuleValidation[]): LoadedConfig {
-  const baseDir = path.dirname(file);
+export function parseConfig(file: string, text: string, rules: readonly RuleValidation[], baseDir = path.dirname(file)): LoadedConfig {
   const config = defaultConfig(baseDir);
   config.file = file;
   const findings: Finding[] = [];

@@ -104,12 +104,14 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   let manifestName: string | undefined;
 
   function loadConfig(): void {
-    const file = findConfigFile(root, (candidate) => host.fileExists(candidate));
+    const explicit = options.configFile === undefined ? undefined : path.resolve(options.configFile);
+    const file = explicit ?? findConfigFile(root, (candidate) => host.fileExists(candidate));
     if (file === undefined) {
       const fallback = defaultConfig(root);
       loaded = { config: fallback, findings: [], locate: () => ({ start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }) };
     } else {
-      loaded = parseConfig(file, host.readFile(file) ?? '', allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema })));
+      // A config given explicitly may live anywhere; its globs still describe the checked root.
+      loaded = parseConfig(file, host.readFile(file) ?? '', allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema })), explicit === undefined ? undefined : root);
     }
     config = loaded.config;
     matchers = planeMatchers(config);

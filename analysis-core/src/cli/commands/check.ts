@@ -38,8 +38,8 @@ function within(file: string, targets: readonly string[]): boolean {
   return targets.some((target) => file === target || file.startsWith(target + path.sep));
 }
 
-function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary): RootResult {
-  const engine = createBoundaryEngine({ root });
+function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary, configFile: string | undefined): RootResult {
+  const engine = createBoundaryEngine({ root, configFile });
   const result = engine.check('all');
   const findings = [...result.findings.values()].flat().filter((finding) => within(finding.file, targets) || targets.includes(root));
   findings.push(...result.configFindings);
@@ -139,6 +139,7 @@ using the planewise.config.json found in it or its parent folders, or the
 folder-name defaults without one.
 
 Options:
+      --config FILE         use this config for every path (its globs are relative to each path checked)
       --format FORMAT       text (default), json or sarif (SARIF 2.1.0 for code scanning)
       --max-warnings N      exit 1 when there are more than N warnings
       --baseline FILE       report only findings not recorded in FILE
@@ -148,6 +149,7 @@ ${OUTPUT_HELP}
 Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage.`,
   options: {
     format: { type: 'string' },
+    config: { type: 'string' },
     'max-warnings': { type: 'string' },
     baseline: { type: 'string' },
     'update-baseline': { type: 'boolean' },
@@ -161,15 +163,20 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
     const updateBaseline = values['update-baseline'] === true;
     if (updateBaseline && baselineOption === undefined) throw new UsageError('--update-baseline needs --baseline FILE');
 
+    const configOption = stringOption(values, 'config');
+    const configFile = configOption === undefined ? undefined : path.resolve(io.cwd, configOption);
+    if (configFile !== undefined && !fs.statSync(configFile, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--config ${configOption} is not a file`);
+
     const targets = (positionals.length > 0 ? positionals : ['.']).map((target) => path.resolve(io.cwd, target));
     for (const target of targets) fs.statSync(target);
     const boundary: Boundary = await import('../../boundary');
     const byRoot = new Map<string, string[]>();
     for (const target of targets) {
-      const root = rootFor(target, boundary);
+      // With --config, each folder given is checked as its own root: the config's globs are relative to it.
+      const root = configFile === undefined ? rootFor(target, boundary) : fs.statSync(target).isDirectory() ? target : path.dirname(target);
       byRoot.set(root, [...(byRoot.get(root) ?? []), target]);
     }
-    const results = [...byRoot].map(([root, rootTargets]) => checkRoot(root, rootTargets, boundary));
+    const results = [...byRoot].map(([root, rootTargets]) => checkRoot(root, rootTargets, boundary, configFile));
 
     let known = 0;
     if (baselineOption !== undefined) {
