@@ -20,7 +20,7 @@ import {
 import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type ImportFact } from './facts';
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
-import { assignPlane, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
+import { assignPlane, isBrowserCode, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
 import { formatMessage, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
 import { allRules, ruleMetas } from './rules';
 import { parseSuppressions, SUPPRESSION_RULE_ID } from './suppressions';
@@ -174,7 +174,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     if (cached !== undefined) return cached;
     const facts = files.has(absolute) ? factsOf(absolute) : undefined;
     const relativeToConfig = toPosix(path.relative(config.baseDir, absolute));
-    const assignment = assignPlane(relativeToConfig, facts?.planeComment, matchers);
+    const assignment = assignPlane(relativeToConfig, facts?.planeComment, matchers, facts !== undefined && isBrowserCode(relativeToConfig, sourceOf(absolute)?.getFullText()));
     planeCache.set(absolute, assignment);
     return assignment;
   }

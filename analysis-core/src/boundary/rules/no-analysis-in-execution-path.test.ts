@@ -36,6 +36,23 @@ const registryEntry = "  'planewise.analysis.generateReport': (inputs) => genera
 runRuleTests(noAnalysisInExecutionPath, {
   valid: [
     {
+      name: 'calls into product code that do not interpret outcomes (billing, license lookups, predicates, model constructors) are not analysis',
+      files: {
+        'src/services/accounts.ts': [
+          "import { openBillingPortal, currentLicense, seatsWithinCap, AuditTrailModel } from '../enterprise/billing';",
+          'export function upgrade(accountId: string) {',
+          '  const license = currentLicense();',
+          '  if (!seatsWithinCap(accountId)) return undefined;',
+          '  const trail = new AuditTrailModel(accountId);',
+          '  return [openBillingPortal(accountId), license, trail];',
+          '}',
+          '',
+        ].join('\n'),
+        'src/enterprise/billing.ts':
+          'export function openBillingPortal(id: string) { return id; }\nexport function currentLicense() { return 1; }\nexport function seatsWithinCap(id: string) { return id !== ""; }\nexport class AuditTrailModel { constructor(public id: string) {} }\n',
+      },
+    },
+    {
       name: 'analysis calling analysis',
       files: { 'src/analysis/summary.ts': "import { generateReport } from './report';\nexport const s = () => generateReport();\n", 'src/analysis/report.ts': 'export function generateReport() {}\n' },
     },
@@ -278,6 +295,22 @@ runRuleTests(noAnalysisInExecutionPath, {
         { messageId: 'direct', line: 7, file: 'src/services/pricing.ts' },
         { messageId: 'direct', line: 8, file: 'src/services/pricing.ts' },
       ],
+    },
+    {
+      name: 'a product call with chained handlers on its result is one finding, at the call',
+      files: {
+        'src/services/usage.ts': [
+          "import { summarizeUsage } from '../ee/usage';",
+          'export function close(accountId: string) {',
+          '  summarizeUsage(accountId)',
+          '    .then((summary) => summary)',
+          '    .catch(() => undefined);',
+          '}',
+          '',
+        ].join('\n'),
+        'src/ee/usage.ts': 'export async function summarizeUsage(id: string) { return id; }\n',
+      },
+      errors: [{ messageId: 'direct', line: 3, file: 'src/services/usage.ts', message: 'summarizeUsage' }],
     },
   ],
 });

@@ -4,6 +4,25 @@ import { noProductImportInPlatform } from './no-product-import-in-platform';
 runRuleTests(noProductImportInPlatform, {
   valid: [
     {
+      name: 'tests are not platform code: end-to-end suites may drive enterprise code',
+      files: {
+        'src/services/orders.e2e.ts': "import { seats } from '../enterprise/seats';\nexport const s = seats;\n",
+        'src/services/orders.e2e-ee.ts': "import { seats } from '../enterprise/seats';\nexport const s = seats;\n",
+        'e2e/services/checkout.ts': "import { seats } from '../../src/enterprise/seats';\nexport const s = seats;\n",
+        'src/enterprise/seats.ts': 'export const seats = 3;\n',
+      },
+    },
+    {
+      name: 'browser code gets no platform plane from folder names (front-end packages, components, use client modules)',
+      files: {
+        'packages/front-end/services/auth.ts': "import { seats } from '../enterprise/seats';\nexport const s = seats;\n",
+        'src/services/Banner.tsx': "import { seats } from '../enterprise/seats';\nexport const Banner = () => seats;\n",
+        'src/services/useSeats.ts': "'use client';\nimport { seats } from '../enterprise/seats';\nexport const useSeats = () => seats;\n",
+        'src/enterprise/seats.ts': 'export const seats = 3;\n',
+        'packages/front-end/enterprise/seats.ts': 'export const seats = 3;\n',
+      },
+    },
+    {
       name: 'intelligence code may import platform code',
       files: {
         'src/analysis/report.ts': "import { Order } from '../services/orders';\nexport function report(o: Order) { return o; }\n",
@@ -100,6 +119,27 @@ runRuleTests(noProductImportInPlatform, {
       },
       config: { planes: { data: ['app/**'], intelligence: ['tools/**'] } },
       errors: [{ messageId: 'direct', file: 'app/api.js', line: 1 }],
+    },
+      {
+      name: 'open-core conventions are product code by default: ee folders, *.ee.* files, @scope/ee and @scope/ee-* packages',
+      files: {
+        'src/services/signing.ts': [
+          "import { seal } from '../ee/signing';",
+          "import { limits } from '@acme/ee';",
+          "import { invoices } from '@acme/ee-billing/server';",
+          "import { audit } from './audit.ee.js';",
+          'export const all = [seal, limits, invoices, audit];',
+          '',
+        ].join('\n'),
+        'src/ee/signing.ts': 'export const seal = 1;\n',
+        'src/services/audit.ee.ts': 'export const audit = 1;\n',
+      },
+      errors: [
+        { messageId: 'direct', line: 1 },
+        { messageId: 'direct', line: 2, message: '@acme/ee' },
+        { messageId: 'direct', line: 3, message: '@acme/ee-billing' },
+        { messageId: 'direct', line: 4 },
+      ],
     },
   ],
 });
