@@ -39,7 +39,7 @@ export function isGateName(name: string): boolean {
 }
 
 /** A license env var of this product (`LICENSE_KEY`, `NEXT_PRIVATE_ACME_LICENSE_KEY`), not a vendor's (`NEW_RELIC_LICENSE_KEY`). */
-function isOwnLicenseVariable(name: string, projectWords: ReadonlySet<string>): boolean {
+function namesOwnLicense(name: string, projectWords: ReadonlySet<string>): boolean {
   const words = identifierWords(name);
   const at = words.findIndex((word) => word === 'license' || word === 'licence' || word === 'entitlement' || word === 'entitlements' || word === 'edition');
   if (at === -1) return false;
@@ -224,7 +224,7 @@ export const noLicenseGateInPlatform = defineRule<Options>({
       if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !ts.isPropertyAccessExpression(node.parent)) {
         const path = pathOf(node);
         const variable = path !== undefined && path[0] === 'process' && path[1] === 'env' ? path[2] : undefined;
-        if (variable !== undefined && (isOwnLicenseVariable(variable, projectWords) || envPattern.test(variable))) {
+        if (variable !== undefined && (namesOwnLicense(variable, projectWords) || envPattern.test(variable))) {
           report(node, `process.env.${variable}`);
           return;
         }
