@@ -42,9 +42,6 @@ import type {
 const MAX_FILE_BYTES = 2_000_000;
 const RESOLVE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
-/** Rules whose findings go away when the file turns out to be analysis code in a platform-named folder. */
-const PLATFORM_RULES = new Set(['no-analysis-in-execution-path', 'no-product-import-in-platform', 'no-license-gate-in-platform']);
-
 interface PathAliases {
   baseUrl: string | undefined;
   paths: { prefix: string; suffix: string; exact: boolean; targets: string[] }[];
@@ -656,7 +653,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
           }
         }
         if (source !== undefined && finding.ruleId !== SUPPRESSION_RULE_ID) fixes.push(suppressFix(source, finding));
-        if (PLATFORM_RULES.has(finding.ruleId) && planeOf(absolute).source === 'default') fixes.push(declarePlaneFix(absolute, 'intelligence', [finding.fingerprint]));
+        if (rule?.meta.appliesTo === 'platform' && planeOf(absolute).source === 'default') fixes.push(declarePlaneFix(absolute, 'intelligence', [finding.fingerprint]));
         const meta = ruleMetas.find((candidate) => candidate.id === finding.ruleId);
         if (meta !== undefined) fixes.push(docsFix(meta, finding.fingerprint));
       }

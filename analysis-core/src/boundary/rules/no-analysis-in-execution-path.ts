@@ -130,6 +130,7 @@ export interface MoveAnalysisData {
 export const noAnalysisInExecutionPath = defineRule({
   meta: {
     id: 'no-analysis-in-execution-path',
+    appliesTo: 'platform',
     defaultSeverity: 'error',
     docs: {
       description: 'Analysis (intelligence-plane or product code) must not run on a runtime path: emit a trace event and analyse after execution instead.',

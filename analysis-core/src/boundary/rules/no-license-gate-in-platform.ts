@@ -151,9 +151,10 @@ function compiled(given: Options): CompiledPatterns {
   return patterns;
 }
 
-export const noLicenseGateInPlatform = defineRule<Options>({
+export const noLicenseGateInPlatform = defineRule({
   meta: {
     id: 'no-license-gate-in-platform',
+    appliesTo: 'platform',
     defaultSeverity: 'error',
     docs: {
       description: 'License, tier, plan and entitlement checks do not belong in data- or control-plane code; worst when they gate authorization or trace emission.',
@@ -169,7 +170,7 @@ export const noLicenseGateInPlatform = defineRule<Options>({
     },
   },
   optionsSchema,
-  defaultOptions: {},
+  defaultOptions: {} as Options,
   check(context) {
     if (!isPlatform(context.plane)) return;
     const { gateFunctions, licenseObjects, tierProperties, gateSubjects, tierValues, envPattern, premiumFlags } = compiled(context.options);

@@ -75,6 +75,7 @@ function definingFiles(project: ProjectView, file: string, index: number, fact: 
 export const noProductImportInPlatform = defineRule({
   meta: {
     id: 'no-product-import-in-platform',
+    appliesTo: 'platform',
     defaultSeverity: 'error',
     docs: {
       description: 'Data- and control-plane modules must not import intelligence-plane modules or product packages, directly or through a chain of imports.',
