@@ -6,7 +6,8 @@ runRuleTests(noProductImportInPlatform, {
     {
       name: 'a barrel re-exporting report code: only the names used are followed',
       files: {
-        'src/auth/login.ts': "import { findSession } from '../queries';\nexport const login = findSession;\n",
+        'src/auth/login.ts': "import { findSession } from '../queries';\nimport { loadUser } from '../lib/load';\nexport const login = [findSession, loadUser];\n",
+        'src/lib/load.ts': "import { findSession } from '../queries';\nexport const loadUser = () => findSession();\n",
         'src/queries/index.ts': "export * from './sessions';\nexport * from './reports/breakdown';\n",
         'src/queries/sessions.ts': 'export function findSession() { return 1; }\n',
         'src/queries/reports/breakdown.ts': 'export function breakdown() { return 2; }\n',

@@ -26,7 +26,7 @@ export function productImportChain(project: ProjectView, file: string, memo: Map
   visiting.add(file);
   let result: Hop[] | null = null;
   const facts = project.facts(file);
-  for (const fact of facts?.imports ?? []) {
+  outer: for (const [index, fact] of (facts?.imports ?? []).entries()) {
     if (fact.typeOnly) continue;
     const target = project.resolveImport(file, fact);
     if (target.kind === 'package') {
@@ -35,17 +35,20 @@ export function productImportChain(project: ProjectView, file: string, memo: Map
         break;
       }
     } else if (target.kind === 'file') {
-      const plane = project.planeOf(target.file);
-      if (isProductSide(plane)) {
-        result = [{ file, range: fact.range, to: project.relative(target.file) }];
-        break;
-      }
-      // Platform modules answer for their own imports; only unassigned code is looked through.
-      if (plane.plane !== undefined) continue;
-      const rest = productImportChain(project, target.file, memo, visiting);
-      if (rest !== null) {
-        result = [{ file, range: fact.range, to: project.relative(target.file) }, ...rest];
-        break;
+      // Each hop follows only the modules defining the names it imports, as the first one does.
+      for (const defining of definingFiles(project, file, index, fact, target.file)) {
+        const plane = project.planeOf(defining);
+        if (isProductSide(plane)) {
+          result = [{ file, range: fact.range, to: project.relative(defining) }];
+          break outer;
+        }
+        // Platform modules answer for their own imports; only unassigned code is looked through.
+        if (plane.plane !== undefined) continue;
+        const rest = productImportChain(project, defining, memo, visiting);
+        if (rest !== null) {
+          result = [{ file, range: fact.range, to: project.relative(defining) }, ...rest];
+          break outer;
+        }
       }
     }
   }
