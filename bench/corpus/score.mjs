@@ -199,6 +199,7 @@ function main() {
   const overall = tally();
   const runs = [];
   const remainingFalsePositives = [];
+  const missed = [];
   const unlabeled = [];
   for (const repo of repos) {
     const checkout = ensureCheckout(options.corpus, repo, isDefaultCorpus);
@@ -227,6 +228,7 @@ function main() {
         const reported = matched.has(testCase);
         for (const target of [overall, repoTally, byRule.get(testCase.rule) ?? byRule.set(testCase.rule, tally()).get(testCase.rule)]) add(target, testCase, reported);
         if (reported && testCase.verdict === 'fp') remainingFalsePositives.push({ ...testCase, repo: repo.name, run: run.id, message: matched.get(testCase).message });
+        if (!reported && testCase.verdict !== 'fp') missed.push({ ...testCase, repo: repo.name, run: run.id });
       }
       for (const finding of unmatched) unlabeled.push({ ...finding, repo: repo.name, run: run.id });
     }
@@ -235,6 +237,7 @@ function main() {
     for (const testCase of probes) {
       const reported = matched.has(testCase);
       for (const target of [overall, repoTally, byRule.get(testCase.rule) ?? byRule.set(testCase.rule, tally()).get(testCase.rule)]) add(target, testCase, reported);
+      if (!reported) missed.push({ ...testCase, repo: repo.name, run: 'any run' });
     }
   }
 
@@ -246,6 +249,8 @@ function main() {
   out.push('Runs\n', table(runs.map((run) => [run.repo, run.run, run.files, run.findings, run.seconds.toFixed(1), run.peakRssMb ?? '?']), ['repo', 'run', 'files', 'findings', 'check s', 'peak RSS MB']), '');
   out.push(`Labeled false positives still reported: ${remainingFalsePositives.length}`);
   for (const item of remainingFalsePositives) out.push(`  ${item.repo} [${item.run}] ${item.file}:${item.line} ${item.rule}\n      label: ${item.reason}\n      found: ${item.message}`);
+  out.push('', `Labeled true positives and false negatives not reported: ${missed.length}`);
+  for (const item of missed) out.push(`  ${item.repo} [${item.run}] ${item.file}:${item.line} ${item.rule} (${item.verdict})\n      label: ${item.reason}`);
   const unlabeledByRule = new Map();
   for (const finding of unlabeled) unlabeledByRule.set(`${finding.repo} ${finding.rule}`, (unlabeledByRule.get(`${finding.repo} ${finding.rule}`) ?? 0) + 1);
   out.push('', `Unlabeled findings (reported, no case): ${unlabeled.length}`);
@@ -255,7 +260,7 @@ function main() {
     const summarize = (t) => ({ precision: precision(t), recall: recall(t), ...t });
     fs.writeFileSync(
       options.json,
-      `${JSON.stringify({ overall: summarize(overall), repos: Object.fromEntries([...byRepo].map(([name, t]) => [name, summarize(t)])), rules: Object.fromEntries([...byRule].map(([name, t]) => [name, summarize(t)])), runs, remainingFalsePositives, unlabeled }, null, 2)}\n`,
+      `${JSON.stringify({ overall: summarize(overall), repos: Object.fromEntries([...byRepo].map(([name, t]) => [name, summarize(t)])), rules: Object.fromEntries([...byRule].map(([name, t]) => [name, summarize(t)])), runs, remainingFalsePositives, missed, unlabeled }, null, 2)}\n`,
     );
   }
 }
