@@ -44,8 +44,8 @@ export const traceSettingsSchema = z.strictObject({
 export const configSections = {
   $schema: z.string().optional(),
   planes: planesSchema.optional(),
-  productPackages: globList.optional().describe('Package names or globs whose code is product (intelligence) code.'),
-  productPaths: globList.optional().describe('Globs of product code in this repository (default: **/premium/**, **/enterprise/**, **/*.ee.ts).'),
+  productPackages: globList.optional().describe('Package names or globs whose code is product (intelligence) code (default: @*/ee, @*/ee-*).'),
+  productPaths: globList.optional().describe('Globs of product code in this repository (default: **/premium/**, **/enterprise/**, **/ee/**, **/*.ee.*).'),
   include: globList.optional().describe('Files to check (default: every TS/JS source file).'),
   exclude: globList.optional().describe('Files never checked, added to the built-in exclusions (node_modules, build output, tests).'),
   rules: z.record(z.string(), z.unknown()).optional(),
@@ -78,10 +78,22 @@ export interface ResolvedConfig {
 export const DEFAULT_PLANE_FOLDERS = {
   intelligence: ['analysis', 'analyses', 'analytics', 'reports', 'reporting', 'compliance', 'insights'],
   control: ['auth', 'authz', 'gateway', 'policy-enforcement'],
-  data: ['handlers', 'routes', 'controllers', 'services', 'storage'],
+  data: ['handlers', 'routes', 'controllers', 'services', 'storage', 'api', 'routers'],
 } as const;
 
-export const DEFAULT_PRODUCT_PATHS = ['**/premium/**', '**/enterprise/**', '**/*.ee.ts'];
+/**
+ * Folders that serve requests: what lies under them is execution, so an
+ * intelligence-plane folder name below them (`api/reports/`) names a URL, not analysis.
+ */
+export const REQUEST_FOLDERS: readonly string[] = ['api', 'handlers', 'routes', 'routers', 'controllers'];
+
+/** Folders of browser code: no folder name inside them makes a file platform code. */
+export const BROWSER_FOLDERS: readonly string[] = ['front-end', 'frontend', 'web-ui', 'browser'];
+
+/** Open-core conventions: enterprise folders, `ee` folders and `*.ee.*` files. */
+export const DEFAULT_PRODUCT_PATHS = ['**/premium/**', '**/enterprise/**', '**/ee/**', '**/*.ee.*'];
+/** Workspace packages of enterprise code: `@acme/ee`, `@acme/ee-billing`. */
+export const DEFAULT_PRODUCT_PACKAGES = ['@*/ee', '@*/ee-*'];
 export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 /** Tests and build output are not on the execution path. */
 export const BUILTIN_EXCLUDE = [
@@ -94,7 +106,12 @@ export const BUILTIN_EXCLUDE = [
   '**/*.d.ts',
   '**/*.test.*',
   '**/*.spec.*',
+  '**/*.e2e.*',
+  '**/*.e2e-*.*',
   '**/__tests__/**',
+  '**/e2e/**',
+  '**/test/**',
+  '**/tests/**',
 ];
 
 export function defaultConfig(baseDir: string): ResolvedConfig {
@@ -102,7 +119,7 @@ export function defaultConfig(baseDir: string): ResolvedConfig {
     baseDir,
     file: undefined,
     planes: undefined,
-    productPackages: [],
+    productPackages: DEFAULT_PRODUCT_PACKAGES,
     productPaths: DEFAULT_PRODUCT_PATHS,
     include: DEFAULT_INCLUDE,
     exclude: BUILTIN_EXCLUDE,
@@ -202,8 +219,7 @@ function issuePath(issue: z.core.$ZodIssue): (string | number)[] {
  * Parses and validates the config text. Sections that fail validation are
  * reported and replaced by their defaults; the rest is used as written.
  */
-export function parseConfig(file: string, text: string, rules: readonly RuleValidation[]): LoadedConfig {
-  const baseDir = path.dirname(file);
+export function parseConfig(file: string, text: string, rules: readonly RuleValidation[], baseDir = path.dirname(file)): LoadedConfig {
   const config = defaultConfig(baseDir);
   config.file = file;
   const findings: Finding[] = [];

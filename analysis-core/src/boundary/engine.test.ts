@@ -273,7 +273,8 @@ describe('planes of request handlers', () => {
       },
     });
     assert.deepEqual(engine.planeOf(at('src/app/api/reports/route.ts')), { plane: 'data', product: false, source: 'handler' });
-    assert.equal(engine.planeOf(at('src/app/api/reports/format.ts')).plane, 'intelligence');
+    // Beside a route, a helper is request-serving code too: an intelligence folder name under api/ gives no intelligence plane.
+    assert.equal(engine.planeOf(at('src/app/api/reports/format.ts')).plane, 'data');
     assert.equal(engine.planeOf(at('src/app/api/analytics/route.ts')).source, 'comment');
     assert.deepEqual(summary(all(engine)), ['src/app/api/reports/route.ts:1 no-product-import-in-platform error', 'src/app/api/reports/route.ts:3 no-analysis-in-execution-path error']);
   });

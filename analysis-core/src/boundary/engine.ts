@@ -22,7 +22,7 @@ import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type 
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
 import { type ConfigScopes, createConfigScopes } from './packageConfigs';
-import { assignPlane, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
+import { assignPlane, isBrowserCode, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
 import { createResolver, type Resolver } from './resolution/resolver';
 import { ResolutionTally } from './resolution/stats';
 import { formatMessage, NOT_CHECKED_RULE_ID, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
@@ -49,8 +49,6 @@ import type {
  */
 export const MAX_SOURCE_FILE_BYTES = 2_000_000;
 
-/** Rules whose findings go away when the file turns out to be analysis code in a platform-named folder. */
-const PLATFORM_RULES = new Set(['no-analysis-in-execution-path', 'no-product-import-in-platform', 'no-license-gate-in-platform']);
 
 /** A finding as the engine keeps it: with the rule's message id and fix data. */
 export interface EngineFinding extends Finding {
@@ -132,7 +130,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   let manifestName: string | undefined;
 
   function loadConfig(): void {
-    const file = findConfigFile(root, (candidate) => host.pathExists(candidate));
+    const explicit = options.configFile === undefined ? undefined : path.resolve(options.configFile);
+    const file = explicit ?? findConfigFile(root, (candidate) => host.pathExists(candidate));
     const text = file === undefined ? undefined : host.readFile(file);
     if (file === undefined) {
       const fallback = defaultConfig(root);
@@ -140,11 +139,14 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     } else if (text === undefined) {
       loaded = unreadableConfig(file);
     } else {
-      loaded = parseConfig(file, text, ruleValidations);
+      // A config given explicitly may live anywhere; its globs still describe the checked root.
+      loaded = parseConfig(file, text, ruleValidations, explicit === undefined ? undefined : root);
     }
     config = loaded.config;
     matchers = planeMatchers(config);
-    scopes = createConfigScopes(host, { config, matchers, rules: config.rules }, ruleValidations);
+    const rootScope = { config, matchers, rules: config.rules };
+    // An explicit config (`check --config`) is the whole configuration: package configs below do not apply.
+    scopes = explicit === undefined ? createConfigScopes(host, rootScope, ruleValidations) : { configFor: () => rootScope, findings: () => [] };
     const include = picomatch(config.include, { dot: false });
     const exclude = picomatch(config.exclude, { dot: true });
     included = (file, base = root) => {
@@ -258,9 +260,11 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const facts = files.has(absolute) || outsideFiles.get(absolute) === true ? factsOf(absolute) : undefined;
     const scope = scopes.configFor(absolute);
     const relativeToConfig = toPosix(path.relative(scope.config.baseDir, absolute));
-    let assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers);
+    // Code that handles requests runs on the server, whatever its extension (a Remix route module in .tsx).
+    const handlesRequests = (facts?.requestHandlers.length ?? 0) > 0;
+    let assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers, !handlesRequests && facts !== undefined && isBrowserCode(relativeToConfig, sourceOf(absolute)?.getFullText()));
     // A file that handles requests is execution code whatever its folder is called (app/api/reports/route.ts).
-    if (assignment.source === 'default' && (facts?.requestHandlers.length ?? 0) > 0) {
+    if (assignment.source === 'default' && handlesRequests) {
       assignment = { plane: 'data', product: assignment.product, source: 'handler' };
     }
     planeCache.set(absolute, assignment);
@@ -761,7 +765,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
           }
         }
         if (source !== undefined && finding.ruleId !== SUPPRESSION_RULE_ID && finding.ruleId !== NOT_CHECKED_RULE_ID) fixes.push(suppressFix(source, finding));
-        if (PLATFORM_RULES.has(finding.ruleId) && planeOf(absolute).source === 'default') fixes.push(declarePlaneFix(absolute, 'intelligence', [finding.fingerprint]));
+        if (rule?.meta.appliesTo === 'platform' && planeOf(absolute).source === 'default') fixes.push(declarePlaneFix(absolute, 'intelligence', [finding.fingerprint]));
         const meta = ruleMetas.find((candidate) => candidate.id === finding.ruleId);
         if (meta !== undefined) fixes.push(docsFix(meta, finding.fingerprint));
       }

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { DEFAULT_PLANE_FOLDERS, type ResolvedConfig } from './config';
+import { BROWSER_FOLDERS, DEFAULT_PLANE_FOLDERS, REQUEST_FOLDERS, type ResolvedConfig } from './config';
 import type { Plane, PlaneAssignment } from './types';
 
 export const PLANES: readonly Plane[] = ['data', 'control', 'intelligence'];
@@ -51,22 +51,35 @@ export function planeMatchers(config: ResolvedConfig): PlaneMatchers {
   };
 }
 
-/** The plane a folder name implies; the innermost matching folder wins. */
+/**
+ * The plane a folder name implies; the innermost matching folder wins, except
+ * that an intelligence-plane name under a request-serving folder
+ * (`app/api/reports/route.ts`) names a URL: the file serves requests.
+ */
 export function planeFromFolders(relativePath: string): Plane | undefined {
-  const folders = relativePath.split('/').slice(0, -1).reverse();
-  for (const folder of folders) {
+  const folders = relativePath.split('/').slice(0, -1);
+  if (folders.some((folder) => BROWSER_FOLDERS.includes(folder))) return undefined;
+  for (const [index, folder] of [...folders.entries()].reverse()) {
     for (const plane of PLANES) {
-      if ((DEFAULT_PLANE_FOLDERS[plane] as readonly string[]).includes(folder)) return plane;
+      if (!(DEFAULT_PLANE_FOLDERS[plane] as readonly string[]).includes(folder)) continue;
+      if (plane === 'intelligence' && folders.slice(0, index).some((outer) => REQUEST_FOLDERS.includes(outer))) return 'data';
+      return plane;
     }
   }
   return undefined;
+}
+
+/** Browser code: a `'use client'` module, or a React component file (.tsx/.jsx). Folder names give it no plane. */
+export function isBrowserCode(relativePath: string, text: string | undefined): boolean {
+  if (/\.(tsx|jsx)$/.test(relativePath)) return true;
+  return text !== undefined && /^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*['"]use client['"]/.test(text.slice(0, 2000));
 }
 
 /**
  * A file in two planes is a config error (reported on the config); it is then
  * treated as platform so the runtime-protecting rules still apply.
  */
-export function assignPlane(relativePath: string, commentPlane: Plane | undefined, matchers: PlaneMatchers): PlaneAssignment {
+export function assignPlane(relativePath: string, commentPlane: Plane | undefined, matchers: PlaneMatchers, browser = false): PlaneAssignment {
   const product = matchers.product(relativePath);
   if (commentPlane !== undefined) return { plane: commentPlane, product, source: 'comment' };
   if (matchers.planes !== undefined) {
@@ -75,7 +88,7 @@ export function assignPlane(relativePath: string, commentPlane: Plane | undefine
     }
     return { plane: undefined, product, source: 'none' };
   }
-  const plane = planeFromFolders(relativePath);
+  const plane = browser ? undefined : planeFromFolders(relativePath);
   return plane === undefined ? { plane: undefined, product, source: 'none' } : { plane, product, source: 'default' };
 }
 

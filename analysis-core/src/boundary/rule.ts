@@ -51,8 +51,9 @@ export interface ProjectView {
   readFile(file: string): string | undefined;
 }
 
-export interface RuleReport {
-  messageId: string;
+export interface RuleReport<MessageIds extends string = string> {
+  /** One of the rule's `meta.messages` keys: an unknown id does not compile. */
+  messageId: MessageIds;
   data?: Record<string, string | number>;
   range: Range;
   /** Identifies the finding within the file without line numbers, for a stable fingerprint. */
@@ -62,14 +63,14 @@ export interface RuleReport {
   fixData?: unknown;
 }
 
-export interface RuleContext<Options> {
+export interface RuleContext<Options, MessageIds extends string = string> {
   readonly file: string;
   readonly facts: FileFacts;
   readonly source: SourceFile;
   readonly plane: PlaneAssignment;
   readonly options: Options;
   readonly project: ProjectView;
-  report(report: RuleReport): void;
+  report(report: RuleReport<MessageIds>): void;
 }
 
 export interface FixFinding {
@@ -86,16 +87,24 @@ export interface FixContext<Options> extends RuleContext<Options> {
   readonly fileFindings: readonly FixFinding[];
 }
 
-export interface RuleDefinitionMeta extends RuleMeta {
+/**
+ * Which code a rule judges. `platform` rules report data- and control-plane
+ * code; when such a file has its plane from a folder name only, the engine
+ * also offers to declare it intelligence-plane code.
+ */
+export type RuleScope = 'platform' | 'intelligence' | 'artifacts';
+
+export interface RuleDefinitionMeta<MessageIds extends string = string> extends RuleMeta {
   /** Message templates by id; `{name}` placeholders are filled from the report's data. */
-  messages: Record<string, string>;
+  messages: Record<MessageIds, string>;
+  appliesTo: RuleScope;
 }
 
-export interface Rule<Options = unknown> {
-  meta: RuleDefinitionMeta;
+export interface Rule<Options = unknown, MessageIds extends string = string> {
+  meta: RuleDefinitionMeta<MessageIds>;
   optionsSchema?: z.ZodType<Options>;
   defaultOptions: Options;
-  check(context: RuleContext<Options>): void;
+  check(context: RuleContext<Options, MessageIds>): void;
   /** Safe fixes for one of this rule's findings; suppressions and docs links are added by the engine. */
   fixes?(context: FixContext<Options>): Fix[];
 }
@@ -104,7 +113,7 @@ export function formatMessage(template: string, data: Record<string, string | nu
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => (data !== undefined && name in data ? String(data[name]) : whole));
 }
 
-/** Keeps the option types of each rule while listing them together. */
-export function defineRule<Options>(rule: Rule<Options>): Rule<Options> {
+/** Keeps the option and message-id types of each rule while listing them together. */
+export function defineRule<Options, MessageIds extends string>(rule: Rule<Options, MessageIds>): Rule<Options, MessageIds> {
   return rule;
 }

@@ -140,6 +140,8 @@ export interface CheckResult {
 export interface BoundaryEngineOptions {
   /** The workspace root; planewise.config.json is looked up here and in parent folders of checked files. */
   root: string;
+  /** A config file to use instead of looking one up; its globs are relative to `root`. */
+  configFile?: string;
   /** Editor settings that override the config file's rule severities. */
   ruleOverrides?: Record<string, RuleSeverity>;
   log?: (message: string) => void;

@@ -1,19 +1,48 @@
 /**
- * Analysis (intelligence-plane functions, product code) called on a runtime
- * path: in a request handler or any data/control-plane function, directly or
- * through helpers in unassigned code (handler -> helper -> generateReport).
- * Reported at the call site in platform code; related information lists each
- * hop of the chain.
+ * Analysis called on a runtime path: in a request handler or any
+ * data/control-plane function, directly or through helpers in unassigned code
+ * (handler -> helper -> generateReport). Analysis is intelligence-plane code,
+ * or product code whose name says it interprets outcomes (aggregates,
+ * summarizes, reports, scores, forecasts, generates policies). Other calls
+ * into product code (billing, license checks, models, small predicates) are
+ * the import and license rules' business. Reported once per call site in
+ * platform code; related information lists each hop of the chain.
  */
 import { MODULE_FUNCTION, type CallFact, type FunctionFact } from '../facts';
 import { moveAnalysisFixes, moveAnalysisNote } from '../fixes/moveAnalysis';
 import { isPlatform, isProductSide } from '../planes';
 import { defineRule, type ProjectView, type ResolvedCall } from '../rule';
 import type { RelatedInformation } from '../types';
+import { identifierWords } from '../words';
+
+/** Words that, as a name's verb (first word) or head (last word), say the code interprets outcomes. */
+const ANALYSIS_WORDS = new Set([
+  'analyze', 'analyse', 'analysis', 'analyses', 'analytics', 'aggregate', 'aggregates', 'aggregation', 'summarize', 'summarise', 'summary', 'summaries',
+  'report', 'reports', 'reporting', 'score', 'scores', 'scoring', 'rank', 'ranking', 'forecast', 'forecasts', 'predict', 'prediction', 'predictions',
+  'recommend', 'recommendation', 'recommendations', 'insight', 'insights', 'statistics', 'stats', 'trend', 'trends', 'anomaly', 'anomalies', 'classify',
+  'cluster', 'dashboard', 'dashboards', 'digest', 'rollup', 'breakdown', 'funnel', 'retention', 'cohort', 'cohorts', 'attribution', 'similarity',
+  'embedding', 'embeddings', 'completion', 'completions', 'trend', 'compliance',
+]);
+const POLICY_VERBS = new Set(['generate', 'infer', 'derive', 'suggest', 'learn', 'mine']);
+
+/** Whether a product function's name says it is analysis: `generateReport`, `scoreRisk`, `cosineSimilarity`; not `getLicense`, `createCustomer`. */
+export function isAnalysisName(name: string): boolean {
+  // Each part of `ReportService.generate` or `reports.generate` names it: the class or object, and the method.
+  return name.split('.').some((part) => {
+    const words = identifierWords(part);
+    const first = words[0];
+    const last = words[words.length - 1];
+    if (first === undefined || last === undefined) return false;
+    if (ANALYSIS_WORDS.has(first) || ANALYSIS_WORDS.has(last)) return true;
+    return POLICY_VERBS.has(first) && (last === 'policy' || last === 'policies');
+  });
+}
 
 export interface AnalysisTarget {
   /** How messages name it: "generateReport (src/analysis/report.ts)". */
   label: string;
+  /** The same for every call that reaches the same analysis. */
+  id: string;
   kind: 'intelligence-plane' | 'product';
   location: RelatedInformation | undefined;
 }
@@ -21,8 +50,8 @@ export interface AnalysisTarget {
 /** What the call reaches when it is analysis; undefined otherwise. */
 export function analysisTarget(project: ProjectView, resolved: ResolvedCall, calleeText: string): AnalysisTarget | undefined {
   if (resolved.kind === 'package') {
-    if (!project.isProductPackage(resolved.name)) return undefined;
-    return { label: `${calleeText} (product package ${resolved.name})`, kind: 'product', location: undefined };
+    if (!project.isProductPackage(resolved.name) || !isAnalysisName([resolved.exportName, resolved.member].filter((part) => part !== undefined).join('.'))) return undefined;
+    return { label: `${calleeText} (product package ${resolved.name})`, id: `${resolved.name}:${resolved.exportName}`, kind: 'product', location: undefined };
   }
   if (resolved.kind !== 'function' && resolved.kind !== 'module') return undefined;
   if (resolved.kind === 'module' && resolved.constant === true) return undefined;
@@ -30,11 +59,13 @@ export function analysisTarget(project: ProjectView, resolved: ResolvedCall, cal
   const tagged = resolved.kind === 'function' && resolved.fn.planeTag === 'intelligence';
   if (!tagged && !isProductSide(plane)) return undefined;
   if (resolved.kind === 'function' && resolved.fn.planeTag !== undefined && resolved.fn.planeTag !== 'intelligence') return undefined;
-  const where = project.relative(resolved.file);
   const name = resolved.kind === 'function' ? resolved.fn.key : calleeText;
+  // Intelligence-plane code is analysis by declaration; other product code only when its name says so.
+  if (!tagged && plane.plane !== 'intelligence' && !isAnalysisName(resolved.kind === 'function' ? resolved.fn.key : `${resolved.name}.${calleeText}`)) return undefined;
+  const where = project.relative(resolved.file);
   const location =
     resolved.kind === 'function' ? { file: resolved.file, range: resolved.fn.range, message: `${name} is ${plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product'} code` } : undefined;
-  return { label: `${name} (${where})`, kind: plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product', location };
+  return { label: `${name} (${where})`, id: `${resolved.file}:${resolved.kind === 'function' ? resolved.fn.key : resolved.name}`, kind: plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product', location };
 }
 
 /** Whether a function runs on the execution path by itself: it answers for its own calls. */
@@ -50,6 +81,15 @@ function isExecutionPathFunction(project: ProjectView, file: string, fn: Functio
   if (fn.entry !== undefined) return `${fn.entry}`;
   const external = project.externalEntryReason(file, fn);
   return external;
+}
+
+/**
+ * Making an analysis object runs no analysis: its methods are judged where
+ * they are called, as calls through the value. So constructing a class, or
+ * calling a factory that returns an instance, is not a finding by itself.
+ */
+function constructsOnly(call: CallFact, resolved: ResolvedCall): boolean {
+  return call.isNew || (resolved.kind === 'function' && resolved.fn.returns?.kind === 'instance');
 }
 
 interface ChainHop {
@@ -99,6 +139,7 @@ export interface MoveAnalysisData {
 export const noAnalysisInExecutionPath = defineRule({
   meta: {
     id: 'no-analysis-in-execution-path',
+    appliesTo: 'platform',
     defaultSeverity: 'error',
     docs: {
       description: 'Analysis (intelligence-plane or product code) must not run on a runtime path: emit a trace event and analyse after execution instead.',
@@ -117,10 +158,19 @@ export const noAnalysisInExecutionPath = defineRule({
     for (const fn of facts.functions.values()) {
       const where = isExecutionPathFunction(project, file, fn);
       if (where === undefined) continue;
+      const analysisCalls = new Map<CallFact, AnalysisTarget>();
+      for (const call of fn.calls) {
+        const target = analysisTarget(project, project.resolveCall(file, call.target), call.calleeText);
+        if (target !== undefined && !constructsOnly(call, project.resolveCall(file, call.target))) analysisCalls.set(call, target);
+      }
       for (const call of fn.calls) {
         const resolved = project.resolveCall(file, call.target);
         const target = analysisTarget(project, resolved, call.calleeText);
+        if (target !== undefined && constructsOnly(call, resolved)) continue;
         if (target !== undefined) {
+          // `score(x).then(...).catch(...)`: one finding for the call site, not one per chained call on its result.
+          const inner = [...analysisCalls].some(([other, otherTarget]) => other !== call && otherTarget.id === target.id && other.start >= call.start && other.end <= call.end && other.end - other.start < call.end - call.start);
+          if (inner) continue;
           const fixData: MoveAnalysisData = {
             start: call.start,
             end: call.end,

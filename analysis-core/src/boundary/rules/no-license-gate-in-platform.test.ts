@@ -4,6 +4,25 @@ import { noLicenseGateInPlatform } from './no-license-gate-in-platform';
 runRuleTests(noLicenseGateInPlatform, {
   valid: [
     {
+      name: 'look-alikes: stream subscriptions, ORM models, type guards, vendor keys, stale-feature checks, enterprise SSO, license reads for display',
+      files: {
+        'src/services/events.ts': [
+          'export async function relay(db: { subscription: { findFirst(): Promise<unknown> } }, stream: { subscription?: { unsubscribe(): void } }, mode: string) {',
+          '  stream.subscription?.unsubscribe();',
+          '  const row = await db.subscription.findFirst();',
+          '  if (isPlan(mode) && !isFeatureStale(row) && isEnterpriseSso(mode)) return process.env.NEW_RELIC_LICENSE_KEY;',
+          '  const shown = LicenseClient.getInstance()?.getCachedLicense();',
+          '  return shown;',
+          '}',
+          'declare function isPlan(value: string): value is "free" | "team";',
+          'declare function isFeatureStale(row: unknown): boolean;',
+          'declare function isEnterpriseSso(mode: string): boolean;',
+          'declare const LicenseClient: { getInstance(): { getCachedLicense(): unknown } | undefined };',
+          '',
+        ].join('\n'),
+      },
+    },
+    {
       name: 'a product catalogue: pricingTier and tier of a product are domain data',
       files: {
         'src/services/catalog.ts': [
@@ -87,6 +106,29 @@ runRuleTests(noLicenseGateInPlatform, {
         { messageId: 'gate', line: 1 },
         { messageId: 'gate', line: 1 },
       ],
+    },
+      {
+      name: 'gate words anywhere in a name, tier flags in ternaries and switches, enterprise env names, plan claim flags',
+      files: {
+        'src/services/roles.ts': [
+          'export function assign(org: { plan: string }, claim: { flags: { embedSigning: boolean } }, config: { isOss: boolean }, self: { isEnterprise: boolean }) {',
+          "  if (!orgHasPremiumFeature(org, 'custom-roles')) return 0;",
+          "  throwIfNoEntitlement({ entitlement: 'trace-deletion' });",
+          '  const mode = self.isEnterprise ? 1 : 2;',
+          '  if (config.isOss) return mode;',
+          '  switch (org.plan) {',
+          "    case 'enterprise':",
+          '      return 3;',
+          '  }',
+          '  if (!claim.flags.embedSigning) throw new Error("403");',
+          '  return process.env.ACME_ENTERPRISE;',
+          '}',
+          'declare function orgHasPremiumFeature(org: unknown, feature: string): boolean;',
+          'declare function throwIfNoEntitlement(options: { entitlement: string }): void;',
+          '',
+        ].join('\n'),
+      },
+      errors: [2, 3, 4, 5, 6, 10, 11].map((line) => ({ messageId: 'gate', line })),
     },
   ],
 });

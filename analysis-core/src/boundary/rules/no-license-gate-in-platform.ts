@@ -4,35 +4,68 @@
  * whether traces are emitted ("premium tracing", "licensed enforcement").
  * Domain data is not a gate: a catalogue's `product.pricingTier` read or
  * compared as data is fine; `account.plan === 'enterprise'` deciding what runs is not.
+ * Gate names are matched as words (`orgHasPremiumFeature`, `throwIfNoEntitlement`),
+ * so pub/sub subscriptions, ORM models, `isPlan()` type guards and vendor keys
+ * (`NEW_RELIC_LICENSE_KEY`) are not gates.
  */
 import { ts } from 'ts-morph';
 import { z } from 'zod';
 import { isPlatform } from '../planes';
 import { defineRule } from '../rule';
 import { walkSyntax } from '../syntaxWalk';
+import { identifierWords } from '../words';
+
+/** Words that ask a question or demand an answer: the verb of a gate. */
+const GATE_VERBS = new Set(['is', 'has', 'have', 'check', 'verify', 'validate', 'require', 'requires', 'assert', 'throw', 'ensure', 'can', 'allowed', 'licensed']);
+/** Nouns that make the question about the customer's license, wherever they stand after the verb. */
+const GATE_NOUNS = new Set(['premium', 'entitlement', 'entitlements', 'entitled', 'license', 'licence', 'licensed', 'paywall', 'paid', 'trial', 'edition']);
+/** Tier names that are gates only as the name's last word or before a word about plans (`isEnterprise`, `isProPlan`, not `isEnterpriseSso`). */
+const TIER_NOUNS = new Set(['enterprise', 'pro', 'oss', 'business']);
+const TIER_FOLLOWERS = new Set(['plan', 'tier', 'feature', 'features', 'license', 'edition', 'only', 'customer', 'account', 'org', 'organization', 'user', 'version', 'instance']);
+/** Framework prefixes of environment variable names, which say nothing about whose key it is. */
+const ENV_PREFIXES = new Set(['next', 'public', 'private', 'vite', 'react', 'app', 'nuxt', 'expo', 'has', 'is']);
+/** Segments before `.flags` that make the flags a plan's or a claim's (`organisationClaim.flags.embedSigning`). */
+const PLAN_HOLDERS = new Set(['claim', 'claims', 'plan', 'plans', 'subscription', 'license', 'licence', 'entitlement', 'entitlements', 'tier']);
+
+/** `orgHasPremiumFeature`, `throwIfNoEntitlement`, `isPro`; not `isFeatureStale`, `isPlan`, `isEnterpriseSso`, `isProductSide`. */
+export function isGateName(name: string): boolean {
+  const words = identifierWords(name);
+  const verb = words.findIndex((word) => GATE_VERBS.has(word));
+  if (verb === -1) return false;
+  return words.some((word, index) => {
+    if (index < verb || (index === verb && word !== 'licensed')) return false;
+    if (GATE_NOUNS.has(word)) return true;
+    return TIER_NOUNS.has(word) && (index === words.length - 1 || TIER_FOLLOWERS.has(words[index + 1]!));
+  });
+}
+
+/** A license env var of this product (`LICENSE_KEY`, `NEXT_PRIVATE_ACME_LICENSE_KEY`), not a vendor's (`NEW_RELIC_LICENSE_KEY`). */
+function namesOwnLicense(name: string, projectWords: ReadonlySet<string>): boolean {
+  const words = identifierWords(name);
+  const at = words.findIndex((word) => word === 'license' || word === 'licence' || word === 'entitlement' || word === 'entitlements' || word === 'edition');
+  if (at === -1) return false;
+  return words.slice(0, at).every((word) => ENV_PREFIXES.has(word) || projectWords.has(word));
+}
 
 export const DEFAULT_LICENSE_GATE_OPTIONS = {
-  gateFunctions: [
-    // The keyword must end there or start a new word: isPro, isProUser, but not isProductSide or isPropertyAccess.
-    '^(is|has)(Pro|Premium|Enterprise|Licensed|Paid|Trial|Entitlement|Entitled|Feature|License|Licence|Plan|Tier)([A-Z]\\w*)?$',
-    '^(check|verify|validate|require|assert)(License|Licence|Entitlement|Plan|Tier|Subscription)([A-Z]\\w*)?$',
-  ],
-  licenseObjects: '^(licen[cs]e|licensing|entitlements?|subscription)(Client|Service|Manager|Api|Checker|Validator)?$',
+  /** More names of gate functions; gate words (a verb like has/is/check/throw, then premium/entitlement/license/...) are always matched. */
+  gateFunctions: [] as string[],
+  licenseObjects: '^(licen[cs]e|licensing|entitlements?)(Client|Service|Manager|Api|Checker|Validator)?$',
   tierProperties: '^(tier|plan|edition|licen[cs]e\\w*|subscription\\w*|entitlements?|sku)$',
   /** Path segments that make a tier comparison about the caller or the installation, not about domain data. */
   gateSubjects: 'licen[cs]e|subscription|entitlement|edition|account|tenant|org|organi[sz]ation|customer|user|workspace|installation|deployment|config|settings|plan|tier',
   tierValues: ['enterprise', 'premium', 'pro', 'business', 'paid', 'free', 'trial', 'team', 'plus', 'starter', 'growth', 'ultimate'],
-  envPattern: 'LICEN[CS]E|ENTITLEMENT|EDITION|(^|_)(PLAN|TIER)(_|$)',
-  premiumFlags: '^(is|has|enable|enabled|use|allow)?_?(premium|enterprise|licensed|paid)\\w*$',
+  envPattern: 'ENTERPRISE|(^|_)(PLAN|TIER)(_|$)',
+  premiumFlags: '^(is|has|enable|enabled|use|allow)?_?(premium|enterprise|licensed|paid|oss)([A-Z_]\\w*)?$',
 };
 
 const optionsSchema = z.strictObject({
-  gateFunctions: z.array(z.string()).optional().describe('Regular expressions for the names of functions that check a license or plan.'),
-  licenseObjects: z.string().optional().describe('Regular expression for objects whose every method is a license check (license.verify()).'),
+  gateFunctions: z.array(z.string()).optional().describe('More regular expressions for the names of functions that check a license or plan (names made of gate words always are).'),
+  licenseObjects: z.string().optional().describe('Regular expression for license objects whose checking methods are gates (license.verify(), not license.start()).'),
   tierProperties: z.string().optional().describe('Regular expression for property names holding a tier or plan.'),
   gateSubjects: z.string().optional().describe('Regular expression for path segments that make a tier comparison a gate rather than domain data.'),
   tierValues: z.array(z.string()).optional().describe('Tier names that make a comparison a gate.'),
-  envPattern: z.string().optional().describe('Regular expression for environment variable names that carry license data.'),
+  envPattern: z.string().optional().describe('Regular expression for more environment variable names that carry license data (this product\'s LICENSE_KEY always does, a vendor\'s NEW_RELIC_LICENSE_KEY never).'),
   premiumFlags: z.string().optional().describe('Regular expression for flag names that switch on paid features.'),
 });
 type Options = z.infer<typeof optionsSchema>;
@@ -73,7 +106,7 @@ function gatedContext(node: ts.Node, source: ts.SourceFile, modulePath: string):
   let current: ts.Node = node;
   while (current.parent !== undefined) {
     const parent: ts.Node = current.parent;
-    if ((ts.isIfStatement(parent) || ts.isConditionalExpression(parent)) && (parent as ts.IfStatement).expression === current) {
+    if ((ts.isIfStatement(parent) && parent.expression === current) || (ts.isConditionalExpression(parent) && parent.condition === current)) {
       guarded = parent.getText(source).slice(current.getText(source).length);
       break;
     }
@@ -125,9 +158,10 @@ function compiled(given: Options): CompiledPatterns {
   return patterns;
 }
 
-export const noLicenseGateInPlatform = defineRule<Options>({
+export const noLicenseGateInPlatform = defineRule({
   meta: {
     id: 'no-license-gate-in-platform',
+    appliesTo: 'platform',
     defaultSeverity: 'error',
     docs: {
       description: 'License, tier, plan and entitlement checks do not belong in data- or control-plane code; worst when they gate authorization or trace emission.',
@@ -143,7 +177,7 @@ export const noLicenseGateInPlatform = defineRule<Options>({
     },
   },
   optionsSchema,
-  defaultOptions: {},
+  defaultOptions: {} as Options,
   check(context) {
     if (!isPlatform(context.plane)) return;
     const { gateFunctions, licenseObjects, tierProperties, gateSubjects, tierValues, envPattern, premiumFlags } = compiled(context.options);
@@ -170,7 +204,15 @@ export const noLicenseGateInPlatform = defineRule<Options>({
         current = current.parent;
       }
       const parent = current.parent;
-      return (ts.isIfStatement(parent) || ts.isConditionalExpression(parent) || ts.isWhileStatement(parent)) && (parent as ts.IfStatement).expression === current;
+      return ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === current) || (ts.isConditionalExpression(parent) && parent.condition === current);
+    };
+
+    const projectWords = new Set(identifierWords(context.project.packageName() ?? ''));
+    const isTierComparison = (subject: ts.Expression, value: string): boolean => {
+      if (!tierValues.has(value.toLowerCase())) return false;
+      const path = pathOf(subject);
+      const last = path?.[path.length - 1];
+      return path !== undefined && last !== undefined && tierProperties.test(last) && (path.length === 1 || path.slice(0, -1).some((segment) => gateSubjects.test(segment)));
     };
 
     /** False when the node is reported: its parts are not reported again. */
@@ -178,36 +220,41 @@ export const noLicenseGateInPlatform = defineRule<Options>({
       if (ts.isCallExpression(node)) {
         const name = calleeName(node.expression);
         const receiver = ts.isPropertyAccessExpression(node.expression) ? pathOf(node.expression.expression) : undefined;
-        if (name !== undefined && gateFunctions.some((pattern) => pattern.test(name))) {
+        if (name !== undefined && (isGateName(name) || gateFunctions.some((pattern) => pattern.test(name)))) {
           report(node, `${node.expression.getText(source)}()`);
           return false;
         }
-        if (receiver !== undefined && licenseObjects.test(receiver[receiver.length - 1]!)) {
+        // license.verify() asks; license.start() or LicenseClient.getInstance() only handles the license.
+        if (receiver !== undefined && name !== undefined && licenseObjects.test(receiver[receiver.length - 1]!) && GATE_VERBS.has(identifierWords(name)[0] ?? '')) {
           report(node, `${node.expression.getText(source)}()`);
           return false;
         }
       }
       if ((ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node)) && !ts.isPropertyAccessExpression(node.parent)) {
         const path = pathOf(node);
-        if (path !== undefined && path[0] === 'process' && path[1] === 'env' && path[2] !== undefined && envPattern.test(path[2])) {
-          report(node, `process.env.${path[2]}`);
+        const variable = path !== undefined && path[0] === 'process' && path[1] === 'env' ? path[2] : undefined;
+        if (variable !== undefined && (namesOwnLicense(variable, projectWords) || envPattern.test(variable))) {
+          report(node, `process.env.${variable}`);
           return false;
         }
       }
       if (ts.isBinaryExpression(node) && [ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsToken].includes(node.operatorToken.kind)) {
         const [subject, value] = ts.isStringLiteralLike(node.right) ? [node.left, node.right] : ts.isStringLiteralLike(node.left) ? [node.right, node.left] : [undefined, undefined];
-        if (subject !== undefined && value !== undefined && tierValues.has(value.text.toLowerCase())) {
-          const path = pathOf(subject);
-          const last = path?.[path.length - 1];
-          if (path !== undefined && last !== undefined && tierProperties.test(last) && (path.length === 1 || path.slice(0, -1).some((segment) => gateSubjects.test(segment)))) {
-            report(node, node.getText(source));
-            return false;
-          }
+        if (subject !== undefined && value !== undefined && isTierComparison(subject, value.text)) {
+          report(node, node.getText(source));
+          return false;
         }
+      }
+      // switch (account.plan) { case 'enterprise': ... }
+      if (ts.isSwitchStatement(node) && node.caseBlock.clauses.some((clause) => ts.isCaseClause(clause) && ts.isStringLiteralLike(clause.expression) && isTierComparison(node.expression, clause.expression.text))) {
+        report(node.expression, `switch (${node.expression.getText(source)})`);
       }
       if ((ts.isIdentifier(node) || ts.isPropertyAccessExpression(node)) && isConditionOperand(node)) {
         const name = ts.isIdentifier(node) ? node.text : node.name.text;
-        if (premiumFlags.test(name)) {
+        const path = ts.isPropertyAccessExpression(node) ? pathOf(node) : undefined;
+        const flags = path?.lastIndexOf('flags') ?? -1;
+        const planFlag = path !== undefined && flags > 0 && flags < path.length - 1 && path.slice(0, flags).some((segment) => identifierWords(segment).some((word) => PLAN_HOLDERS.has(word)));
+        if (premiumFlags.test(name) || planFlag) {
           report(node, node.getText(source));
           return false;
         }

@@ -2,8 +2,12 @@
  * Data- and control-plane modules must not import intelligence-plane modules
  * or product packages, directly or through a chain of unassigned modules.
  * Type-only imports are fine: no code crosses the boundary at run time.
+ * Through a barrel (`index.ts` re-exporting many modules) only the modules
+ * defining the names actually imported are followed. Each edge is reported
+ * once per importing file, with the number of imports that use it.
  */
 import { isPlatform, isProductSide } from '../planes';
+import type { ImportFact } from '../facts';
 import { defineRule, type ProjectView } from '../rule';
 import type { RelatedInformation } from '../types';
 
@@ -22,7 +26,7 @@ export function productImportChain(project: ProjectView, file: string, memo: Map
   visiting.add(file);
   let result: Hop[] | null = null;
   const facts = project.facts(file);
-  for (const fact of facts?.imports ?? []) {
+  outer: for (const [index, fact] of (facts?.imports ?? []).entries()) {
     if (fact.typeOnly) continue;
     const target = project.resolveImport(file, fact);
     if (target.kind === 'package') {
@@ -31,17 +35,20 @@ export function productImportChain(project: ProjectView, file: string, memo: Map
         break;
       }
     } else if (target.kind === 'file') {
-      const plane = project.planeOf(target.file);
-      if (isProductSide(plane)) {
-        result = [{ file, range: fact.range, to: project.relative(target.file) }];
-        break;
-      }
-      // Platform modules answer for their own imports; only unassigned code is looked through.
-      if (plane.plane !== undefined) continue;
-      const rest = productImportChain(project, target.file, memo, visiting);
-      if (rest !== null) {
-        result = [{ file, range: fact.range, to: project.relative(target.file) }, ...rest];
-        break;
+      // Each hop follows only the modules defining the names it imports, as the first one does.
+      for (const defining of definingFiles(project, file, index, fact, target.file)) {
+        const plane = project.planeOf(defining);
+        if (isProductSide(plane)) {
+          result = [{ file, range: fact.range, to: project.relative(defining) }];
+          break outer;
+        }
+        // Platform modules answer for their own imports; only unassigned code is looked through.
+        if (plane.plane !== undefined) continue;
+        const rest = productImportChain(project, defining, memo, visiting);
+        if (rest !== null) {
+          result = [{ file, range: fact.range, to: project.relative(defining) }, ...rest];
+          break outer;
+        }
       }
     }
   }
@@ -50,9 +57,28 @@ export function productImportChain(project: ProjectView, file: string, memo: Map
   return result;
 }
 
+/**
+ * The files an import really loads code from: for named imports, the modules
+ * defining those names (through re-exports); for namespace, default-less side
+ * effect or unresolvable names, the imported file itself.
+ */
+function definingFiles(project: ProjectView, file: string, index: number, fact: ImportFact, target: string): string[] {
+  const names = [...fact.bindings.values()];
+  if (names.length === 0 || names.includes('*')) return [target];
+  const found = new Set<string>();
+  for (const name of names) {
+    const resolved = project.resolveCall(file, { kind: 'import', importIndex: index, name, member: undefined });
+    if (resolved.kind === 'function') found.add(resolved.file);
+    else if (resolved.kind === 'module' && (resolved.name === '*' || project.facts(resolved.file)?.exports.has(resolved.name) === true)) found.add(resolved.file);
+    // Not found as a value: a type, or a name the barrel does not have; no code of its own crosses here.
+  }
+  return [...found];
+}
+
 export const noProductImportInPlatform = defineRule({
   meta: {
     id: 'no-product-import-in-platform',
+    appliesTo: 'platform',
     defaultSeverity: 'error',
     docs: {
       description: 'Data- and control-plane modules must not import intelligence-plane modules or product packages, directly or through a chain of imports.',
@@ -60,8 +86,8 @@ export const noProductImportInPlatform = defineRule({
     },
     fixable: false,
     messages: {
-      direct: '{plane}-plane module imports {kind} "{target}": platform code must not depend on product code.',
-      chain: '{plane}-plane module reaches {kind} "{target}" through {hops} imports ({chain}): platform code must not depend on product code.',
+      direct: '{plane}-plane module imports {kind} "{target}"{uses}: platform code must not depend on product code.',
+      chain: '{plane}-plane module reaches {kind} "{target}" through {hops} imports ({chain}){uses}: platform code must not depend on product code.',
     },
   },
   defaultOptions: undefined,
@@ -69,35 +95,61 @@ export const noProductImportInPlatform = defineRule({
     const { project, plane } = context;
     if (!isPlatform(plane)) return;
     const memo = new Map<string, Hop[] | null>();
-    for (const fact of context.facts.imports) {
-      if (fact.typeOnly) continue;
+    /** One finding per edge (key); later imports using the same edge only add to its count. */
+    const edges = new Map<string, { report: Parameters<typeof context.report>[0]; uses: number }>();
+    const addEdge = (key: string, report: Parameters<typeof context.report>[0]): void => {
+      const edge = edges.get(key);
+      if (edge === undefined) edges.set(key, { report, uses: 1 });
+      else edge.uses += 1;
+    };
+    context.facts.imports.forEach((fact, index) => {
+      if (fact.typeOnly) return;
       const target = project.resolveImport(context.file, fact);
       if (target.kind === 'package') {
         if (project.isProductPackage(target.name)) {
-          context.report({ messageId: 'direct', data: { plane: plane.plane!, kind: 'product package', target: target.name }, range: fact.range, key: `package:${target.name}` });
+          addEdge(`package:${target.name}`, { messageId: 'direct', data: { plane: plane.plane!, kind: 'product package', target: target.name }, range: fact.range, key: `package:${target.name}` });
         }
-        continue;
+        return;
       }
-      if (target.kind !== 'file') continue;
+      if (target.kind !== 'file') return;
       const targetPlane = project.planeOf(target.file);
       const relativeTarget = project.relative(target.file);
       if (isProductSide(targetPlane)) {
         const kind = targetPlane.plane === 'intelligence' ? 'intelligence-plane module' : 'product module';
-        context.report({ messageId: 'direct', data: { plane: plane.plane!, kind, target: relativeTarget }, range: fact.range, key: `file:${relativeTarget}` });
-        continue;
+        addEdge(`file:${relativeTarget}`, { messageId: 'direct', data: { plane: plane.plane!, kind, target: relativeTarget }, range: fact.range, key: `file:${relativeTarget}` });
+        return;
       }
-      if (targetPlane.plane !== undefined) continue;
-      const chain = productImportChain(project, target.file, memo);
-      if (chain === null) continue;
-      const last = chain[chain.length - 1]!;
-      const names = [project.relative(context.file), relativeTarget, ...chain.map((hop) => hop.to)];
-      context.report({
-        messageId: 'chain',
-        data: { plane: plane.plane!, kind: 'product code', target: last.to, hops: chain.length + 1, chain: names.join(' -> ') },
-        range: fact.range,
-        key: `chain:${relativeTarget}:${last.to}`,
-        related: chain.map((hop) => ({ file: hop.file, range: hop.range, message: `${project.relative(hop.file)} imports ${hop.to}` })),
-      });
+      if (targetPlane.plane !== undefined) return;
+      for (const defining of definingFiles(project, context.file, index, fact, target.file)) {
+        const definingPlane = project.planeOf(defining);
+        const relativeDefining = project.relative(defining);
+        if (defining !== target.file && isProductSide(definingPlane)) {
+          const kind = definingPlane.plane === 'intelligence' ? 'intelligence-plane module' : 'product module';
+          addEdge(`file:${relativeDefining}`, {
+            messageId: 'chain',
+            data: { plane: plane.plane!, kind, target: relativeDefining, hops: 2, chain: [project.relative(context.file), relativeTarget, relativeDefining].join(' -> ') },
+            range: fact.range,
+            key: `file:${relativeDefining}`,
+          });
+          continue;
+        }
+        if (definingPlane.plane !== undefined) continue;
+        const chain = productImportChain(project, defining, memo);
+        if (chain === null) continue;
+        const last = chain[chain.length - 1]!;
+        const boundary = `${project.relative(last.file)} -> ${last.to}`;
+        const names = [project.relative(context.file), relativeTarget, ...(defining === target.file ? [] : [relativeDefining]), ...chain.map((hop) => hop.to)];
+        addEdge(`chain:${boundary}`, {
+          messageId: 'chain',
+          data: { plane: plane.plane!, kind: 'product code', target: last.to, hops: names.length - 1, chain: names.join(' -> ') },
+          range: fact.range,
+          key: `chain:${relativeTarget}:${last.to}`,
+          related: chain.map((hop) => ({ file: hop.file, range: hop.range, message: `${project.relative(hop.file)} imports ${hop.to}` })),
+        });
+      }
+    });
+    for (const { report, uses } of edges.values()) {
+      context.report({ ...report, data: { ...report.data, uses: uses === 1 ? '' : ` (${uses} imports in this file use it)` } });
     }
   },
 });

@@ -93,9 +93,10 @@ function describe(what: string): string {
   return `uses ${what}, a client of live systems`;
 }
 
-export const noRuntimeCallsFromAnalysis = defineRule<Options>({
+export const noRuntimeCallsFromAnalysis = defineRule({
   meta: {
     id: 'no-runtime-calls-from-analysis',
+    appliesTo: 'intelligence',
     defaultSeverity: 'error',
     docs: {
       description: 'Intelligence-plane code must read artifacts (files), never call live systems or import platform modules that do.',
@@ -108,7 +109,7 @@ export const noRuntimeCallsFromAnalysis = defineRule<Options>({
     },
   },
   optionsSchema,
-  defaultOptions: {},
+  defaultOptions: {} as Options,
   check(context) {
     const { project, file, facts, plane } = context;
     const isRuntime = runtimeMatcher(context.options);

@@ -47,6 +47,7 @@ function propertyOf(node: ts.ObjectLiteralExpression, name: string): ts.ObjectLi
 export const versionedTraceArtifacts = defineRule({
   meta: {
     id: 'versioned-trace-artifacts',
+    appliesTo: 'artifacts',
     defaultSeverity: 'error',
     docs: {
       description: 'Code that writes trace records must write the header with the schema and version the trace contract requires.',

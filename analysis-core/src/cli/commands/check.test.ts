@@ -153,6 +153,18 @@ describe('baselines, warnings, output', () => {
     assert.match(result.stdout, /^planewise\.config\.json\n\s+1:\d+\s+error\s+Unknown key "typo"/m);
     assert.match(result.stdout, /^src\/handlers\/orders\.ts$/m);
   });
+  it('--config FILE checks each path with that config, its globs relative to the path; a missing file is a usage error', async () => {
+    const dir = writeProject('explicit-config', { 'app/web/orders.ts': handler, 'app/analysis/report.ts': report, 'elsewhere/minimal.json': JSON.stringify({ planes: { data: ['web/**'], intelligence: ['analysis/**'] } }) });
+    const without = await inProcess(['app', '--format', 'json'], dir);
+    assert.equal(JSON.parse(without.stdout).findings.length, 0, 'no plane from these folder names');
+    const result = await inProcess(['app', '--config', 'elsewhere/minimal.json', '--format', 'json'], dir);
+    assert.equal(result.code, 1, result.stderr);
+    const findings = JSON.parse(result.stdout).findings as JsonFinding[];
+    assert.deepEqual([...new Set(findings.map((finding) => `${finding.file} ${finding.ruleId}`))].sort(), ['web/orders.ts no-analysis-in-execution-path', 'web/orders.ts no-product-import-in-platform']);
+    const missing = await inProcess(['app', '--config', 'nope.json'], dir);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--config nope\.json is not a file/);
+    });
   it('text output shows control characters in file names as escapes', async () => {
     const dir = writeProject('hostile-names', { 'src/handlers/\u001b[2J\u202eorders.ts': handler, 'src/analysis/report.ts': report });
     const result = await inProcess(['.'], dir);

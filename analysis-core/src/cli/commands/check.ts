@@ -54,7 +54,7 @@ interface FixedFile {
  * The engine reads the fixed texts through an overlay over the disk, so each
  * round sees the previous one's result; nothing is written here.
  */
-function fixRoot(root: string, targets: readonly string[], boundary: Boundary, ruleIds: readonly string[] | undefined): { engine: BoundaryEngine; fixed: Map<string, FixedFile>; applied: number } {
+function fixRoot(root: string, targets: readonly string[], boundary: Boundary, configFile: string | undefined, ruleIds: readonly string[] | undefined): { engine: BoundaryEngine; fixed: Map<string, FixedFile>; applied: number } {
   const overlay = new Map<string, string>();
   const fixed = new Map<string, FixedFile>();
   const host: FileHost = {
@@ -63,7 +63,7 @@ function fixRoot(root: string, targets: readonly string[], boundary: Boundary, r
     pathExists: (file) => overlay.has(path.resolve(file)) || boundary.diskHost.pathExists(file),
     listFiles: (listRoot, include, exclude) => [...new Set([...boundary.diskHost.listFiles(listRoot, include, exclude), ...[...overlay.keys()].filter((file) => /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/.test(file))])],
   };
-  const engine = boundary.createBoundaryEngine({ root }, host);
+  const engine = boundary.createBoundaryEngine({ root, configFile }, host);
   let applied = 0;
   for (let pass = 0; pass < MAX_FIX_PASSES; pass++) {
     const result = engine.check('all');
@@ -97,8 +97,8 @@ async function writeFixed(fixed: ReadonlyMap<string, FixedFile>): Promise<void> 
   }
 }
 
-function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary, existing?: BoundaryEngine): RootResult {
-  const engine = existing ?? createBoundaryEngine({ root });
+function checkRoot(root: string, targets: readonly string[], { createBoundaryEngine }: Boundary, configFile: string | undefined, existing?: BoundaryEngine): RootResult {
+  const engine = existing ?? createBoundaryEngine({ root, configFile });
   const result = engine.check('all');
   // Checking nothing must not pass. With a config, the engine reports which setting leaves nothing (exit 1).
   if (result.filesChecked === 0 && engine.configFile === undefined) {
@@ -212,6 +212,7 @@ using the planewise.config.json found in it or its parent folders, or the
 folder-name defaults without one.
 
 Options:
+      --config FILE         use this config for every path (its globs are relative to each path checked)
       --format FORMAT       text (default), json or sarif (SARIF 2.1.0 for code scanning)
       --max-warnings N      exit 1 when there are more than N warnings
       --baseline FILE       report only findings not recorded in FILE
@@ -226,6 +227,7 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
 (also: a folder without planewise.config.json that holds no source file to check).`,
   options: {
     format: { type: 'string' },
+    config: { type: 'string' },
     'max-warnings': { type: 'string' },
     baseline: { type: 'string' },
     'update-baseline': { type: 'boolean' },
@@ -242,12 +244,17 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
     const updateBaseline = values['update-baseline'] === true;
     if (updateBaseline && baselineOption === undefined) throw new UsageError('--update-baseline needs --baseline FILE');
 
+    const configOption = stringOption(values, 'config');
+    const configFile = configOption === undefined ? undefined : path.resolve(io.cwd, configOption);
+    if (configFile !== undefined && !fs.statSync(configFile, { throwIfNoEntry: false })?.isFile()) throw new UsageError(`--config ${configOption} is not a file`);
+
     const targets = (positionals.length > 0 ? positionals : ['.']).map((target) => path.resolve(io.cwd, target));
     for (const target of targets) fs.statSync(target);
     const boundary: Boundary = await import('../../boundary');
     const byRoot = new Map<string, string[]>();
     for (const target of targets) {
-      const root = rootFor(target, boundary);
+      // With --config, each folder given is checked as its own root: the config's globs are relative to it.
+      const root = configFile === undefined ? rootFor(target, boundary) : fs.statSync(target).isDirectory() ? target : path.dirname(target);
       byRoot.set(root, [...(byRoot.get(root) ?? []), target]);
     }
     const fix = values.fix === true;
@@ -261,12 +268,12 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
     const results: RootResult[] = [];
     for (const [root, rootTargets] of byRoot) {
       if (!fix && !dryRun) {
-        results.push(checkRoot(root, rootTargets, boundary));
+        results.push(checkRoot(root, rootTargets, boundary, configFile));
         continue;
       }
       let outcome: ReturnType<typeof fixRoot>;
       try {
-        outcome = fixRoot(root, rootTargets, boundary, fixTypes);
+        outcome = fixRoot(root, rootTargets, boundary, configFile, fixTypes);
         if (dryRun) {
           for (const [file, { before, after }] of outcome.fixed) io.stdout.write(boundary.unifiedDiff(path.relative(io.cwd, file).split(path.sep).join('/'), before, after));
         } else {
@@ -279,7 +286,7 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
       }
       const files = outcome.fixed.size;
       io.stderr.write(`planewise check: ${dryRun ? 'would apply' : 'applied'} ${outcome.applied} fix${outcome.applied === 1 ? '' : 'es'} to ${files} file${files === 1 ? '' : 's'}\n`);
-      results.push(checkRoot(root, rootTargets, boundary, outcome.engine));
+      results.push(checkRoot(root, rootTargets, boundary, configFile, outcome.engine));
     }
 
     let known = 0;
