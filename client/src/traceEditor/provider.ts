@@ -285,7 +285,7 @@ export class TraceViewer implements vscode.Disposable {
       case 'reload':
         return this.toWorker({ type: 'reload' });
       case 'requestRows':
-        return this.toWorker({ type: 'rows', requestId: message.requestId, start: message.start, count: message.count, filter: message.filter });
+        return this.toWorker({ type: 'rows', requestId: message.requestId, start: message.start, count: message.count, filter: message.filter, ...(message.sort ? { sort: message.sort } : {}) });
       case 'openLine':
         return this.openLine(message.line);
       case 'showPrincipal':

@@ -3,14 +3,17 @@
  * Compare, built from validated messages. Plain DOM, no framework.
  */
 import { append, el, replaceChildren, table } from './dom';
-import { formatBytes, formatCount, formatMs, formatTimestamp, formatWindow, percent } from './format';
+import { formatBytes, formatCount, formatDay, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, splitForElision } from './format';
 import {
   DEFAULT_POLICY_OPTIONS,
+  EVENT_COLUMNS,
   VIEWS,
   appendOperations,
   parseToWebview,
   type CompareView,
+  type EventColumn,
   type EventRow,
+  type EventSort,
   type FileInfo,
   type FromWebview,
   type PolicyView,
@@ -55,9 +58,12 @@ interface State {
   filter: string;
   /** The principal whose policy the Policy tab shows. */
   principal: string | undefined;
+  /** The events table's order; undefined: file order. */
+  sort: EventSort | undefined;
 }
 
-const saved = vscode.getState() as { view?: unknown; filter?: unknown; principal?: unknown } | undefined;
+const saved = vscode.getState() as { view?: unknown; filter?: unknown; principal?: unknown; sort?: unknown; columnWidths?: unknown } | undefined;
+let savedColumnWidths: unknown = saved?.columnWidths;
 const state: State = {
   file: undefined,
   progress: undefined,
@@ -68,7 +74,14 @@ const state: State = {
   view: VIEWS.includes(saved?.view as ViewName) ? (saved?.view as ViewName) : 'summary',
   filter: typeof saved?.filter === 'string' ? saved.filter : '',
   principal: typeof saved?.principal === 'string' ? saved.principal : undefined,
+  sort: validSort(saved?.sort),
 };
+
+function validSort(value: unknown): EventSort | undefined {
+  const candidate = value as Partial<EventSort> | undefined;
+  if (!candidate || !EVENT_COLUMNS.includes(candidate.column as EventColumn) || typeof candidate.descending !== 'boolean') return undefined;
+  return { column: candidate.column as EventColumn, descending: candidate.descending };
+}
 
 // ---- layout -----------------------------------------------------------------
 
@@ -96,7 +109,8 @@ for (const view of VIEWS) {
   tab.addEventListener('click', () => selectView(view, true));
   tabs[view] = tab;
   tabList.appendChild(tab);
-  panels[view] = el('section', { class: 'panel', role: 'tabpanel', id: `panel-${view}`, 'aria-labelledby': `tab-${view}`, tabindex: 0 });
+  // No tabindex: every panel's first stop is one of its own controls, so Tab never lands on an invisible panel.
+  panels[view] = el('section', { class: 'panel', role: 'tabpanel', id: `panel-${view}`, 'aria-labelledby': `tab-${view}` });
 }
 
 tabList.addEventListener('keydown', (event) => {
@@ -136,7 +150,7 @@ function selectView(view: ViewName, focus: boolean): void {
 }
 
 function persist(): void {
-  vscode.setState({ view: state.view, filter: state.filter, principal: state.principal });
+  vscode.setState({ view: state.view, filter: state.filter, principal: state.principal, sort: state.sort, columnWidths: savedColumnWidths });
 }
 
 // ---- header and progress -------------------------------------------------------
@@ -350,12 +364,53 @@ function renderPrincipalPolicy(detail: PrincipalPolicyView): void {
 
 const filterInput = el('input', { type: 'search', id: 'events-filter', placeholder: 'Filter events (text in the raw line)', 'aria-label': 'Filter events' });
 const eventsStatus = el('span', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+
+interface EventColumnSpec {
+  id: EventColumn;
+  title: string;
+  /** Starting width in px; never narrower than the header's text. */
+  width: number;
+  /** Long identifiers (ARNs) lose their middle, not their end. */
+  elide?: boolean;
+}
+const EVENT_COLUMN_SPECS: EventColumnSpec[] = [
+  { id: 'line', title: 'Line', width: 56 },
+  { id: 'time', title: 'Time (UTC)', width: 196 },
+  { id: 'kind', title: 'Kind', width: 56 },
+  { id: 'service', title: 'Service', width: 140 },
+  { id: 'name', title: 'Operation / action', width: 200 },
+  { id: 'principal', title: 'Principal', width: 200, elide: true },
+  { id: 'outcome', title: 'Outcome', width: 80 },
+  { id: 'detail', title: 'Detail', width: 240, elide: true },
+];
+const RESIZE_STEP_PX = 16;
+
 const grid = el('div', { class: 'grid', role: 'grid', 'aria-label': 'Events', tabindex: 0, 'aria-rowcount': 0 });
-const gridHead = el(
-  'div',
-  { class: 'grid-row grid-head', role: 'row' },
-  ...['Line', 'Time', 'Kind', 'Service', 'Operation / action', 'Principal', 'Outcome', 'Detail'].map((name) => el('div', { role: 'columnheader', class: 'cell' }, name)),
-);
+const headerCells = EVENT_COLUMN_SPECS.map((column, position) => {
+  const sortButton = el(
+    'button',
+    { type: 'button', class: 'sort', title: `Sort by ${column.title.toLowerCase()}` },
+    el('span', { class: 'label' }, column.title),
+    el('span', { class: 'sort-indicator', 'aria-hidden': 'true' }),
+  );
+  sortButton.addEventListener('click', () => events.sortBy(column.id));
+  const handle = el('div', {
+    class: 'resize-handle',
+    role: 'separator',
+    'aria-orientation': 'vertical',
+    'aria-label': `Resize the ${column.title} column`,
+    title: 'Drag to resize; Alt+Left or Alt+Right on the column header',
+  });
+  handle.addEventListener('pointerdown', (event) => events.startResize(position, event));
+  sortButton.addEventListener('keydown', (event) => {
+    if (!event.altKey || (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    events.resizeBy(position, event.key === 'ArrowRight' ? RESIZE_STEP_PX : -RESIZE_STEP_PX);
+  });
+  return el('div', { role: 'columnheader', class: 'cell head-cell', 'data-column': column.id }, sortButton, handle);
+});
+const gridHead = el('div', { class: 'grid-row grid-head', role: 'row', 'aria-rowindex': 1 }, ...headerCells);
 const gridSpacer = el('div', { class: 'grid-spacer' });
 const gridRows = el('div', { class: 'grid-rows', role: 'rowgroup' });
 append(gridSpacer, [gridRows]);
@@ -368,25 +423,91 @@ const events = (() => {
   let requestId = 0;
   let total = -1;
   let partial = false;
-  let focusedLine: number | undefined;
+  /** The row the keyboard is on; the grid keeps the focus and points at it (aria-activedescendant). */
+  let activeIndex = 0;
   let filterTimer: ReturnType<typeof setTimeout> | undefined;
+  const widths = EVENT_COLUMN_SPECS.map((column, position) => (Array.isArray(savedColumnWidths) && typeof savedColumnWidths[position] === 'number' ? (savedColumnWidths[position] as number) : column.width));
+  let minimumWidths: number[] | undefined;
+
+  const viewKey = (filter: string, sort: EventSort | undefined): string => JSON.stringify([filter, sort ?? null]);
 
   function request(page: number): void {
-    if (!cache.startRequest(page, state.filter)) return;
+    if (!cache.startRequest(page, viewKey(state.filter, state.sort))) return;
     requestId += 1;
-    post({ type: 'requestRows', requestId, start: page * PAGE_SIZE, count: PAGE_SIZE, filter: state.filter });
+    post({ type: 'requestRows', requestId, start: page * PAGE_SIZE, count: PAGE_SIZE, filter: state.filter, ...(state.sort ? { sort: state.sort } : {}) });
+  }
+
+  /** Header labels are never cut: each column is at least as wide as its header. */
+  function measureHeaders(): void {
+    if (minimumWidths || grid.clientWidth === 0) return;
+    gridHead.style.gridTemplateColumns = EVENT_COLUMN_SPECS.map(() => 'max-content').join(' ');
+    minimumWidths = headerCells.map((cell) => Math.ceil(cell.getBoundingClientRect().width) + 2);
+    gridHead.style.gridTemplateColumns = '';
+    applyWidths();
+  }
+
+  function applyWidths(): void {
+    const shown = widths.map((width, position) => Math.max(width, minimumWidths?.[position] ?? 0));
+    const template = shown.map((width, position) => (position === shown.length - 1 ? `minmax(${width}px, 1fr)` : `${width}px`)).join(' ');
+    grid.style.setProperty('--event-columns', template);
+    grid.style.setProperty('--event-table-width', `${shown.reduce((sum, width) => sum + width, 0)}px`);
+  }
+
+  function resizeBy(position: number, delta: number): void {
+    widths[position] = Math.max(minimumWidths?.[position] ?? 24, (widths[position] ?? 0) + delta);
+    applyWidths();
+    savedColumnWidths = [...widths];
+    persist();
+  }
+
+  function startResize(position: number, down: PointerEvent): void {
+    down.preventDefault();
+    const handle = down.currentTarget as HTMLElement;
+    handle.setPointerCapture(down.pointerId);
+    const startX = down.clientX;
+    const startWidth = Math.max(widths[position] ?? 0, minimumWidths?.[position] ?? 0);
+    const move = (event: PointerEvent) => {
+      widths[position] = startWidth;
+      resizeBy(position, event.clientX - startX);
+    };
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  }
+
+  function sortBy(column: EventColumn): void {
+    const current = state.sort;
+    state.sort = current?.column === column ? { column, descending: !current.descending } : { column, descending: false };
+    persist();
+    reset();
+  }
+
+  function renderSortIndicators(): void {
+    const sort = state.sort ?? { column: 'line', descending: false };
+    EVENT_COLUMN_SPECS.forEach((column, position) => {
+      const cell = headerCells[position]!;
+      const sorted = column.id === sort.column;
+      cell.setAttribute('aria-sort', sorted ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      cell.querySelector('.sort-indicator')!.textContent = sorted ? (sort.descending ? '▼' : '▲') : '';
+    });
   }
 
   function render(): void {
     if (state.view !== 'events') return;
+    measureHeaders();
+    renderSortIndicators();
     if (total < 0) {
       request(Math.floor(grid.scrollTop / ROW_HEIGHT / PAGE_SIZE));
       return;
     }
     grid.setAttribute('aria-rowcount', String(total + 1));
     gridSpacer.style.height = `${total * ROW_HEIGHT}px`;
-    eventsStatus.textContent = `${formatCount(total)}${partial ? '+' : ''} ${state.filter ? 'matching ' : ''}events`;
-    const first = Math.max(0, Math.floor(grid.scrollTop / ROW_HEIGHT) - 5);
+    eventsStatus.textContent = `${formatCount(total)}${partial ? '+' : ''} ${state.filter ? 'matching ' : ''}${total === 1 && !partial ? 'event' : 'events'}`;
+    const topIndex = Math.floor(grid.scrollTop / ROW_HEIGHT);
+    const first = Math.max(0, topIndex - 5);
     const visible = Math.ceil(grid.clientHeight / ROW_HEIGHT) + 10;
     const last = Math.min(total, first + visible);
     const rows: HTMLElement[] = [];
@@ -397,61 +518,109 @@ const events = (() => {
         rows.push(placeholderRow(index));
         continue;
       }
-      rows.push(eventRow(row, index));
+      const previous = index > topIndex ? cache.get(index - 1) : undefined;
+      rows.push(eventRow(row, index, previous === undefined || formatDay(previous.ts) !== formatDay(row.ts)));
     }
     gridRows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     gridRows.replaceChildren(...rows);
-    if (focusedLine !== undefined) {
-      const focused = gridRows.querySelector<HTMLElement>(`[data-line="${focusedLine}"]`);
-      if (focused && document.activeElement !== focused && grid.contains(document.activeElement)) focused.focus();
-    }
+    if (total === 0) grid.removeAttribute('aria-activedescendant');
+    else grid.setAttribute('aria-activedescendant', rowId(activeIndex));
   }
+
+  const rowId = (index: number): string => `event-row-${index}`;
 
   function placeholderRow(index: number): HTMLElement {
-    return el('div', { class: 'grid-row loading', role: 'row', 'aria-rowindex': index + 2 }, el('div', { class: 'cell', role: 'gridcell' }, '…'));
-  }
-
-  function eventRow(row: EventRow, index: number): HTMLElement {
-    const outcomeClass = row.outcome === 'deny' || row.outcome === 'error' ? 'bad' : row.outcome === 'allow' || row.outcome === 'ok' ? 'good' : '';
-    const element = el(
+    return el(
       'div',
-      { class: 'grid-row', role: 'row', tabindex: -1, 'aria-rowindex': index + 2, 'data-line': row.line, 'data-index': index, title: `Open line ${row.line} in the text editor` },
-      ...[String(row.line), formatTimestamp(row.ts), row.kind, row.service, row.name, row.principal, row.outcome, row.detail].map((value, column) =>
-        el('div', { class: `cell${column === 6 && outcomeClass ? ` ${outcomeClass}` : ''}`, role: 'gridcell' }, value),
-      ),
+      { class: `grid-row loading${index === activeIndex ? ' active' : ''}`, role: 'row', id: rowId(index), 'aria-rowindex': index + 2, 'data-index': index },
+      el('div', { class: 'cell', role: 'gridcell' }, '…'),
     );
-    return element;
   }
 
-  function moveFocus(fromIndex: number, delta: number): void {
-    const index = Math.max(0, Math.min(total - 1, fromIndex + delta));
-    const top = index * ROW_HEIGHT;
+  function textCell(value: string, extraClass = ''): HTMLElement {
+    return el('div', { class: `cell${extraClass}`, role: 'gridcell', title: value || undefined }, value);
+  }
+
+  /** An ARN keeps its resource end (`…:role/svc-9`) when its column is narrow. */
+  function elidedCell(value: string): HTMLElement {
+    const { head, tail } = splitForElision(value);
+    if (!tail) return textCell(value);
+    return el('div', { class: 'cell elide', role: 'gridcell', title: value }, el('span', { class: 'elide-head' }, head), el('span', { class: 'elide-tail' }, tail));
+  }
+
+  function eventRow(row: EventRow, index: number, showDay: boolean): HTMLElement {
+    const outcomeClass = row.outcome === 'deny' || row.outcome === 'error' ? ' bad' : row.outcome === 'allow' || row.outcome === 'ok' ? ' good' : '';
+    const time = el(
+      'div',
+      { class: 'cell time', role: 'gridcell', title: formatTimestamp(row.ts) },
+      showDay && el('span', { class: 'day' }, `${formatDay(row.ts)} `),
+      formatTimeOfDay(row.ts),
+    );
+    const values: Record<EventColumn, HTMLElement> = {
+      line: el('div', { class: 'cell num', role: 'gridcell', title: `Open line ${row.line} in the text editor` }, String(row.line)),
+      time,
+      kind: textCell(row.kind),
+      service: textCell(row.service),
+      name: textCell(row.name),
+      principal: elidedCell(row.principal),
+      outcome: textCell(row.outcome, ` outcome${outcomeClass}`),
+      detail: elidedCell(row.detail),
+    };
+    return el(
+      'div',
+      {
+        class: `grid-row${index === activeIndex ? ' active' : ''}${showDay ? ' new-day' : ''}`,
+        role: 'row',
+        id: rowId(index),
+        'aria-rowindex': index + 2,
+        'aria-selected': String(index === activeIndex),
+        'data-line': row.line,
+        'data-index': index,
+      },
+      ...EVENT_COLUMN_SPECS.map((column) => values[column.id]),
+    );
+  }
+
+  /** Moves the keyboard's row and scrolls it into view below the sticky header; the focus never leaves the grid. */
+  function moveActive(index: number): void {
+    if (total <= 0) return;
+    activeIndex = Math.max(0, Math.min(total - 1, index));
+    const top = activeIndex * ROW_HEIGHT;
+    const viewHeight = grid.clientHeight - gridHead.offsetHeight;
     if (top < grid.scrollTop) grid.scrollTop = top;
-    else if (top + ROW_HEIGHT > grid.scrollTop + grid.clientHeight - ROW_HEIGHT) grid.scrollTop = top - grid.clientHeight + 2 * ROW_HEIGHT;
-    const row = cache.get(index);
-    focusedLine = row?.line;
+    else if (top + ROW_HEIGHT > grid.scrollTop + viewHeight) grid.scrollTop = top + ROW_HEIGHT - viewHeight;
     render();
-    gridRows.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
   }
 
   gridRows.addEventListener('click', (event) => {
-    const row = (event.target as Element).closest<HTMLElement>('[data-line]');
-    if (row) post({ type: 'openLine', line: Number(row.dataset.line) });
+    const row = (event.target as Element).closest<HTMLElement>('[data-index]');
+    if (!row) return;
+    activeIndex = Number(row.dataset.index);
+    grid.focus();
+    render();
+    if (row.dataset.line) post({ type: 'openLine', line: Number(row.dataset.line) });
   });
   grid.addEventListener('keydown', (event) => {
-    const current = (event.target as Element).closest<HTMLElement>('[data-index]');
-    const index = current ? Number(current.dataset.index) : -1;
-    const pageRows = Math.max(1, Math.floor(grid.clientHeight / ROW_HEIGHT) - 1);
-    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
-    if (event.key in deltas) {
+    // Keys on the header's buttons are theirs (Enter sorts, Alt+arrows resize).
+    if (event.target !== grid) return;
+    const pageRows = Math.max(1, Math.floor((grid.clientHeight - gridHead.offsetHeight) / ROW_HEIGHT) - 1);
+    const targets: Record<string, number> = {
+      ArrowDown: activeIndex + 1,
+      ArrowUp: activeIndex - 1,
+      PageDown: activeIndex + pageRows,
+      PageUp: activeIndex - pageRows,
+      Home: 0,
+      End: total - 1,
+    };
+    const target = targets[event.key];
+    if (target !== undefined) {
       event.preventDefault();
-      moveFocus(index < 0 ? 0 : index, index < 0 ? 0 : (deltas[event.key] ?? 0));
-    } else if (event.key === 'Home' || event.key === 'End') {
+      moveActive(target);
+    } else if (event.key === 'Enter') {
+      const row = cache.get(activeIndex);
+      if (!row) return;
       event.preventDefault();
-      moveFocus(event.key === 'Home' ? 0 : total - 1, 0);
-    } else if (event.key === 'Enter' && current) {
-      event.preventDefault();
-      post({ type: 'openLine', line: Number(current.dataset.line) });
+      post({ type: 'openLine', line: row.line });
     }
   });
   grid.addEventListener('scroll', () => render(), { passive: true });
@@ -467,6 +636,7 @@ const events = (() => {
   function reset(): void {
     cache.clear();
     total = -1;
+    activeIndex = 0;
     grid.scrollTop = 0;
     render();
   }
@@ -480,10 +650,15 @@ const events = (() => {
       render();
     },
     refresh: render,
+    sortBy,
+    startResize,
+    resizeBy,
     receive(page: RowsPage): void {
-      if (!cache.store(page.filter, page.start, page.rows) || page.filter !== state.filter) return;
+      const key = viewKey(page.filter, page.sort);
+      if (key !== viewKey(state.filter, state.sort) || !cache.store(key, page.start, page.rows)) return;
       total = page.total;
       partial = page.partial;
+      activeIndex = Math.min(activeIndex, Math.max(0, total - 1));
       render();
     },
   };
