@@ -16,7 +16,7 @@ import { runTraceJob, workerScript, JobCancelledError } from './jobRunner';
 import { isCompressedTrace, readerSettings } from './settings';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
 import type { TraceDiff } from '@planewise/analysis-core/trace';
-import { diffChanges } from './diffView';
+import { diffChanges, diffHeadline } from './diffView';
 
 /** What a test can read back about an open viewer: the last of each message sent to its webview. */
 export interface TraceViewState {
@@ -345,21 +345,38 @@ export class TraceViewer implements vscode.Disposable {
     await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.Beside, preview: true });
   }
 
+  /**
+   * Offers only traces: the workspace's trace files and the folders that hold
+   * them, then "Browse…" for one elsewhere (a dialog filtered to traces).
+   */
+  private async pickTraceToCompare(): Promise<vscode.Uri | undefined> {
+    const files = (await vscode.workspace.findFiles('**/*.trace.{jsonl,jsonl.gz}', '**/node_modules/**', 2_000)).filter((file) => file.toString() !== this.uri.toString());
+    const folders = [...new Map(files.map((file) => [path.dirname(file.fsPath), vscode.Uri.file(path.dirname(file.fsPath))])).values()];
+    type Choice = vscode.QuickPickItem & { uri?: vscode.Uri };
+    const choices: Choice[] = [
+      ...files.map((uri) => ({ label: `$(file) ${path.basename(uri.fsPath)}`, description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri })),
+      ...folders.map((uri) => ({ label: `$(folder) ${vscode.workspace.asRelativePath(uri)}`, description: 'every trace in the folder', uri })),
+      { label: '$(folder-opened) Browse…', description: 'a trace or folder outside the workspace' },
+    ];
+    const choice = await vscode.window.showQuickPick(choices, { title: 'Compare this trace (before) with…', placeHolder: 'A trace file or a folder of traces (after)', matchOnDescription: true });
+    if (!choice) return undefined;
+    if (choice.uri) return choice.uri;
+    return (
+      await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: false,
+        defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)),
+        openLabel: 'Compare',
+        title: 'Choose the trace (or folder of traces) to compare with',
+        filters: { 'Traces (*.trace.jsonl, *.trace.jsonl.gz)': ['jsonl', 'gz'] },
+      })
+    )?.[0];
+  }
+
   /** Compares this trace (before) with another trace or folder (after). */
   async pickCompare(other?: vscode.Uri): Promise<void> {
-    const picked =
-      other ??
-      (
-        await vscode.window.showOpenDialog({
-          canSelectFiles: true,
-          canSelectFolders: true,
-          canSelectMany: false,
-          defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)),
-          openLabel: 'Compare',
-          title: 'Choose the trace (or folder of traces) to compare with',
-          filters: { Traces: ['jsonl', 'gz', 'json'] },
-        })
-      )?.[0];
+    const picked = other ?? (await this.pickTraceToCompare());
     if (!picked) return;
     const otherName = vscode.workspace.asRelativePath(picked);
     this.compareCancel?.cancel();
@@ -367,7 +384,7 @@ export class TraceViewer implements vscode.Disposable {
     this.post({ type: 'compare', compare: { state: 'running', otherName, changes: [] } });
     try {
       const result = await runTraceJob(this.context, `Comparing with ${otherName}`, { kind: 'diff', before: [this.uri.fsPath], after: [picked.fsPath] }, this.uri, cancel.token);
-      this.post({ type: 'compare', compare: { state: 'done', otherName, changes: diffChanges(result.data as TraceDiff) } });
+      this.post({ type: 'compare', compare: { state: 'done', otherName, headline: diffHeadline(result.data as TraceDiff), changes: diffChanges(result.data as TraceDiff) } });
     } catch (error) {
       const cancelled = error instanceof JobCancelledError;
       this.post({

@@ -11,6 +11,7 @@ describe('webview formatting', () => {
 
   it('keeps the resource end of an ARN for elision in the middle', () => {
     assert.deepEqual(splitForElision('arn:aws:iam::123456789012:role/svc-9'), { head: 'arn:aws:iam::123456789012', tail: ':role/svc-9' });
+    assert.deepEqual(splitForElision('arn:aws:iam::123456789012:role/service-role/deployment-pipeline-runner/svc-9').tail, '/svc-9');
     assert.deepEqual(splitForElision('storage:bucket/a'), { head: 'storage:bucket/a', tail: '' });
   });
 

@@ -55,10 +55,13 @@ export function formatTimeOfDay(epochMs: number): string {
  */
 export function splitForElision(text: string): { head: string; tail: string } {
   if (!text.startsWith('arn:')) return { head: text, tail: '' };
-  const cut = text.lastIndexOf(':');
+  let cut = text.lastIndexOf(':');
   if (cut <= 'arn:'.length) return { head: text, tail: '' };
+  // A long resource path keeps its last segment: `…/svc-9`.
+  if (text.length - cut > MAX_ELISION_TAIL) cut = Math.max(cut, text.lastIndexOf('/'));
   return { head: text.slice(0, cut), tail: text.slice(cut) };
 }
+const MAX_ELISION_TAIL = 32;
 
 const naturalCollator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
 

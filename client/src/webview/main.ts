@@ -3,7 +3,7 @@
  * Compare, built from validated messages. Plain DOM, no framework.
  */
 import { append, el, replaceChildren, table } from './dom';
-import { formatBytes, formatCount, formatDay, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, splitForElision } from './format';
+import { formatBytes, formatCount, formatDay, plural, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, splitForElision } from './format';
 import {
   DEFAULT_POLICY_OPTIONS,
   EVENT_COLUMNS,
@@ -368,20 +368,24 @@ const eventsStatus = el('span', { class: 'muted', role: 'status', 'aria-live': '
 interface EventColumnSpec {
   id: EventColumn;
   title: string;
-  /** Starting width in px; never narrower than the header's text. */
+  /** The narrowest it gets, in px (never narrower than its header's text either). */
   width: number;
+  /** Share of the free width until the user resizes it; 0: fixed. */
+  grow: number;
   /** Long identifiers (ARNs) lose their middle, not their end. */
   elide?: boolean;
+  /** A value as wide as the widest the column shows whole. */
+  sample?: string;
 }
 const EVENT_COLUMN_SPECS: EventColumnSpec[] = [
-  { id: 'line', title: 'Line', width: 56 },
-  { id: 'time', title: 'Time (UTC)', width: 196 },
-  { id: 'kind', title: 'Kind', width: 56 },
-  { id: 'service', title: 'Service', width: 140 },
-  { id: 'name', title: 'Operation / action', width: 200 },
-  { id: 'principal', title: 'Principal', width: 200, elide: true },
-  { id: 'outcome', title: 'Outcome', width: 80 },
-  { id: 'detail', title: 'Detail', width: 240, elide: true },
+  { id: 'line', title: 'Line', width: 48, grow: 0, sample: '1000000' },
+  { id: 'time', title: 'Time (UTC)', width: 96, grow: 0, sample: '2025-12-31 23:59:59.999' },
+  { id: 'kind', title: 'Kind', width: 48, grow: 0, sample: 'authz' },
+  { id: 'service', title: 'Service', width: 64, grow: 1 },
+  { id: 'name', title: 'Operation / action', width: 80, grow: 1.5 },
+  { id: 'principal', title: 'Principal', width: 120, grow: 1.5, elide: true },
+  { id: 'outcome', title: 'Outcome', width: 56, grow: 0, sample: 'unset' },
+  { id: 'detail', title: 'Detail', width: 120, grow: 2, elide: true },
 ];
 const RESIZE_STEP_PX = 16;
 
@@ -426,7 +430,10 @@ const events = (() => {
   /** The row the keyboard is on; the grid keeps the focus and points at it (aria-activedescendant). */
   let activeIndex = 0;
   let filterTimer: ReturnType<typeof setTimeout> | undefined;
-  const widths = EVENT_COLUMN_SPECS.map((column, position) => (Array.isArray(savedColumnWidths) && typeof savedColumnWidths[position] === 'number' ? (savedColumnWidths[position] as number) : column.width));
+  /** Widths the user set by resizing (px); the other columns share the free width. */
+  const widths: (number | null)[] = EVENT_COLUMN_SPECS.map((_, position) =>
+    Array.isArray(savedColumnWidths) && typeof savedColumnWidths[position] === 'number' ? (savedColumnWidths[position] as number) : null,
+  );
   let minimumWidths: number[] | undefined;
 
   const viewKey = (filter: string, sort: EventSort | undefined): string => JSON.stringify([filter, sort ?? null]);
@@ -437,39 +444,50 @@ const events = (() => {
     post({ type: 'requestRows', requestId, start: page * PAGE_SIZE, count: PAGE_SIZE, filter: state.filter, ...(state.sort ? { sort: state.sort } : {}) });
   }
 
-  /** Header labels are never cut: each column is at least as wide as its header. */
+  /** Headers are never cut and sample values fit: each column is at least as wide as both, measured in the editor's font. */
   function measureHeaders(): void {
     if (minimumWidths || grid.clientWidth === 0) return;
+    const probe = el('div', { class: 'cell measure-probe', 'aria-hidden': 'true' });
+    gridRows.appendChild(probe);
     gridHead.style.gridTemplateColumns = EVENT_COLUMN_SPECS.map(() => 'max-content').join(' ');
-    minimumWidths = headerCells.map((cell) => Math.ceil(cell.getBoundingClientRect().width) + 2);
+    minimumWidths = EVENT_COLUMN_SPECS.map((column, position) => {
+      probe.textContent = column.sample ?? '';
+      const sampleWidth = column.sample ? probe.getBoundingClientRect().width : 0;
+      return Math.ceil(Math.max(column.width, sampleWidth, headerCells[position]!.getBoundingClientRect().width)) + 2;
+    });
     gridHead.style.gridTemplateColumns = '';
+    probe.remove();
     applyWidths();
   }
 
   function applyWidths(): void {
-    const shown = widths.map((width, position) => Math.max(width, minimumWidths?.[position] ?? 0));
-    const template = shown.map((width, position) => (position === shown.length - 1 ? `minmax(${width}px, 1fr)` : `${width}px`)).join(' ');
+    const least = EVENT_COLUMN_SPECS.map((column, position) => Math.max(widths[position] ?? 0, minimumWidths?.[position] ?? column.width));
+    const template = EVENT_COLUMN_SPECS.map((column, position) =>
+      widths[position] === null && column.grow > 0 ? `minmax(${least[position]}px, ${column.grow}fr)` : `${least[position]}px`,
+    ).join(' ');
     grid.style.setProperty('--event-columns', template);
-    grid.style.setProperty('--event-table-width', `${shown.reduce((sum, width) => sum + width, 0)}px`);
+    grid.style.setProperty('--event-table-width', `${least.reduce((sum, width) => sum + width, 0)}px`);
   }
 
-  function resizeBy(position: number, delta: number): void {
-    widths[position] = Math.max(minimumWidths?.[position] ?? 24, (widths[position] ?? 0) + delta);
+  /** The width a column has on screen now. */
+  const shownWidth = (position: number): number => headerCells[position]!.getBoundingClientRect().width;
+
+  function setWidth(position: number, width: number): void {
+    widths[position] = Math.max(minimumWidths?.[position] ?? 24, Math.round(width));
     applyWidths();
     savedColumnWidths = [...widths];
     persist();
   }
+
+  const resizeBy = (position: number, delta: number): void => setWidth(position, shownWidth(position) + delta);
 
   function startResize(position: number, down: PointerEvent): void {
     down.preventDefault();
     const handle = down.currentTarget as HTMLElement;
     handle.setPointerCapture(down.pointerId);
     const startX = down.clientX;
-    const startWidth = Math.max(widths[position] ?? 0, minimumWidths?.[position] ?? 0);
-    const move = (event: PointerEvent) => {
-      widths[position] = startWidth;
-      resizeBy(position, event.clientX - startX);
-    };
+    const startWidth = shownWidth(position);
+    const move = (event: PointerEvent) => setWidth(position, startWidth + event.clientX - startX);
     const up = () => {
       handle.removeEventListener('pointermove', move);
       handle.removeEventListener('pointerup', up);
@@ -701,6 +719,16 @@ pickButton.addEventListener('click', () => post({ type: 'pickCompare' }));
 cancelCompareButton.addEventListener('click', () => post({ type: 'cancelCompare' }));
 append(panels.compare, [el('h2', {}, 'Compare'), el('div', { class: 'controls' }, pickButton, cancelCompareButton), compareBody]);
 
+const COMPARE_AREAS: [area: string, title: string][] = [
+  ['service', 'Services'],
+  ['operation', 'Operations'],
+  ['allowed', 'Allowed permissions'],
+  ['denied', 'Denied permissions'],
+  ['principal', 'Principals'],
+];
+const compareFilter = el('input', { type: 'search', id: 'compare-filter', placeholder: 'Filter differences', 'aria-label': 'Filter differences' });
+compareFilter.addEventListener('input', () => renderCompare());
+
 function renderCompare(): void {
   const compare = state.compare;
   cancelCompareButton.hidden = compare?.state !== 'running';
@@ -714,21 +742,29 @@ function renderCompare(): void {
     replaceChildren(compareBody, heading, el('p', { class: compare.state === 'error' ? 'error' : 'muted' }, words[compare.state]));
     return;
   }
+  const needle = compareFilter.value.trim().toLowerCase();
+  const shown = needle ? compare.changes.filter((row) => [row.change, row.area, row.key, row.before ?? '', row.after ?? ''].some((value) => value.toLowerCase().includes(needle))) : compare.changes;
+  const groups = COMPARE_AREAS.map(([area, areaTitle]) => ({ areaTitle, rows: shown.filter((row) => row.area === area) })).filter((group) => group.rows.length > 0);
   replaceChildren(
     compareBody,
     heading,
-    table(
-      `${compare.changes.length} differences`,
-      [
-        { title: 'Change', value: (row) => row.change },
-        { title: 'Area', value: (row) => row.area },
-        { title: 'What', value: (row) => row.key },
-        { title: 'Before', value: (row) => row.before ?? '' },
-        { title: 'After', value: (row) => row.after ?? '' },
-      ],
-      compare.changes,
-      'No differences.',
-    ),
+    el('p', { class: 'headline' }, compare.headline ?? plural(compare.changes.length, 'difference')),
+    compare.changes.length > 0 && el('div', { class: 'controls' }, compareFilter, el('span', { class: 'muted', role: 'status' }, needle ? `${plural(shown.length, 'difference')} match` : '')),
+    compare.changes.length === 0 && el('p', { class: 'empty' }, 'No differences.'),
+    ...groups.flatMap((group) => [
+      el('h3', {}, `${group.areaTitle} (${formatCount(group.rows.length)})`),
+      table(
+        `${group.areaTitle}: ${plural(group.rows.length, 'difference')}`,
+        [
+          { title: 'Change', value: (row) => row.change, nowrap: true },
+          { title: 'What', value: (row) => row.key },
+          { title: 'Before', value: (row) => row.before ?? '' },
+          { title: 'After', value: (row) => row.after ?? '' },
+        ],
+        group.rows,
+        '',
+      ),
+    ]),
   );
 }
 

@@ -147,6 +147,8 @@ export const compareViewSchema = z.object({
   state: z.enum(['running', 'done', 'cancelled', 'error']),
   otherName: text,
   message: z.optional(text),
+  /** The comparison in one line: counts of added, removed and changed, spans and latency. */
+  headline: z.optional(text),
   changes: z.array(diffChangeSchema),
 });
 

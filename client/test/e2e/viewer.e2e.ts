@@ -7,10 +7,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { writeUserSettings } from '../../../scripts/vscode-host/host.mjs';
 import { extensionUnderTest, startVsCode, UI_TIMEOUT_MS, withScreenshotOnFailure, type VsCodeSession } from './harness';
 
-const ROLE = 'arn:aws:iam::123456789012:role/service-role/planewise-deployment-pipeline/svc-9';
+const ROLE = 'arn:aws:iam::123456789012:role/svc-9';
 const FIRST_TS = Date.UTC(2025, 2, 3, 23, 59, 50);
 const EVENTS = 160;
 /** Ten events on 2025-03-03, the rest after midnight. */
@@ -43,6 +42,55 @@ function viewerTrace(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Runs in the webview: the WCAG contrast ratio of each cell's text against
+ * the background it is drawn on (the first opaque one up the tree). Colours
+ * are read back through a canvas, so color-mix() and every CSS colour syntax
+ * come out as sRGB. Plain JavaScript source: the test bundler's helpers do not
+ * exist inside the page.
+ */
+const CONTRAST_OF_CELLS = new Function(
+  'cells',
+  `
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = 1;
+  const context = canvas.getContext('2d', { willReadFrequently: true });
+  function rgb(color) {
+    context.clearRect(0, 0, 1, 1);
+    context.fillStyle = color;
+    context.fillRect(0, 0, 1, 1);
+    return Array.from(context.getImageData(0, 0, 1, 1).data.slice(0, 3));
+  }
+  function luminance(color) {
+    const weights = [0.2126, 0.7152, 0.0722];
+    return color.reduce((sum, value, index) => {
+      const channel = value / 255;
+      return sum + weights[index] * (channel <= 0.03928 ? channel / 12.92 : Math.pow((channel + 0.055) / 1.055, 2.4));
+    }, 0);
+  }
+  function background(element) {
+    for (let at = element; at; at = at.parentElement) {
+      const color = getComputedStyle(at).backgroundColor;
+      if (color !== 'rgba(0, 0, 0, 0)' && color !== 'transparent') return color;
+    }
+    return getComputedStyle(document.body).backgroundColor;
+  }
+  return cells.map((cell) => {
+    const pair = [luminance(rgb(getComputedStyle(cell).color)), luminance(rgb(background(cell)))].sort((a, b) => b - a);
+    return { text: cell.textContent, ratio: Math.round(((pair[0] + 0.05) / (pair[1] + 0.05)) * 100) / 100 };
+  });
+`,
+) as (cells: Element[]) => { text: string | null; ratio: number }[];
+
+/** Polls `check` (the rows of a new order arrive asynchronously) until it holds or UI_TIMEOUT_MS passes. */
+async function waitUntil(check: () => Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + UI_TIMEOUT_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 async function focusWorkbench(session: VsCodeSession) {
   await session.page.locator('.part.sidebar .composite.title').first().click();
   await session.page.keyboard.press('Escape');
@@ -69,6 +117,9 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
   before(async () => {
     vscode = await startVsCode({ workspace: 'test-workspace', ...extensionUnderTest(), settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
     writeFileSync(path.join(vscode.workspace, 'traces', 'viewer.trace.jsonl'), viewerTrace());
+    // The empty secondary side bar would take a fifth of the window from the editor.
+    const closeSecondary = vscode.page.locator('.part.auxiliarybar .action-label.codicon-close, .part.auxiliarybar [aria-label^="Hide Secondary Side Bar"]');
+    if (await closeSecondary.count()) await closeSecondary.first().click();
     view = await openTrace(vscode, 'traces/viewer.trace.jsonl');
     await view.getByRole('tab', { name: 'Events' }).click();
     await view.locator('.grid-rows [role="row"][data-line]').first().waitFor({ timeout: UI_TIMEOUT_MS });
@@ -107,7 +158,7 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
         const tail = cell.querySelector('.elide-tail') as HTMLElement;
         return { tail: tail.textContent, tailWhole: tail.scrollWidth <= tail.clientWidth, headClipped: head.scrollWidth > head.clientWidth };
       });
-      assert.deepEqual(elision, { tail: ':role/service-role/planewise-deployment-pipeline/svc-9', tailWhole: true, headClipped: true });
+      assert.deepEqual(elision, { tail: ':role/svc-9', tailWhole: true, headClipped: true });
       await vscode.screenshot('trace-viewer-events');
     }));
 
@@ -120,11 +171,11 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
       await firstLine.waitFor();
       const services = async () =>
         view.locator('.grid-rows [role="row"][data-line]').evaluateAll((elements) => elements.slice(0, 8).map((row) => row.children[3]?.textContent));
+      await waitUntil(async () => (await services())[0] === 'svc-1', 'the rows arrive in the new order');
       assert.deepEqual(await services(), ['svc-1', 'svc-1', 'svc-1', 'svc-2', 'svc-2', 'svc-2', 'svc-10', 'svc-10']);
       await serviceHeader.locator('button.sort').click();
       await view.locator('.grid-head [data-column="service"][aria-sort="descending"]').waitFor();
-      await view.locator('.grid-rows [role="row"][data-index="0"][data-line]').waitFor();
-      assert.equal((await services())[0], 'svc-10');
+      await waitUntil(async () => (await services())[0] === 'svc-10', 'the first row is of svc-10 in descending order');
 
       const principalHeader = view.locator('.grid-head [data-column="principal"]');
       const before = (await principalHeader.boundingBox())!;
@@ -199,36 +250,53 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
       await vscode.screenshot('trace-viewer-focus');
     }));
 
-  for (const theme of ['Default Light Modern', 'Default Dark Modern', 'Default High Contrast']) {
+  it('compares with a trace picked from a list of traces only, in one headline and groups', () =>
+    withScreenshotOnFailure(vscode, 'e2e-viewer-compare', async () => {
+      await view.getByRole('tab', { name: 'Compare' }).click();
+      await view.getByRole('button', { name: 'Choose a Trace to Compare…' }).click();
+      const rows = vscode.page.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor();
+      const labels = await rows.evaluateAll((elements) => elements.map((row) => row.getAttribute('aria-label') ?? ''));
+      assert.deepEqual(labels.filter((label) => !/\.trace\.jsonl(\.gz)?|every trace in the folder|Browse/.test(label)), [], labels.join(' | '));
+      await vscode.page.locator('.quick-input-widget input').fill('run-1.trace.jsonl');
+      await rows.filter({ hasText: 'run-1.trace.jsonl' }).first().waitFor();
+      await vscode.page.keyboard.press('Enter');
+      const headline = view.locator('.headline');
+      await headline.waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.match((await headline.textContent()) ?? '', /^\d[\d,]* added, \d[\d,]* removed, \d[\d,]* changed/);
+      await view.locator('.compare-body h3').first().waitFor();
+      const wrapped = await view.locator('.compare-body td.nowrap').evaluateAll((cells) =>
+        cells.filter((cell) => {
+          const range = document.createRange();
+          range.selectNodeContents(cell);
+          return range.getClientRects().length > 1;
+        }).length,
+      );
+      assert.equal(wrapped, 0, 'no change word is broken over two lines');
+      await vscode.screenshot('trace-viewer-compare');
+    }));
+
+  // The themes `workbench.colorTheme` names "Default Light Modern", "Default Dark Modern" and "Default High Contrast", chosen as a user would.
+  for (const [theme, kind] of [
+    ['Light Modern', 'vscode-light'],
+    ['Dark Modern', 'vscode-dark'],
+    ['Dark High Contrast', 'vscode-high-contrast'],
+  ] as const) {
     it(`shows outcomes with a contrast of at least 4.5:1 in ${theme}`, () =>
       withScreenshotOnFailure(vscode, `e2e-viewer-contrast-${theme}`, async () => {
-        writeUserSettings(vscode.userDataDir, { 'workbench.colorTheme': theme });
-        const kind = theme.includes('Light') ? 'vscode-light' : theme.includes('High Contrast') ? 'vscode-high-contrast' : 'vscode-dark';
+        await focusWorkbench(vscode);
+        const input = vscode.page.locator('.quick-input-widget input');
+        await vscode.page.keyboard.press('F1');
+        await input.fill('>Preferences: Color Theme');
+        await vscode.page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().waitFor();
+        await vscode.page.keyboard.press('Enter');
+        await vscode.page.locator('.quick-input-widget input[aria-label^="Select Color Theme"]').waitFor();
+        await input.fill(theme);
+        await vscode.page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
+        await vscode.page.keyboard.press('Enter');
+        await input.waitFor({ state: 'hidden' });
         await view.locator(`body.${kind}`).waitFor({ timeout: UI_TIMEOUT_MS });
-        const ratios = await view.locator('.grid-rows .cell.outcome.good, .grid-rows .cell.outcome.bad').evaluateAll((cells) => {
-          const canvas = document.createElement('canvas');
-          canvas.width = canvas.height = 1;
-          const context = canvas.getContext('2d', { willReadFrequently: true })!;
-          const rgb = (color: string): number[] => {
-            context.clearRect(0, 0, 1, 1);
-            context.fillStyle = color;
-            context.fillRect(0, 0, 1, 1);
-            return [...context.getImageData(0, 0, 1, 1).data.slice(0, 3)];
-          };
-          const luminance = (color: number[]) =>
-            color.map((value) => value / 255).map((value) => (value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4)).reduce((sum, value, index) => sum + value * [0.2126, 0.7152, 0.0722][index]!, 0);
-          const background = (element: Element | null): string => {
-            for (let at = element; at; at = at.parentElement) {
-              const color = getComputedStyle(at).backgroundColor;
-              if (color !== 'rgba(0, 0, 0, 0)' && color !== 'transparent') return color;
-            }
-            return getComputedStyle(document.body).backgroundColor;
-          };
-          return cells.map((cell) => {
-            const [lighter, darker] = [luminance(rgb(getComputedStyle(cell).color)), luminance(rgb(background(cell)))].sort((a, b) => b - a) as [number, number];
-            return { text: cell.textContent, ratio: Math.round(((lighter + 0.05) / (darker + 0.05)) * 100) / 100 };
-          });
-        });
+        const ratios = await view.locator('.grid-rows .cell.outcome.good, .grid-rows .cell.outcome.bad').evaluateAll(CONTRAST_OF_CELLS);
         assert.ok(ratios.some((cell) => cell.text === 'allow') && ratios.some((cell) => cell.text === 'deny'), 'allow and deny cells are on screen');
         const low = ratios.filter((cell) => cell.ratio < 4.5);
         assert.deepEqual(low, [], `lowest: ${Math.min(...ratios.map((cell) => cell.ratio))}`);
