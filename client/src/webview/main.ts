@@ -3,7 +3,7 @@
  * Compare, built from validated messages. Plain DOM, no framework.
  */
 import { append, el, replaceChildren, table } from './dom';
-import { formatBytes, formatCount, formatDay, plural, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, splitForElision } from './format';
+import { formatBytes, formatCount, formatDay, plural, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, showControlCharacters, splitForElision } from './format';
 import {
   DEFAULT_POLICY_OPTIONS,
   EVENT_COLUMNS,
@@ -555,12 +555,14 @@ const events = (() => {
     );
   }
 
-  function textCell(value: string, extraClass = ''): HTMLElement {
+  function textCell(raw: string, extraClass = ''): HTMLElement {
+    const value = showControlCharacters(raw);
     return el('div', { class: `cell${extraClass}`, role: 'gridcell', title: value || undefined }, value);
   }
 
   /** An ARN keeps its resource end (`…:role/svc-9`) when its column is narrow. */
-  function elidedCell(value: string): HTMLElement {
+  function elidedCell(raw: string): HTMLElement {
+    const value = showControlCharacters(raw);
     const { head, tail } = splitForElision(value);
     if (!tail) return textCell(value);
     return el('div', { class: 'cell elide', role: 'gridcell', title: value }, el('span', { class: 'elide-head' }, head), el('span', { class: 'elide-tail' }, tail));
@@ -698,14 +700,14 @@ function renderProblems(): void {
   }
   const list = el('ul', { class: 'problems', 'aria-label': 'Invalid lines' });
   for (const problem of items) {
-    const button = el('button', { type: 'button', class: `link ${problem.severity}`, title: `Open line ${problem.line} in the text editor` }, `${problem.line}: ${problem.reason}`);
+    const button = el('button', { type: 'button', class: `link ${problem.severity}`, title: `Open line ${problem.line} in the text editor` }, `${problem.line}: ${showControlCharacters(problem.reason)}`);
     button.addEventListener('click', () => post({ type: 'openLine', line: problem.line }));
     list.appendChild(el('li', {}, button));
   }
   replaceChildren(
     panels.problems,
     el('h2', {}, 'Problems'),
-    el('p', { class: 'muted' }, `${formatCount(total)} invalid or skipped lines${total > items.length ? `; the first ${formatCount(items.length)} are listed` : ''}.`),
+    el('p', { class: 'muted' }, `${plural(total, 'invalid or skipped line')}${total > items.length ? `; the first ${formatCount(items.length)} are listed` : ''}.`),
     list,
   );
 }

@@ -288,8 +288,7 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
         const input = vscode.page.locator('.quick-input-widget input');
         await vscode.page.keyboard.press('F1');
         await input.fill('>Preferences: Color Theme');
-        await vscode.page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().waitFor();
-        await vscode.page.keyboard.press('Enter');
+        await vscode.page.locator('.quick-input-list .monaco-list-row').filter({ has: vscode.page.getByText('Preferences: Color Theme', { exact: true }) }).first().click();
         await vscode.page.locator('.quick-input-widget input[aria-label^="Select Color Theme"]').waitFor();
         await input.fill(theme);
         await vscode.page.locator('.quick-input-list .monaco-list-row', { hasText: theme }).first().waitFor();
