@@ -228,6 +228,8 @@ export class TraceSession {
     const startOffset = this.checkpoint?.offset ?? 0;
     if (this.checkpoint && startOffset === size) return this.emitProgress('done', size, size);
     let nextSnapshot = Date.now() + FIRST_SNAPSHOT_MS;
+    /** How far the read got: a cancelled read says what it had read. */
+    let bytesRead = startOffset;
     const sink: CoreEventSink = {
       fields: 'core',
       ...(this.tallies ? { tallies: this.tallies } : {}),
@@ -250,6 +252,7 @@ export class TraceSession {
         maxLineBytes: this.options.maxLineBytes,
         follow: this.options.live && !this.options.compressed,
         onProgress: (bytes) => {
+          bytesRead = startOffset + bytes;
           if (this.cancelled) throw new CancelledError();
           const now = Date.now();
           if (now >= nextSnapshot) {
@@ -270,7 +273,7 @@ export class TraceSession {
       // What was read so far stays on screen; the next read starts over.
       this.incomplete = true;
       this.emitSnapshot({ complete: true });
-      if (error instanceof CancelledError) this.emitProgress('cancelled', 0, size, 'showing what was read before');
+      if (error instanceof CancelledError) this.emitProgress('cancelled', bytesRead, size);
       else this.emitProgress('error', 0, size, describe(error));
     }
   }

@@ -126,11 +126,15 @@ cancelButton.addEventListener('click', () => post({ type: 'cancel' }));
 reloadButton.addEventListener('click', () => post({ type: 'reload' }));
 textButton.addEventListener('click', () => post({ type: 'openAsText' }));
 
+// The toolbar and the tab strip stay in view while a long panel scrolls.
 replaceChildren(
   app,
-  el('header', { class: 'toolbar' }, title, el('div', { class: 'progress-group' }, progressBar, progressText), cancelButton, reloadButton, textButton),
-  notice,
-  tabList,
+  el(
+    'div',
+    { class: 'sticky-header' },
+    el('header', { class: 'toolbar' }, title, el('div', { class: 'progress-group' }, progressBar, progressText), cancelButton, reloadButton, textButton),
+    tabList,
+  ),
   ...VIEWS.map((view) => panels[view]),
 );
 
@@ -143,6 +147,8 @@ function selectView(view: ViewName, focus: boolean): void {
     tabs[name].tabIndex = selected ? 0 : -1;
     panels[name].hidden = !selected;
   }
+  // A banner belongs to the tab it was shown on.
+  if (notice.parentElement !== panels[view]) notice.hidden = true;
   renderShownIfStale();
   if (focus) tabs[view].focus();
   post({ type: 'viewChanged', view });
@@ -168,23 +174,38 @@ function renderProgress(): void {
   const words: Record<Progress['phase'], string> = {
     reading: `Reading… ${size} (${value}%)`,
     done: `Read ${formatBytes(progress.totalBytes)}${progress.live ? ' · watching for changes' : ''}`,
-    cancelled: `Cancelled after ${size}${progress.message ? `: ${progress.message}` : ''}`,
+    cancelled: `Cancelled after reading ${size}: the figures are partial`,
     error: `Could not read the trace: ${progress.message ?? 'unknown error'}`,
   };
   progressText.textContent = words[progress.phase];
   progressText.classList.toggle('error', progress.phase === 'error');
 }
 
+/** How long a confirmation ("Saved the policy…") stays; errors stay until the tab changes. */
+const INFO_NOTICE_MS = 6_000;
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows a banner at the top of the current tab's panel. */
 function showNotice(level: 'info' | 'error', message: string): void {
+  clearTimeout(noticeTimer);
+  panels[state.view].prepend(notice);
   notice.hidden = false;
   notice.className = `notice ${level}`;
   notice.textContent = message;
+  if (level === 'info') noticeTimer = setTimeout(() => (notice.hidden = true), INFO_NOTICE_MS);
 }
 
 // ---- summary --------------------------------------------------------------------
 
 function stat(label: string, value: string, extraClass?: string): HTMLElement {
-  return el('div', { class: `stat${extraClass ? ` ${extraClass}` : ''}`, role: 'listitem' }, el('div', { class: 'stat-value' }, value), el('div', { class: 'stat-label' }, label));
+  // A cancelled read counted only part of the file: each figure says so.
+  const partial = state.progress?.phase === 'cancelled';
+  return el(
+    'div',
+    { class: `stat${extraClass ? ` ${extraClass}` : ''}`, role: 'listitem' },
+    el('div', { class: 'stat-value' }, partial ? `≥ ${value}` : value),
+    el('div', { class: 'stat-label' }, partial ? `${label} (partial)` : label),
+  );
 }
 
 function renderSummary(): void {
@@ -806,7 +827,7 @@ function handle(message: ToWebview): void {
     case 'progress':
       state.progress = message.progress;
       renderProgress();
-      if (message.progress.phase === 'error' && !state.summary) scheduleRender('summary');
+      if (message.progress.phase !== 'reading') scheduleRender('summary');
       return;
     case 'summary':
       state.summary = message.summary;

@@ -276,6 +276,28 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
       await vscode.screenshot('trace-viewer-compare');
     }));
 
+  it('lists problems in plain words and opens their lines in one reused text editor with diagnostics', () =>
+    withScreenshotOnFailure(vscode, 'e2e-viewer-problems', async () => {
+      const broken = await openTrace(vscode, 'traces/broken.trace.jsonl');
+      await broken.getByRole('tab', { name: /^Problems/ }).click();
+      const problems = broken.locator('ul.problems button');
+      await problems.first().waitFor({ timeout: UI_TIMEOUT_MS });
+      const reasons = await problems.allTextContents();
+      assert.deepEqual(reasons.filter((reason) => /Invalid input|Invalid option|received/.test(reason)), [], reasons.join(' | '));
+      await vscode.screenshot('trace-viewer-problems');
+      const textTabs = vscode.page.locator('.tabs-container .tab', { hasText: 'broken.trace.jsonl' });
+      await problems.nth(0).click();
+      await vscode.page.locator('.editor-instance .monaco-editor').first().waitFor();
+      await waitUntil(async () => (await textTabs.count()) === 2, 'the text editor opened beside the viewer');
+      await broken.getByRole('tab', { name: /^Problems/ }).waitFor();
+      await problems.nth(1).click();
+      await problems.nth(2).click();
+      await vscode.page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: UI_TIMEOUT_MS });
+      assert.equal(await textTabs.count(), 2, 'one viewer tab and one text editor tab, however many lines were opened');
+      assert.equal(await vscode.page.locator('.part.editor .editor-group-container').count(), 2, 'one group beside the viewer');
+      await vscode.screenshot('trace-viewer-raw-line');
+    }));
+
   // The themes `workbench.colorTheme` names "Default Light Modern", "Default Dark Modern" and "Default High Contrast", chosen as a user would.
   for (const [theme, kind] of [
     ['Light Modern', 'vscode-light'],
