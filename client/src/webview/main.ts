@@ -297,7 +297,7 @@ const generalizeSelect = el(
   { id: 'policy-generalize' },
   ...WILDCARD_CHOICES.map(([label, threshold]) => el('option', { value: threshold === null ? 'off' : String(threshold) }, label)),
 );
-const copyAllButton = el('button', { type: 'button' }, 'Copy Policy');
+const copyAllButton = el('button', { type: 'button', title: 'Copy the policies of every principal' }, 'Copy All Principals');
 const saveButton = el('button', { type: 'button' }, 'Save Policy…');
 const policyBody = el('div', { class: 'policy-body' });
 generalizeSelect.addEventListener('change', () =>
@@ -314,7 +314,7 @@ append(panels.policy, [
 generalizeSelect.value = DEFAULT_POLICY_OPTIONS.wildcardThreshold === null ? 'off' : String(DEFAULT_POLICY_OPTIONS.wildcardThreshold);
 
 const principalSelect = el('select', { id: 'policy-principal' });
-const principalCopy = el('button', { type: 'button', class: 'secondary' }, 'Copy');
+const principalCopy = el('button', { type: 'button', class: 'secondary', title: 'Copy the policy of the principal shown' }, 'Copy This Principal');
 const principalDetail = el('div', { class: 'principal-detail' });
 principalSelect.addEventListener('change', () => showPrincipal(principalSelect.value));
 principalCopy.addEventListener('click', () => post({ type: 'copyPolicy', principal: principalSelect.value }));
@@ -343,14 +343,16 @@ function renderPolicy(): void {
   replaceChildren(
     principalSelect,
     ...policy.principals.map((entry) =>
-      el('option', { value: entry.principal }, `${entry.principal} (${formatCount(entry.statements)} statements, ${formatCount(entry.actions)} actions, ${formatCount(entry.resources)} resources, ${formatCount(entry.deniedPairs)} denied)`),
+      el('option', { value: entry.principal }, `${entry.principal}: ${plural(entry.statements, 'statement')}, ${plural(entry.actions, 'action')}, ${plural(entry.resources, 'resource')}${entry.deniedPairs > 0 ? `; ${plural(entry.deniedPairs, 'denied pair')} not granted` : ''}`),
     ),
   );
   const known = policy.principals.some((entry) => entry.principal === state.principal);
   const principal = known && state.principal !== undefined ? state.principal : policy.principals[0]!.principal;
   principalSelect.value = principal;
+  const invalid = state.summary?.invalidLines ?? 0;
   replaceChildren(
     policyBody,
+    invalid > 0 && el('p', { class: 'warning-text' }, `${plural(invalid, 'invalid line')} skipped: the policy grants only what the valid lines show (see Problems).`),
     el('div', { class: 'controls' }, el('label', { for: 'policy-principal' }, 'Principal'), principalSelect, principalCopy),
     principalDetail,
   );
@@ -360,8 +362,13 @@ function renderPolicy(): void {
 
 function renderPrincipalPolicy(detail: PrincipalPolicyView): void {
   if (detail.principal !== state.principal) return;
+  const threshold = detail.options.wildcardThreshold;
+  const generalized = /\*"/.test(detail.json);
   replaceChildren(
     principalDetail,
+    threshold !== null &&
+      !generalized &&
+      el('p', { class: 'muted' }, `Generalizing changed nothing here: no resource prefix is shared by more than ${plural(threshold, 'resource')}.`),
     el('pre', { class: 'code', tabindex: 0, 'aria-label': `Policy document of ${detail.principal}` }, detail.json),
     detail.omittedLines > 0 &&
       el('p', { class: 'muted' }, `${formatCount(detail.omittedLines)} more lines are not shown here; Copy and Save Policy take the whole document.`),
