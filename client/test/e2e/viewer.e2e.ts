@@ -306,6 +306,9 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
   ] as const) {
     it(`shows outcomes with a contrast of at least 4.5:1 in ${theme}`, () =>
       withScreenshotOnFailure(vscode, `e2e-viewer-contrast-${theme}`, async () => {
+        view = await openTrace(vscode, 'traces/viewer.trace.jsonl');
+        await view.getByRole('tab', { name: 'Events' }).click();
+        await view.locator('.grid-rows .cell.outcome').first().waitFor({ timeout: UI_TIMEOUT_MS });
         await focusWorkbench(vscode);
         const input = vscode.page.locator('.quick-input-widget input');
         await vscode.page.keyboard.press('F1');
