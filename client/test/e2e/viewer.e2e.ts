@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { FrameLocator } from 'playwright-core';
-import { extensionUnderTest, startVsCode, UI_TIMEOUT_MS, withScreenshotOnFailure, type VsCodeSession } from './harness';
+import { extensionUnderTest, runCommand, startVsCode, UI_TIMEOUT_MS, withScreenshotOnFailure, type VsCodeSession } from './harness';
 
 const ROLE = 'arn:aws:iam::123456789012:role/svc-9';
 const FIRST_TS = Date.UTC(2025, 2, 3, 23, 59, 50);
@@ -306,6 +306,9 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
   ] as const) {
     it(`shows outcomes with a contrast of at least 4.5:1 in ${theme}`, () =>
       withScreenshotOnFailure(vscode, `e2e-viewer-contrast-${theme}`, async () => {
+        // The problems test left a second group: one webview on screen again.
+        await focusWorkbench(vscode);
+        await runCommand(vscode.page, 'View: Close All Editor Groups');
         view = await openTrace(vscode, 'traces/viewer.trace.jsonl');
         await view.getByRole('tab', { name: 'Events' }).click();
         await view.locator('.grid-rows .cell.outcome').first().waitFor({ timeout: UI_TIMEOUT_MS });
