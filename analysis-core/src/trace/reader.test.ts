@@ -55,7 +55,7 @@ test('every invalid line is reported with its number and reason, and the rest is
   assert.match(issues[1]!.reason, /array/);
   assert.match(issues[2]!.reason, /missing field "kind"/);
   assert.match(issues[3]!.reason, /unknown kind "metric"/);
-  assert.match(issues[4]!.reason, /^ts: /);
+  assert.match(issues[4]!.reason, /^ts is "x"; expected a number/);
   assert.equal(events.length, 3);
   assert.deepEqual(read.counts, { lines: 9, events: 3, invalid: 5, skipped: 0, warnings: 0 });
 });

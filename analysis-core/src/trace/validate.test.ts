@@ -57,6 +57,12 @@ test('the reasons name the problem', () => {
   assert.equal(explainInvalidEvent([1]), 'expected a JSON object, got an array');
   assert.equal(explainInvalidEvent({ ts: 1 }), 'missing field "kind"');
   assert.equal(explainInvalidEvent({ kind: 'metric' }), 'unknown kind "metric"');
-  assert.match(explainInvalidEvent({ kind: 'span', ts: 'yesterday' }), /ts: .*number/);
+  assert.match(explainInvalidEvent({ kind: 'span', ts: 'yesterday' }), /^ts is "yesterday"; expected a number/);
+  assert.equal(
+    explainInvalidEvent({ kind: 'authz', ts: 1, service: 's', principal: 'p', action: 'a', resource: 'r', decision: 5 }),
+    'decision is 5; expected "allow" or "deny"',
+  );
+  assert.equal(explainInvalidEvent({ kind: 'span', ts: 1, service: '', operation: 'o', traceId: 't', spanId: 's', durationMs: 1, status: 'ok' }), 'service is empty');
+  assert.match(explainInvalidEvent({ kind: 'span', ts: 1, service: 's', traceId: 't', spanId: 's', durationMs: 1, status: 'ok' }), /^missing field "operation"/);
   assert.match(explainInvalidEvent({ kind: 'authz', ts: 1, service: 's', principal: 'p', action: 'a', resource: 'r', decision: 'deny' }), /denyReason/);
 });

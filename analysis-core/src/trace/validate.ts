@@ -97,12 +97,42 @@ export function isTraceHeader(value: unknown): value is TraceHeader {
   );
 }
 
-function describeIssues(error: z.ZodError): string {
+/**
+ * Plain words with the bad value, e.g. `decision is 5; expected "allow" or
+ * "deny"`, instead of the schema library's wording.
+ */
+function describeIssues(error: z.ZodError, value: unknown): string {
   return error.issues
     .slice(0, 3)
-    .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+    .map((issue) => describeIssue(issue, value))
     .join('; ');
 }
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  const field = issue.path.map(String).join('.');
+  const actual = issue.path.reduce<unknown>((at, key) => (isObject(at) ? at[key as string] : undefined), value);
+  if (!field) return issue.message;
+  if (actual === undefined) return `missing field "${field}"`;
+  const shown = describeValue(actual);
+  switch (issue.code) {
+    case 'invalid_value':
+      return `${field} is ${shown}; expected ${alternatives(issue.values.map((allowed) => JSON.stringify(allowed)))}`;
+    case 'invalid_type':
+      return `${field} is ${shown}; expected ${issue.expected === 'number' ? 'a number' : issue.expected === 'string' ? 'text' : `a${/^[aeiou]/.test(issue.expected) ? 'n' : ''} ${issue.expected}`}`;
+    case 'too_small':
+      return issue.origin === 'string' ? `${field} is empty` : `${field} is ${shown}; expected ${issue.inclusive ? 'at least' : 'more than'} ${String(issue.minimum)}`;
+    default:
+      return `${field} is ${shown}: ${issue.message}`;
+  }
+}
+
+/** A value as a reader sees it in a message: JSON, cut when long. */
+function describeValue(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+const alternatives = (values: string[]): string => (values.length <= 1 ? (values[0] ?? 'nothing') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`);
 
 /** Why a parsed line is not a valid event, in words (runs zod: for failed lines only). */
 export function explainInvalidEvent(value: unknown): string {
@@ -110,11 +140,11 @@ export function explainInvalidEvent(value: unknown): string {
   if (value.kind === undefined) return 'missing field "kind"';
   if (value.kind !== 'span' && value.kind !== 'authz') return `unknown kind ${JSON.stringify(value.kind)}`;
   const result = traceEventSchema.safeParse(value);
-  return result.success ? 'invalid event' : describeIssues(result.error);
+  return result.success ? 'invalid event' : describeIssues(result.error, value);
 }
 
 /** Why a `kind: "header"` line is not a valid header. */
 export function explainInvalidHeader(value: unknown): string {
   const result = headerSchema.safeParse(value);
-  return result.success ? 'invalid header' : `invalid header: ${describeIssues(result.error)}`;
+  return result.success ? 'invalid header' : `invalid header: ${describeIssues(result.error, value)}`;
 }

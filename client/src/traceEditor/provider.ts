@@ -16,7 +16,8 @@ import { runTraceJob, workerScript, JobCancelledError } from './jobRunner';
 import { isCompressedTrace, readerSettings } from './settings';
 import type { HostToWorker, WorkerToHost } from './workerProtocol';
 import type { TraceDiff } from '@planewise/analysis-core/trace';
-import { diffChanges } from './diffView';
+import { diffChanges, diffHeadline } from './diffView';
+import { fieldRange } from './fieldRange';
 
 /** What a test can read back about an open viewer: the last of each message sent to its webview. */
 export interface TraceViewState {
@@ -41,18 +42,22 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
   static readonly viewType = 'planewise.traceViewer';
   private readonly viewers = new Set<TraceViewer>();
   private active: TraceViewer | undefined;
+  /** Invalid lines of open traces, shown in their text editors and the Problems panel. */
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('planewise-trace');
 
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly log: vscode.LogOutputChannel,
-  ) {}
+  ) {
+    context.subscriptions.push(this.diagnostics);
+  }
 
   openCustomDocument(uri: vscode.Uri): TraceDocument {
     return new TraceDocument(uri);
   }
 
   resolveCustomEditor(document: TraceDocument, panel: vscode.WebviewPanel): void {
-    const viewer = new TraceViewer(this.context, this.log, document.uri, panel);
+    const viewer = new TraceViewer(this.context, this.log, document.uri, panel, this.diagnostics);
     this.viewers.add(viewer);
     this.active = viewer;
     panel.onDidChangeViewState(() => {
@@ -95,6 +100,7 @@ export class TraceViewer implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     readonly uri: vscode.Uri,
     private readonly panel: vscode.WebviewPanel,
+    private readonly diagnostics: vscode.DiagnosticCollection,
   ) {
     this.state = { uri: uri.toString(), ready: false, rejectedMessages: 0 };
     const webview = panel.webview;
@@ -137,6 +143,7 @@ export class TraceViewer implements vscode.Disposable {
     clearTimeout(this.updateTimer);
     this.compareCancel?.cancel();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
+    this.diagnostics.delete(this.textUri);
     void this.worker.terminate();
     if (this.decompressedFile) fs.rm(this.decompressedFile, { force: true }, () => undefined);
   }
@@ -235,6 +242,7 @@ export class TraceViewer implements vscode.Disposable {
         if (message.progress.phase !== 'reading') this.endReadWatch(message.progress.totalBytes);
         return this.post({ type: 'progress', progress: message.progress });
       case 'snapshot':
+        this.diagnostics.set(this.textUri, problemDiagnostics(message.problems));
         return this.post({ type: 'summary', summary: message.summary, problems: message.problems });
       case 'operations':
         return this.post({ type: 'operations', start: message.start, rows: message.rows });
@@ -285,7 +293,7 @@ export class TraceViewer implements vscode.Disposable {
       case 'reload':
         return this.toWorker({ type: 'reload' });
       case 'requestRows':
-        return this.toWorker({ type: 'rows', requestId: message.requestId, start: message.start, count: message.count, filter: message.filter });
+        return this.toWorker({ type: 'rows', requestId: message.requestId, start: message.start, count: message.count, filter: message.filter, ...(message.sort ? { sort: message.sort } : {}) });
       case 'openLine':
         return this.openLine(message.line);
       case 'showPrincipal':
@@ -306,8 +314,7 @@ export class TraceViewer implements vscode.Disposable {
         this.compareCancel?.cancel();
         return;
       case 'openAsText':
-        await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default');
-        return;
+        return this.openAsText();
       case 'viewChanged':
         return;
     }
@@ -338,28 +345,70 @@ export class TraceViewer implements vscode.Disposable {
     return uri;
   }
 
+  /** The file the text editor shows: the trace, or the decompressed copy of a .gz trace. */
+  private get textUri(): vscode.Uri {
+    return this.decompressedFile ? vscode.Uri.file(this.decompressedFile) : this.uri;
+  }
+
+  /**
+   * Shows a raw line in one text editor beside the viewer, reused on every
+   * click, with the line selected or, for an invalid line, the field its
+   * problem names.
+   */
   private async openLine(line: number): Promise<void> {
-    const target = this.decompressedFile ? vscode.Uri.file(this.decompressedFile) : this.uri;
-    const position = new vscode.Position(line - 1, 0);
+    const target = this.textUri;
     const document = await vscode.workspace.openTextDocument(target);
-    await vscode.window.showTextDocument(document, { selection: new vscode.Range(position, position), viewColumn: vscode.ViewColumn.Beside, preview: true });
+    if (line > document.lineCount) return;
+    const open = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === target.toString());
+    const text = document.lineAt(line - 1).text;
+    const reason = this.state.problems?.items.find((problem) => problem.line === line)?.reason;
+    const field = reason === undefined ? undefined : fieldRange(text, reason);
+    const selection = field ? new vscode.Range(line - 1, field.start, line - 1, field.end) : new vscode.Range(line - 1, 0, line - 1, text.length);
+    const editor = await vscode.window.showTextDocument(document, { viewColumn: open?.viewColumn ?? vscode.ViewColumn.Beside, preview: true, selection });
+    editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** Replaces this viewer's tab with the text editor, in the same group and place. */
+  private async openAsText(): Promise<void> {
+    const tab = vscode.window.tabGroups.all
+      .flatMap((group) => group.tabs)
+      .find((candidate) => candidate.input instanceof vscode.TabInputCustom && candidate.input.viewType === TraceEditorProvider.viewType && candidate.input.uri.toString() === this.uri.toString());
+    await vscode.commands.executeCommand('vscode.openWith', this.uri, 'default', this.panel.viewColumn);
+    if (tab) await vscode.window.tabGroups.close(tab);
+  }
+
+  /**
+   * Offers only traces: the workspace's trace files and the folders that hold
+   * them, then "Browse…" for one elsewhere (a dialog filtered to traces).
+   */
+  private async pickTraceToCompare(): Promise<vscode.Uri | undefined> {
+    const files = (await vscode.workspace.findFiles('**/*.trace.{jsonl,jsonl.gz}', '**/node_modules/**', 2_000)).filter((file) => file.toString() !== this.uri.toString());
+    const folders = [...new Map(files.map((file) => [path.dirname(file.fsPath), vscode.Uri.file(path.dirname(file.fsPath))])).values()];
+    type Choice = vscode.QuickPickItem & { uri?: vscode.Uri };
+    const choices: Choice[] = [
+      ...files.map((uri) => ({ label: `$(file) ${path.basename(uri.fsPath)}`, description: vscode.workspace.asRelativePath(path.dirname(uri.fsPath)), uri })),
+      ...folders.map((uri) => ({ label: `$(folder) ${vscode.workspace.asRelativePath(uri)}`, description: 'every trace in the folder', uri })),
+      { label: '$(folder-opened) Browse…', description: 'a trace or folder outside the workspace' },
+    ];
+    const choice = await vscode.window.showQuickPick(choices, { title: 'Compare this trace (before) with…', placeHolder: 'A trace file or a folder of traces (after)', matchOnDescription: true });
+    if (!choice) return undefined;
+    if (choice.uri) return choice.uri;
+    return (
+      await vscode.window.showOpenDialog({
+        canSelectFiles: true,
+        canSelectFolders: true,
+        canSelectMany: false,
+        defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)),
+        openLabel: 'Compare',
+        title: 'Choose the trace (or folder of traces) to compare with',
+        filters: { 'Traces (*.trace.jsonl, *.trace.jsonl.gz)': ['jsonl', 'gz'] },
+      })
+    )?.[0];
   }
 
   /** Compares this trace (before) with another trace or folder (after). */
   async pickCompare(other?: vscode.Uri): Promise<void> {
-    const picked =
-      other ??
-      (
-        await vscode.window.showOpenDialog({
-          canSelectFiles: true,
-          canSelectFolders: true,
-          canSelectMany: false,
-          defaultUri: vscode.Uri.file(path.dirname(this.uri.fsPath)),
-          openLabel: 'Compare',
-          title: 'Choose the trace (or folder of traces) to compare with',
-          filters: { Traces: ['jsonl', 'gz', 'json'] },
-        })
-      )?.[0];
+    const picked = other ?? (await this.pickTraceToCompare());
     if (!picked) return;
     const otherName = vscode.workspace.asRelativePath(picked);
     this.compareCancel?.cancel();
@@ -367,7 +416,7 @@ export class TraceViewer implements vscode.Disposable {
     this.post({ type: 'compare', compare: { state: 'running', otherName, changes: [] } });
     try {
       const result = await runTraceJob(this.context, `Comparing with ${otherName}`, { kind: 'diff', before: [this.uri.fsPath], after: [picked.fsPath] }, this.uri, cancel.token);
-      this.post({ type: 'compare', compare: { state: 'done', otherName, changes: diffChanges(result.data as TraceDiff) } });
+      this.post({ type: 'compare', compare: { state: 'done', otherName, headline: diffHeadline(result.data as TraceDiff), changes: diffChanges(result.data as TraceDiff) } });
     } catch (error) {
       const cancelled = error instanceof JobCancelledError;
       this.post({
@@ -376,4 +425,14 @@ export class TraceViewer implements vscode.Disposable {
       });
     }
   }
+}
+
+/** Every problem of the viewer as a diagnostic on its line of the text file. */
+export function problemDiagnostics(problems: Extract<ToWebview, { type: 'summary' }>['problems']): vscode.Diagnostic[] {
+  return problems.items.map((problem) => {
+    const severity = problem.severity === 'warning' ? vscode.DiagnosticSeverity.Warning : vscode.DiagnosticSeverity.Error;
+    const diagnostic = new vscode.Diagnostic(new vscode.Range(problem.line - 1, 0, problem.line - 1, Number.MAX_SAFE_INTEGER), problem.reason, severity);
+    diagnostic.source = 'planewise';
+    return diagnostic;
+  });
 }

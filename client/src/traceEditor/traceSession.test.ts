@@ -131,9 +131,27 @@ describe('trace session', () => {
     const reading = session.read();
     session.cancel();
     await reading;
-    assert.equal(last('progress').progress.phase, 'cancelled');
+    const progress = last('progress').progress;
+    assert.equal(progress.phase, 'cancelled');
     assert.ok(last('snapshot').summary.events < 40_000);
+    // It says how much was read, never "0 B" next to the events it counted.
+    assert.ok(progress.bytesRead < progress.totalBytes);
+    assert.ok(last('snapshot').summary.events === 0 || progress.bytesRead > 0, `${progress.bytesRead} B for ${last('snapshot').summary.events} events`);
     await session.reload();
     assert.equal(last('snapshot').summary.events, 40_000);
+  });
+
+  it('sorts the events by a column in natural order, within a filter too', async () => {
+    const spanOf = (ts: number, service: string) => JSON.stringify({ kind: 'span', ts, service, operation: 'op', traceId: 't', spanId: `s${ts}`, durationMs: 1, status: 'ok' });
+    const { session } = open('sorted.trace.jsonl', [header, spanOf(3, 'svc-10'), spanOf(1, 'svc-2'), spanOf(2, 'svc-1'), authz(4, 'deny'), ''].join('\n'));
+    await session.read();
+    const byService = await session.rows(1, 0, 10, '', { column: 'service', descending: false });
+    assert.deepEqual(byService.rows.map((row) => row.service), ['checkout', 'svc-1', 'svc-2', 'svc-10']);
+    assert.deepEqual(byService.sort, { column: 'service', descending: false });
+    const byTimeDescending = await session.rows(2, 0, 10, 'svc', { column: 'time', descending: true });
+    assert.deepEqual(byTimeDescending.rows.map((row) => row.ts), [4, 3, 2, 1]);
+    const filtered = await session.rows(3, 1, 10, 'svc-1', { column: 'service', descending: true });
+    assert.deepEqual(filtered.rows.map((row) => row.service), ['svc-1']);
+    assert.equal(filtered.total, 2);
   });
 });

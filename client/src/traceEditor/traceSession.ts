@@ -22,8 +22,9 @@ import {
   otlpBatchToEvents,
   readTraceFile,
 } from '@planewise/analysis-core/trace';
-import type { EventRow, PolicyOptions, PrincipalPolicyView, Problems, Progress, RowsPage } from '../webview/messages';
+import type { EventRow, EventSort, PolicyOptions, PrincipalPolicyView, Problems, Progress, RowsPage } from '../webview/messages';
 import { DEFAULT_POLICY_OPTIONS, OPERATION_ROWS_PER_MESSAGE, TABLE_ROWS_SHOWN } from '../webview/messages';
+import { naturalCompare } from '../webview/format';
 import { EventIndex } from './eventIndex';
 import { type HeaderFacts, eventRow, policyView, principalPolicyView, summaryView } from './viewModels';
 import type { SessionOptions, WorkerToHost } from './workerProtocol';
@@ -66,6 +67,7 @@ export class TraceSession {
   /** The policy of what has been read, with the current options; dropped when either changes. */
   private policy: PolicySet | undefined;
   private filterCache: { filter: string; matches: Uint32Array; count: number; partial: boolean; indexSize: number } | undefined;
+  private sortCache: { key: string; order: Uint32Array; indexSize: number } | undefined;
   private lineCache: { offset: number; events: TraceEvent[] } | undefined;
   /** The plain file rows are read from: the trace itself, or its decompressed copy. */
   private plainFile: string;
@@ -144,20 +146,47 @@ export class TraceSession {
     return this.index.size;
   }
 
-  /** One page of the events table, optionally filtered by text in the raw line (case-insensitive). */
-  async rows(requestId: number, start: number, count: number, filter: string): Promise<RowsPage> {
+  /** One page of the events table, optionally filtered by text in the raw line (case-insensitive) and sorted by a column. */
+  async rows(requestId: number, start: number, count: number, filter: string, sort?: EventSort): Promise<RowsPage> {
     const trimmed = filter.trim();
-    if (trimmed === '') {
-      const end = Math.min(this.index.size, start + count);
-      const rows: EventRow[] = [];
-      for (let index = start; index < end; index += 1) rows.push(await this.rowAt(index));
-      return { requestId, filter, start, total: this.index.size, partial: false, rows };
-    }
-    const matches = await this.filterMatches(trimmed);
-    const end = Math.min(matches.count, start + count);
+    const matches = trimmed === '' ? undefined : await this.filterMatches(trimmed);
+    const total = matches ? matches.count : this.index.size;
+    const order = sort ? await this.sortedOrder(trimmed, sort, matches) : undefined;
+    const end = Math.min(total, start + count);
     const rows: EventRow[] = [];
-    for (let position = start; position < end; position += 1) rows.push(await this.rowAt(matches.matches[position] ?? 0));
-    return { requestId, filter, start, total: matches.count, partial: matches.partial, rows };
+    for (let position = start; position < end; position += 1) {
+      const index = order ? (order[position] ?? 0) : matches ? (matches.matches[position] ?? 0) : position;
+      rows.push(await this.rowAt(index));
+    }
+    return { requestId, filter, ...(sort ? { sort } : {}), start, total, partial: matches?.partial ?? false, rows };
+  }
+
+  /**
+   * The events (all, or the filter's matches) in the order of one column:
+   * natural order for text (svc-2 before svc-10), numbers for line and time,
+   * file order between equal values. Kept until the file or the filter changes.
+   */
+  private async sortedOrder(filter: string, sort: EventSort, matches: { matches: Uint32Array; count: number } | undefined): Promise<Uint32Array> {
+    const key = `${filter}\u0000${sort.column}\u0000${sort.descending}`;
+    if (this.sortCache?.key === key && this.sortCache.indexSize === this.index.size) return this.sortCache.order;
+    const keys: (string | number)[] = new Array(this.index.size);
+    const wanted = matches ? new Set(matches.matches.subarray(0, matches.count)) : undefined;
+    await this.scanLines((index, _text, events) => {
+      if (wanted && !wanted.has(index)) return true;
+      const event = events()[this.index.ordinal(index)];
+      keys[index] = event ? sortKey(eventRow(event, this.index.line(index)), sort.column, event) : '';
+      return true;
+    });
+    const order = matches ? Uint32Array.from(matches.matches.subarray(0, matches.count)) : Uint32Array.from({ length: this.index.size }, (_, index) => index);
+    const direction = sort.descending ? -1 : 1;
+    order.sort((a, b) => {
+      const left = keys[a] ?? '';
+      const right = keys[b] ?? '';
+      const compared = typeof left === 'number' && typeof right === 'number' ? left - right : naturalCompare(String(left), String(right));
+      return compared * direction || a - b;
+    });
+    this.sortCache = { key, order, indexSize: this.index.size };
+    return order;
   }
 
   /** The decompressed copy of a .gz trace (the text editor opens it). */
@@ -174,6 +203,7 @@ export class TraceSession {
     this.head = Buffer.alloc(0);
     this.header = { runIds: [] };
     this.filterCache = undefined;
+    this.sortCache = undefined;
     this.lineCache = undefined;
     this.invalid = 0;
     this.incomplete = false;
@@ -198,6 +228,8 @@ export class TraceSession {
     const startOffset = this.checkpoint?.offset ?? 0;
     if (this.checkpoint && startOffset === size) return this.emitProgress('done', size, size);
     let nextSnapshot = Date.now() + FIRST_SNAPSHOT_MS;
+    /** How far the read got: a cancelled read says what it had read. */
+    let bytesRead = startOffset;
     const sink: CoreEventSink = {
       fields: 'core',
       ...(this.tallies ? { tallies: this.tallies } : {}),
@@ -220,6 +252,7 @@ export class TraceSession {
         maxLineBytes: this.options.maxLineBytes,
         follow: this.options.live && !this.options.compressed,
         onProgress: (bytes) => {
+          bytesRead = startOffset + bytes;
           if (this.cancelled) throw new CancelledError();
           const now = Date.now();
           if (now >= nextSnapshot) {
@@ -240,7 +273,7 @@ export class TraceSession {
       // What was read so far stays on screen; the next read starts over.
       this.incomplete = true;
       this.emitSnapshot({ complete: true });
-      if (error instanceof CancelledError) this.emitProgress('cancelled', 0, size, 'showing what was read before');
+      if (error instanceof CancelledError) this.emitProgress('cancelled', bytesRead, size);
       else this.emitProgress('error', 0, size, describe(error));
     }
   }
@@ -303,12 +336,45 @@ export class TraceSession {
     let matches = new Uint32Array(1024);
     let count = 0;
     let partial = false;
+    let lastOffset = -1;
+    let lastMatched = false;
+    await this.scanLines((index, text) => {
+      const offset = this.index.offset(index);
+      if (offset !== lastOffset) {
+        lastMatched = text.toLowerCase().includes(needle);
+        lastOffset = offset;
+      }
+      if (!lastMatched) return true;
+      if (count === MAX_FILTER_MATCHES) {
+        partial = true;
+        return false;
+      }
+      if (count === matches.length) {
+        const grown = new Uint32Array(matches.length * 2);
+        grown.set(matches);
+        matches = grown;
+      }
+      matches[count++] = index;
+      return true;
+    });
+    this.filterCache = { filter, matches, count, partial, indexSize: this.index.size };
+    return this.filterCache;
+  }
+
+  /**
+   * Visits every indexed event with the text of its line, reading the file in
+   * large blocks; `events()` parses the line once for all the events it holds.
+   * The visitor returns false to stop.
+   */
+  private async scanLines(visit: (index: number, text: string, events: () => TraceEvent[]) => boolean): Promise<void> {
     const handle = await fs.promises.open(this.plainFile, 'r');
     try {
       let block = Buffer.alloc(0);
       let blockStart = 0;
       let lastOffset = -1;
-      let lastMatched = false;
+      let text = '';
+      let parsed: TraceEvent[] | undefined;
+      const events = (): TraceEvent[] => (parsed ??= eventsOfLine(text));
       for (let index = 0; index < this.index.size; index += 1) {
         if (this.cancelled) break;
         const offset = this.index.offset(index);
@@ -320,27 +386,15 @@ export class TraceSession {
             const { bytesRead } = await handle.read(block, 0, block.length, offset);
             block = block.subarray(0, bytesRead);
           }
-          const text = block.toString('utf8', offset - blockStart, offset - blockStart + length);
-          lastMatched = text.toLowerCase().includes(needle);
+          text = block.toString('utf8', offset - blockStart, offset - blockStart + length);
+          parsed = undefined;
           lastOffset = offset;
         }
-        if (!lastMatched) continue;
-        if (count === MAX_FILTER_MATCHES) {
-          partial = true;
-          break;
-        }
-        if (count === matches.length) {
-          const grown = new Uint32Array(matches.length * 2);
-          grown.set(matches);
-          matches = grown;
-        }
-        matches[count++] = index;
+        if (visit(index, text, events) === false) break;
       }
     } finally {
       await handle.close();
     }
-    this.filterCache = { filter, matches, count, partial, indexSize: this.index.size };
-    return this.filterCache;
   }
 
   private policyOptionArgs(): { wildcardThreshold?: number } {
@@ -380,6 +434,20 @@ export class TraceSession {
     const progress: Progress = { phase, bytesRead, totalBytes, live: this.options.live };
     if (message !== undefined) progress.message = message;
     this.emit({ type: 'progress', progress });
+  }
+}
+
+/** What a column sorts by: numbers for the line, the time and a span's duration, else the cell's text. */
+function sortKey(row: EventRow, column: EventSort['column'], event: TraceEvent): string | number {
+  switch (column) {
+    case 'line':
+      return row.line;
+    case 'time':
+      return row.ts;
+    case 'detail':
+      return event.kind === 'span' ? event.durationMs : row.detail;
+    default:
+      return row[column];
   }
 }
 

@@ -35,7 +35,7 @@ async function handle(message: HostToWorker): Promise<void> {
       requireSession().cancel();
       return;
     case 'rows':
-      send({ type: 'rows', page: await requireSession().rows(message.requestId, message.start, message.count, message.filter) });
+      send({ type: 'rows', page: await requireSession().rows(message.requestId, message.start, message.count, message.filter, message.sort) });
       return;
     case 'policyOptions':
       requireSession().setPolicyOptions(message.options);

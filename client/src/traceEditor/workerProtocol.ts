@@ -3,7 +3,7 @@
  * are this extension's own code, so these are plain types; the untrusted
  * boundary (the webview) is validated in webview/messages.ts.
  */
-import type { OperationRow, PolicyOptions, PolicyView, PrincipalPolicyView, Problems, Progress, RowsPage, SummaryView } from '../webview/messages';
+import type { EventSort, OperationRow, PolicyOptions, PolicyView, PrincipalPolicyView, Problems, Progress, RowsPage, SummaryView } from '../webview/messages';
 
 export interface SessionOptions {
   file: string;
@@ -39,7 +39,7 @@ export type HostToWorker =
   | { type: 'update' }
   | { type: 'reload' }
   | { type: 'cancel' }
-  | { type: 'rows'; requestId: number; start: number; count: number; filter: string }
+  | { type: 'rows'; requestId: number; start: number; count: number; filter: string; sort?: EventSort }
   | { type: 'policyOptions'; options: PolicyOptions }
   | { type: 'policyJson'; requestId: number; principal?: string }
   | { type: 'principalPolicy'; principal: string }

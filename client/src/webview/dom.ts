@@ -39,7 +39,12 @@ export interface Column<T> {
   title: string;
   value: (row: T) => string | number;
   numeric?: boolean;
+  /** Short words (a change kind): never wrapped. */
+  nowrap?: boolean;
 }
+
+const cellClass = (column: { numeric?: boolean; nowrap?: boolean }): string | undefined =>
+  [column.numeric && 'num', (column.numeric || column.nowrap) && 'nowrap'].filter(Boolean).join(' ') || undefined;
 
 /** Captions of the tables the user expanded; they stay expanded when the view re-renders. */
 const expandedTables = new Set<string>();
@@ -52,14 +57,14 @@ const expandedTables = new Set<string>();
 export function table<T>(caption: string, columns: Column<T>[], rows: T[], empty: string, totalRows = rows.length): HTMLElement {
   if (rows.length === 0) return el('p', { class: 'empty' }, empty);
   const body = el('tbody', {});
-  const row = (item: T) => el('tr', {}, ...columns.map((column) => el('td', { class: column.numeric ? 'num' : undefined }, column.value(item))));
+  const row = (item: T) => el('tr', {}, ...columns.map((column) => el('td', { class: cellClass(column) }, column.value(item))));
   const shown = expandedTables.has(caption) ? rows.length : Math.min(rows.length, TABLE_ROWS_SHOWN);
   append(body, rows.slice(0, shown).map(row));
   const data = el(
     'table',
     { class: 'data' },
     el('caption', {}, caption),
-    el('thead', {}, el('tr', {}, ...columns.map((column) => el('th', { scope: 'col', class: column.numeric ? 'num' : undefined }, column.title)))),
+    el('thead', {}, el('tr', {}, ...columns.map((column) => el('th', { scope: 'col', class: cellClass(column) }, column.title)))),
     body,
   );
   if (rows.length < totalRows) return el('div', {}, data, el('p', { class: 'muted table-more' }, `Showing ${formatCount(shown)} of ${formatCount(totalRows)} rows; the rest come when the file is read.`));

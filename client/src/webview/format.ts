@@ -34,3 +34,59 @@ export function formatWindow(startMs: number, endMs: number): string {
 export function percent(part: number, whole: number): number {
   return whole <= 0 ? 0 : Math.min(100, Math.round((part / whole) * 100));
 }
+
+/** `2025-03-03`: the UTC day of a timestamp, the date separator of the events table. */
+export function formatDay(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) return '-';
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+/** `09:00:00.005`: the UTC time of day; the day is shown once, on the first row of each day. */
+export function formatTimeOfDay(epochMs: number): string {
+  if (!Number.isFinite(epochMs)) return '-';
+  return new Date(epochMs).toISOString().slice(11, 23);
+}
+
+/**
+ * Splits a long identifier where its middle may be elided and its end must
+ * stay visible: `arn:aws:iam::123456789012:role/svc-9` → head
+ * `arn:aws:iam::123456789012`, tail `:role/svc-9`. Text that is not an ARN
+ * (or has no resource part) is all head: it is clipped at its end as usual.
+ */
+export function splitForElision(text: string): { head: string; tail: string } {
+  if (!text.startsWith('arn:')) return { head: text, tail: '' };
+  let cut = text.lastIndexOf(':');
+  if (cut <= 'arn:'.length) return { head: text, tail: '' };
+  // A long resource path keeps its last segment: `…/svc-9`.
+  if (text.length - cut > MAX_ELISION_TAIL) cut = Math.max(cut, text.lastIndexOf('/'));
+  return { head: text.slice(0, cut), tail: text.slice(cut) };
+}
+const MAX_ELISION_TAIL = 32;
+
+const naturalCollator = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
+/** Natural order: `svc-2` before `svc-10`, case ignored, ties by plain order. */
+export function naturalCompare(a: string, b: string): number {
+  return naturalCollator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** `1 statement`, `2 statements`, `1,072 events`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${formatCount(count)} ${count === 1 ? singular : pluralForm}`;
+}
+
+/** One delta format everywhere: `+12 (+4%)`, `−1,072 (−85%)` (a real minus sign); no percentage from zero. */
+export function formatDelta(before: number, after: number): string {
+  const delta = after - before;
+  const sign = delta > 0 ? '+' : delta < 0 ? '−' : '±';
+  const amount = `${sign}${formatCount(Math.abs(delta))}`;
+  if (before === 0) return amount;
+  const ratio = Math.round((Math.abs(delta) / before) * 100);
+  return `${amount} (${sign}${ratio}%)`;
+}
+
+/** Control characters as visible escapes (`\u0000`), never as empty boxes. */
+export function showControlCharacters(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

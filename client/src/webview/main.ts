@@ -3,14 +3,17 @@
  * Compare, built from validated messages. Plain DOM, no framework.
  */
 import { append, el, replaceChildren, table } from './dom';
-import { formatBytes, formatCount, formatMs, formatTimestamp, formatWindow, percent } from './format';
+import { formatBytes, formatCount, formatDay, plural, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, showControlCharacters, splitForElision } from './format';
 import {
   DEFAULT_POLICY_OPTIONS,
+  EVENT_COLUMNS,
   VIEWS,
   appendOperations,
   parseToWebview,
   type CompareView,
+  type EventColumn,
   type EventRow,
+  type EventSort,
   type FileInfo,
   type FromWebview,
   type PolicyView,
@@ -55,9 +58,12 @@ interface State {
   filter: string;
   /** The principal whose policy the Policy tab shows. */
   principal: string | undefined;
+  /** The events table's order; undefined: file order. */
+  sort: EventSort | undefined;
 }
 
-const saved = vscode.getState() as { view?: unknown; filter?: unknown; principal?: unknown } | undefined;
+const saved = vscode.getState() as { view?: unknown; filter?: unknown; principal?: unknown; sort?: unknown; columnWidths?: unknown } | undefined;
+let savedColumnWidths: unknown = saved?.columnWidths;
 const state: State = {
   file: undefined,
   progress: undefined,
@@ -68,7 +74,14 @@ const state: State = {
   view: VIEWS.includes(saved?.view as ViewName) ? (saved?.view as ViewName) : 'summary',
   filter: typeof saved?.filter === 'string' ? saved.filter : '',
   principal: typeof saved?.principal === 'string' ? saved.principal : undefined,
+  sort: validSort(saved?.sort),
 };
+
+function validSort(value: unknown): EventSort | undefined {
+  const candidate = value as Partial<EventSort> | undefined;
+  if (!candidate || !EVENT_COLUMNS.includes(candidate.column as EventColumn) || typeof candidate.descending !== 'boolean') return undefined;
+  return { column: candidate.column as EventColumn, descending: candidate.descending };
+}
 
 // ---- layout -----------------------------------------------------------------
 
@@ -96,7 +109,8 @@ for (const view of VIEWS) {
   tab.addEventListener('click', () => selectView(view, true));
   tabs[view] = tab;
   tabList.appendChild(tab);
-  panels[view] = el('section', { class: 'panel', role: 'tabpanel', id: `panel-${view}`, 'aria-labelledby': `tab-${view}`, tabindex: 0 });
+  // No tabindex: every panel's first stop is one of its own controls, so Tab never lands on an invisible panel.
+  panels[view] = el('section', { class: 'panel', role: 'tabpanel', id: `panel-${view}`, 'aria-labelledby': `tab-${view}` });
 }
 
 tabList.addEventListener('keydown', (event) => {
@@ -112,11 +126,15 @@ cancelButton.addEventListener('click', () => post({ type: 'cancel' }));
 reloadButton.addEventListener('click', () => post({ type: 'reload' }));
 textButton.addEventListener('click', () => post({ type: 'openAsText' }));
 
+// The toolbar and the tab strip stay in view while a long panel scrolls.
 replaceChildren(
   app,
-  el('header', { class: 'toolbar' }, title, el('div', { class: 'progress-group' }, progressBar, progressText), cancelButton, reloadButton, textButton),
-  notice,
-  tabList,
+  el(
+    'div',
+    { class: 'sticky-header' },
+    el('header', { class: 'toolbar' }, title, el('div', { class: 'progress-group' }, progressBar, progressText), cancelButton, reloadButton, textButton),
+    tabList,
+  ),
   ...VIEWS.map((view) => panels[view]),
 );
 
@@ -129,6 +147,8 @@ function selectView(view: ViewName, focus: boolean): void {
     tabs[name].tabIndex = selected ? 0 : -1;
     panels[name].hidden = !selected;
   }
+  // A banner belongs to the tab it was shown on.
+  if (notice.parentElement !== panels[view]) notice.hidden = true;
   renderShownIfStale();
   if (focus) tabs[view].focus();
   post({ type: 'viewChanged', view });
@@ -136,7 +156,7 @@ function selectView(view: ViewName, focus: boolean): void {
 }
 
 function persist(): void {
-  vscode.setState({ view: state.view, filter: state.filter, principal: state.principal });
+  vscode.setState({ view: state.view, filter: state.filter, principal: state.principal, sort: state.sort, columnWidths: savedColumnWidths });
 }
 
 // ---- header and progress -------------------------------------------------------
@@ -154,23 +174,38 @@ function renderProgress(): void {
   const words: Record<Progress['phase'], string> = {
     reading: `Reading… ${size} (${value}%)`,
     done: `Read ${formatBytes(progress.totalBytes)}${progress.live ? ' · watching for changes' : ''}`,
-    cancelled: `Cancelled after ${size}${progress.message ? `: ${progress.message}` : ''}`,
+    cancelled: `Cancelled after reading ${size}: the figures are partial`,
     error: `Could not read the trace: ${progress.message ?? 'unknown error'}`,
   };
   progressText.textContent = words[progress.phase];
   progressText.classList.toggle('error', progress.phase === 'error');
 }
 
+/** How long a confirmation ("Saved the policy…") stays; errors stay until the tab changes. */
+const INFO_NOTICE_MS = 6_000;
+let noticeTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Shows a banner at the top of the current tab's panel. */
 function showNotice(level: 'info' | 'error', message: string): void {
+  clearTimeout(noticeTimer);
+  panels[state.view].prepend(notice);
   notice.hidden = false;
   notice.className = `notice ${level}`;
   notice.textContent = message;
+  if (level === 'info') noticeTimer = setTimeout(() => (notice.hidden = true), INFO_NOTICE_MS);
 }
 
 // ---- summary --------------------------------------------------------------------
 
 function stat(label: string, value: string, extraClass?: string): HTMLElement {
-  return el('div', { class: `stat${extraClass ? ` ${extraClass}` : ''}`, role: 'listitem' }, el('div', { class: 'stat-value' }, value), el('div', { class: 'stat-label' }, label));
+  // A cancelled read counted only part of the file: each figure says so.
+  const partial = state.progress?.phase === 'cancelled';
+  return el(
+    'div',
+    { class: `stat${extraClass ? ` ${extraClass}` : ''}`, role: 'listitem' },
+    el('div', { class: 'stat-value' }, partial ? `≥ ${value}` : value),
+    el('div', { class: 'stat-label' }, partial ? `${label} (partial)` : label),
+  );
 }
 
 function renderSummary(): void {
@@ -262,7 +297,7 @@ const generalizeSelect = el(
   { id: 'policy-generalize' },
   ...WILDCARD_CHOICES.map(([label, threshold]) => el('option', { value: threshold === null ? 'off' : String(threshold) }, label)),
 );
-const copyAllButton = el('button', { type: 'button' }, 'Copy Policy');
+const copyAllButton = el('button', { type: 'button', title: 'Copy the policies of every principal' }, 'Copy All Principals');
 const saveButton = el('button', { type: 'button' }, 'Save Policy…');
 const policyBody = el('div', { class: 'policy-body' });
 generalizeSelect.addEventListener('change', () =>
@@ -279,7 +314,7 @@ append(panels.policy, [
 generalizeSelect.value = DEFAULT_POLICY_OPTIONS.wildcardThreshold === null ? 'off' : String(DEFAULT_POLICY_OPTIONS.wildcardThreshold);
 
 const principalSelect = el('select', { id: 'policy-principal' });
-const principalCopy = el('button', { type: 'button', class: 'secondary' }, 'Copy');
+const principalCopy = el('button', { type: 'button', class: 'secondary', title: 'Copy the policy of the principal shown' }, 'Copy This Principal');
 const principalDetail = el('div', { class: 'principal-detail' });
 principalSelect.addEventListener('change', () => showPrincipal(principalSelect.value));
 principalCopy.addEventListener('click', () => post({ type: 'copyPolicy', principal: principalSelect.value }));
@@ -308,14 +343,16 @@ function renderPolicy(): void {
   replaceChildren(
     principalSelect,
     ...policy.principals.map((entry) =>
-      el('option', { value: entry.principal }, `${entry.principal} (${formatCount(entry.statements)} statements, ${formatCount(entry.actions)} actions, ${formatCount(entry.resources)} resources, ${formatCount(entry.deniedPairs)} denied)`),
+      el('option', { value: entry.principal }, `${entry.principal}: ${plural(entry.statements, 'statement')}, ${plural(entry.actions, 'action')}, ${plural(entry.resources, 'resource')}${entry.deniedPairs > 0 ? `; ${plural(entry.deniedPairs, 'denied pair')} not granted` : ''}`),
     ),
   );
   const known = policy.principals.some((entry) => entry.principal === state.principal);
   const principal = known && state.principal !== undefined ? state.principal : policy.principals[0]!.principal;
   principalSelect.value = principal;
+  const invalid = state.summary?.invalidLines ?? 0;
   replaceChildren(
     policyBody,
+    invalid > 0 && el('p', { class: 'warning-text' }, `${plural(invalid, 'invalid line')} skipped: the policy grants only what the valid lines show (see Problems).`),
     el('div', { class: 'controls' }, el('label', { for: 'policy-principal' }, 'Principal'), principalSelect, principalCopy),
     principalDetail,
   );
@@ -325,8 +362,13 @@ function renderPolicy(): void {
 
 function renderPrincipalPolicy(detail: PrincipalPolicyView): void {
   if (detail.principal !== state.principal) return;
+  const threshold = detail.options.wildcardThreshold;
+  const generalized = /\*"/.test(detail.json);
   replaceChildren(
     principalDetail,
+    threshold !== null &&
+      !generalized &&
+      el('p', { class: 'muted' }, `Generalizing changed nothing here: no resource prefix is shared by more than ${plural(threshold, 'resource')}.`),
     el('pre', { class: 'code', tabindex: 0, 'aria-label': `Policy document of ${detail.principal}` }, detail.json),
     detail.omittedLines > 0 &&
       el('p', { class: 'muted' }, `${formatCount(detail.omittedLines)} more lines are not shown here; Copy and Save Policy take the whole document.`),
@@ -350,12 +392,57 @@ function renderPrincipalPolicy(detail: PrincipalPolicyView): void {
 
 const filterInput = el('input', { type: 'search', id: 'events-filter', placeholder: 'Filter events (text in the raw line)', 'aria-label': 'Filter events' });
 const eventsStatus = el('span', { class: 'muted', role: 'status', 'aria-live': 'polite' });
+
+interface EventColumnSpec {
+  id: EventColumn;
+  title: string;
+  /** The narrowest it gets, in px (never narrower than its header's text either). */
+  width: number;
+  /** Share of the free width until the user resizes it; 0: fixed. */
+  grow: number;
+  /** Long identifiers (ARNs) lose their middle, not their end. */
+  elide?: boolean;
+  /** A value as wide as the widest the column shows whole. */
+  sample?: string;
+}
+const EVENT_COLUMN_SPECS: EventColumnSpec[] = [
+  { id: 'line', title: 'Line', width: 48, grow: 0, sample: '1000000' },
+  { id: 'time', title: 'Time (UTC)', width: 96, grow: 0, sample: '2025-12-31 23:59:59.999' },
+  { id: 'kind', title: 'Kind', width: 48, grow: 0, sample: 'authz' },
+  { id: 'service', title: 'Service', width: 64, grow: 1 },
+  { id: 'name', title: 'Operation / action', width: 80, grow: 1.5 },
+  { id: 'principal', title: 'Principal', width: 120, grow: 1.5, elide: true },
+  { id: 'outcome', title: 'Outcome', width: 56, grow: 0, sample: 'unset' },
+  { id: 'detail', title: 'Detail', width: 120, grow: 2, elide: true },
+];
+const RESIZE_STEP_PX = 16;
+
 const grid = el('div', { class: 'grid', role: 'grid', 'aria-label': 'Events', tabindex: 0, 'aria-rowcount': 0 });
-const gridHead = el(
-  'div',
-  { class: 'grid-row grid-head', role: 'row' },
-  ...['Line', 'Time', 'Kind', 'Service', 'Operation / action', 'Principal', 'Outcome', 'Detail'].map((name) => el('div', { role: 'columnheader', class: 'cell' }, name)),
-);
+const headerCells = EVENT_COLUMN_SPECS.map((column, position) => {
+  const sortButton = el(
+    'button',
+    { type: 'button', class: 'sort', title: `Sort by ${column.title.toLowerCase()}` },
+    el('span', { class: 'label' }, column.title),
+    el('span', { class: 'sort-indicator', 'aria-hidden': 'true' }),
+  );
+  sortButton.addEventListener('click', () => events.sortBy(column.id));
+  const handle = el('div', {
+    class: 'resize-handle',
+    role: 'separator',
+    'aria-orientation': 'vertical',
+    'aria-label': `Resize the ${column.title} column`,
+    title: 'Drag to resize; Alt+Left or Alt+Right on the column header',
+  });
+  handle.addEventListener('pointerdown', (event) => events.startResize(position, event));
+  sortButton.addEventListener('keydown', (event) => {
+    if (!event.altKey || (event.key !== 'ArrowLeft' && event.key !== 'ArrowRight')) return;
+    event.preventDefault();
+    event.stopPropagation();
+    events.resizeBy(position, event.key === 'ArrowRight' ? RESIZE_STEP_PX : -RESIZE_STEP_PX);
+  });
+  return el('div', { role: 'columnheader', class: 'cell head-cell', 'data-column': column.id }, sortButton, handle);
+});
+const gridHead = el('div', { class: 'grid-row grid-head', role: 'row', 'aria-rowindex': 1 }, ...headerCells);
 const gridSpacer = el('div', { class: 'grid-spacer' });
 const gridRows = el('div', { class: 'grid-rows', role: 'rowgroup' });
 append(gridSpacer, [gridRows]);
@@ -368,25 +455,105 @@ const events = (() => {
   let requestId = 0;
   let total = -1;
   let partial = false;
-  let focusedLine: number | undefined;
+  /** The row the keyboard is on; the grid keeps the focus and points at it (aria-activedescendant). */
+  let activeIndex = 0;
   let filterTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Widths the user set by resizing (px); the other columns share the free width. */
+  const widths: (number | null)[] = EVENT_COLUMN_SPECS.map((_, position) =>
+    Array.isArray(savedColumnWidths) && typeof savedColumnWidths[position] === 'number' ? (savedColumnWidths[position] as number) : null,
+  );
+  let minimumWidths: number[] | undefined;
+
+  const viewKey = (filter: string, sort: EventSort | undefined): string => JSON.stringify([filter, sort ?? null]);
 
   function request(page: number): void {
-    if (!cache.startRequest(page, state.filter)) return;
+    if (!cache.startRequest(page, viewKey(state.filter, state.sort))) return;
     requestId += 1;
-    post({ type: 'requestRows', requestId, start: page * PAGE_SIZE, count: PAGE_SIZE, filter: state.filter });
+    post({ type: 'requestRows', requestId, start: page * PAGE_SIZE, count: PAGE_SIZE, filter: state.filter, ...(state.sort ? { sort: state.sort } : {}) });
+  }
+
+  /** Headers are never cut and sample values fit: each column is at least as wide as both, measured in the editor's font. */
+  function measureHeaders(): void {
+    if (minimumWidths || grid.clientWidth === 0) return;
+    const probe = el('div', { class: 'cell measure-probe', 'aria-hidden': 'true' });
+    gridRows.appendChild(probe);
+    gridHead.style.gridTemplateColumns = EVENT_COLUMN_SPECS.map(() => 'max-content').join(' ');
+    minimumWidths = EVENT_COLUMN_SPECS.map((column, position) => {
+      probe.textContent = column.sample ?? '';
+      const sampleWidth = column.sample ? probe.getBoundingClientRect().width : 0;
+      return Math.ceil(Math.max(column.width, sampleWidth, headerCells[position]!.getBoundingClientRect().width)) + 2;
+    });
+    gridHead.style.gridTemplateColumns = '';
+    probe.remove();
+    applyWidths();
+  }
+
+  function applyWidths(): void {
+    const least = EVENT_COLUMN_SPECS.map((column, position) => Math.max(widths[position] ?? 0, minimumWidths?.[position] ?? column.width));
+    const template = EVENT_COLUMN_SPECS.map((column, position) =>
+      widths[position] === null && column.grow > 0 ? `minmax(${least[position]}px, ${column.grow}fr)` : `${least[position]}px`,
+    ).join(' ');
+    grid.style.setProperty('--event-columns', template);
+    grid.style.setProperty('--event-table-width', `${least.reduce((sum, width) => sum + width, 0)}px`);
+  }
+
+  /** The width a column has on screen now. */
+  const shownWidth = (position: number): number => headerCells[position]!.getBoundingClientRect().width;
+
+  function setWidth(position: number, width: number): void {
+    widths[position] = Math.max(minimumWidths?.[position] ?? 24, Math.round(width));
+    applyWidths();
+    savedColumnWidths = [...widths];
+    persist();
+  }
+
+  const resizeBy = (position: number, delta: number): void => setWidth(position, shownWidth(position) + delta);
+
+  function startResize(position: number, down: PointerEvent): void {
+    down.preventDefault();
+    const handle = down.currentTarget as HTMLElement;
+    handle.setPointerCapture(down.pointerId);
+    const startX = down.clientX;
+    const startWidth = shownWidth(position);
+    const move = (event: PointerEvent) => setWidth(position, startWidth + event.clientX - startX);
+    const up = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+  }
+
+  function sortBy(column: EventColumn): void {
+    const current = state.sort;
+    state.sort = current?.column === column ? { column, descending: !current.descending } : { column, descending: false };
+    persist();
+    reset();
+  }
+
+  function renderSortIndicators(): void {
+    const sort = state.sort ?? { column: 'line', descending: false };
+    EVENT_COLUMN_SPECS.forEach((column, position) => {
+      const cell = headerCells[position]!;
+      const sorted = column.id === sort.column;
+      cell.setAttribute('aria-sort', sorted ? (sort.descending ? 'descending' : 'ascending') : 'none');
+      cell.querySelector('.sort-indicator')!.textContent = sorted ? (sort.descending ? '▼' : '▲') : '';
+    });
   }
 
   function render(): void {
     if (state.view !== 'events') return;
+    measureHeaders();
+    renderSortIndicators();
     if (total < 0) {
       request(Math.floor(grid.scrollTop / ROW_HEIGHT / PAGE_SIZE));
       return;
     }
     grid.setAttribute('aria-rowcount', String(total + 1));
     gridSpacer.style.height = `${total * ROW_HEIGHT}px`;
-    eventsStatus.textContent = `${formatCount(total)}${partial ? '+' : ''} ${state.filter ? 'matching ' : ''}events`;
-    const first = Math.max(0, Math.floor(grid.scrollTop / ROW_HEIGHT) - 5);
+    eventsStatus.textContent = `${formatCount(total)}${partial ? '+' : ''} ${state.filter ? 'matching ' : ''}${total === 1 && !partial ? 'event' : 'events'}`;
+    const topIndex = Math.floor(grid.scrollTop / ROW_HEIGHT);
+    const first = Math.max(0, topIndex - 5);
     const visible = Math.ceil(grid.clientHeight / ROW_HEIGHT) + 10;
     const last = Math.min(total, first + visible);
     const rows: HTMLElement[] = [];
@@ -397,61 +564,111 @@ const events = (() => {
         rows.push(placeholderRow(index));
         continue;
       }
-      rows.push(eventRow(row, index));
+      const previous = index > topIndex ? cache.get(index - 1) : undefined;
+      rows.push(eventRow(row, index, previous === undefined || formatDay(previous.ts) !== formatDay(row.ts)));
     }
     gridRows.style.transform = `translateY(${first * ROW_HEIGHT}px)`;
     gridRows.replaceChildren(...rows);
-    if (focusedLine !== undefined) {
-      const focused = gridRows.querySelector<HTMLElement>(`[data-line="${focusedLine}"]`);
-      if (focused && document.activeElement !== focused && grid.contains(document.activeElement)) focused.focus();
-    }
+    if (total === 0) grid.removeAttribute('aria-activedescendant');
+    else grid.setAttribute('aria-activedescendant', rowId(activeIndex));
   }
+
+  const rowId = (index: number): string => `event-row-${index}`;
 
   function placeholderRow(index: number): HTMLElement {
-    return el('div', { class: 'grid-row loading', role: 'row', 'aria-rowindex': index + 2 }, el('div', { class: 'cell', role: 'gridcell' }, '…'));
-  }
-
-  function eventRow(row: EventRow, index: number): HTMLElement {
-    const outcomeClass = row.outcome === 'deny' || row.outcome === 'error' ? 'bad' : row.outcome === 'allow' || row.outcome === 'ok' ? 'good' : '';
-    const element = el(
+    return el(
       'div',
-      { class: 'grid-row', role: 'row', tabindex: -1, 'aria-rowindex': index + 2, 'data-line': row.line, 'data-index': index, title: `Open line ${row.line} in the text editor` },
-      ...[String(row.line), formatTimestamp(row.ts), row.kind, row.service, row.name, row.principal, row.outcome, row.detail].map((value, column) =>
-        el('div', { class: `cell${column === 6 && outcomeClass ? ` ${outcomeClass}` : ''}`, role: 'gridcell' }, value),
-      ),
+      { class: `grid-row loading${index === activeIndex ? ' active' : ''}`, role: 'row', id: rowId(index), 'aria-rowindex': index + 2, 'data-index': index },
+      el('div', { class: 'cell', role: 'gridcell' }, '…'),
     );
-    return element;
   }
 
-  function moveFocus(fromIndex: number, delta: number): void {
-    const index = Math.max(0, Math.min(total - 1, fromIndex + delta));
-    const top = index * ROW_HEIGHT;
+  function textCell(raw: string, extraClass = ''): HTMLElement {
+    const value = showControlCharacters(raw);
+    return el('div', { class: `cell${extraClass}`, role: 'gridcell', title: value || undefined }, value);
+  }
+
+  /** An ARN keeps its resource end (`…:role/svc-9`) when its column is narrow. */
+  function elidedCell(raw: string): HTMLElement {
+    const value = showControlCharacters(raw);
+    const { head, tail } = splitForElision(value);
+    if (!tail) return textCell(value);
+    return el('div', { class: 'cell elide', role: 'gridcell', title: value }, el('span', { class: 'elide-head' }, head), el('span', { class: 'elide-tail' }, tail));
+  }
+
+  function eventRow(row: EventRow, index: number, showDay: boolean): HTMLElement {
+    const outcomeClass = row.outcome === 'deny' || row.outcome === 'error' ? ' bad' : row.outcome === 'allow' || row.outcome === 'ok' ? ' good' : '';
+    const time = el(
+      'div',
+      { class: 'cell time', role: 'gridcell', title: formatTimestamp(row.ts) },
+      showDay && el('span', { class: 'day' }, `${formatDay(row.ts)} `),
+      formatTimeOfDay(row.ts),
+    );
+    const values: Record<EventColumn, HTMLElement> = {
+      line: el('div', { class: 'cell num', role: 'gridcell', title: `Open line ${row.line} in the text editor` }, String(row.line)),
+      time,
+      kind: textCell(row.kind),
+      service: textCell(row.service),
+      name: textCell(row.name),
+      principal: elidedCell(row.principal),
+      outcome: textCell(row.outcome, ` outcome${outcomeClass}`),
+      detail: elidedCell(row.detail),
+    };
+    return el(
+      'div',
+      {
+        class: `grid-row${index === activeIndex ? ' active' : ''}${showDay ? ' new-day' : ''}`,
+        role: 'row',
+        id: rowId(index),
+        'aria-rowindex': index + 2,
+        'aria-selected': String(index === activeIndex),
+        'data-line': row.line,
+        'data-index': index,
+      },
+      ...EVENT_COLUMN_SPECS.map((column) => values[column.id]),
+    );
+  }
+
+  /** Moves the keyboard's row and scrolls it into view below the sticky header; the focus never leaves the grid. */
+  function moveActive(index: number): void {
+    if (total <= 0) return;
+    activeIndex = Math.max(0, Math.min(total - 1, index));
+    const top = activeIndex * ROW_HEIGHT;
+    const viewHeight = grid.clientHeight - gridHead.offsetHeight;
     if (top < grid.scrollTop) grid.scrollTop = top;
-    else if (top + ROW_HEIGHT > grid.scrollTop + grid.clientHeight - ROW_HEIGHT) grid.scrollTop = top - grid.clientHeight + 2 * ROW_HEIGHT;
-    const row = cache.get(index);
-    focusedLine = row?.line;
+    else if (top + ROW_HEIGHT > grid.scrollTop + viewHeight) grid.scrollTop = top + ROW_HEIGHT - viewHeight;
     render();
-    gridRows.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus();
   }
 
   gridRows.addEventListener('click', (event) => {
-    const row = (event.target as Element).closest<HTMLElement>('[data-line]');
-    if (row) post({ type: 'openLine', line: Number(row.dataset.line) });
+    const row = (event.target as Element).closest<HTMLElement>('[data-index]');
+    if (!row) return;
+    activeIndex = Number(row.dataset.index);
+    grid.focus();
+    render();
+    if (row.dataset.line) post({ type: 'openLine', line: Number(row.dataset.line) });
   });
   grid.addEventListener('keydown', (event) => {
-    const current = (event.target as Element).closest<HTMLElement>('[data-index]');
-    const index = current ? Number(current.dataset.index) : -1;
-    const pageRows = Math.max(1, Math.floor(grid.clientHeight / ROW_HEIGHT) - 1);
-    const deltas: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
-    if (event.key in deltas) {
+    // Keys on the header's buttons are theirs (Enter sorts, Alt+arrows resize).
+    if (event.target !== grid) return;
+    const pageRows = Math.max(1, Math.floor((grid.clientHeight - gridHead.offsetHeight) / ROW_HEIGHT) - 1);
+    const targets: Record<string, number> = {
+      ArrowDown: activeIndex + 1,
+      ArrowUp: activeIndex - 1,
+      PageDown: activeIndex + pageRows,
+      PageUp: activeIndex - pageRows,
+      Home: 0,
+      End: total - 1,
+    };
+    const target = targets[event.key];
+    if (target !== undefined) {
       event.preventDefault();
-      moveFocus(index < 0 ? 0 : index, index < 0 ? 0 : (deltas[event.key] ?? 0));
-    } else if (event.key === 'Home' || event.key === 'End') {
+      moveActive(target);
+    } else if (event.key === 'Enter') {
+      const row = cache.get(activeIndex);
+      if (!row) return;
       event.preventDefault();
-      moveFocus(event.key === 'Home' ? 0 : total - 1, 0);
-    } else if (event.key === 'Enter' && current) {
-      event.preventDefault();
-      post({ type: 'openLine', line: Number(current.dataset.line) });
+      post({ type: 'openLine', line: row.line });
     }
   });
   grid.addEventListener('scroll', () => render(), { passive: true });
@@ -467,6 +684,7 @@ const events = (() => {
   function reset(): void {
     cache.clear();
     total = -1;
+    activeIndex = 0;
     grid.scrollTop = 0;
     render();
   }
@@ -480,10 +698,15 @@ const events = (() => {
       render();
     },
     refresh: render,
+    sortBy,
+    startResize,
+    resizeBy,
     receive(page: RowsPage): void {
-      if (!cache.store(page.filter, page.start, page.rows) || page.filter !== state.filter) return;
+      const key = viewKey(page.filter, page.sort);
+      if (key !== viewKey(state.filter, state.sort) || !cache.store(key, page.start, page.rows)) return;
       total = page.total;
       partial = page.partial;
+      activeIndex = Math.min(activeIndex, Math.max(0, total - 1));
       render();
     },
   };
@@ -505,14 +728,14 @@ function renderProblems(): void {
   }
   const list = el('ul', { class: 'problems', 'aria-label': 'Invalid lines' });
   for (const problem of items) {
-    const button = el('button', { type: 'button', class: `link ${problem.severity}`, title: `Open line ${problem.line} in the text editor` }, `${problem.line}: ${problem.reason}`);
+    const button = el('button', { type: 'button', class: `link ${problem.severity}`, title: `Open line ${problem.line} in the text editor` }, `${problem.line}: ${showControlCharacters(problem.reason)}`);
     button.addEventListener('click', () => post({ type: 'openLine', line: problem.line }));
     list.appendChild(el('li', {}, button));
   }
   replaceChildren(
     panels.problems,
     el('h2', {}, 'Problems'),
-    el('p', { class: 'muted' }, `${formatCount(total)} invalid or skipped lines${total > items.length ? `; the first ${formatCount(items.length)} are listed` : ''}.`),
+    el('p', { class: 'muted' }, `${plural(total, 'invalid or skipped line')}${total > items.length ? `; the first ${formatCount(items.length)} are listed` : ''}.`),
     list,
   );
 }
@@ -525,6 +748,16 @@ const compareBody = el('div', { class: 'compare-body', 'aria-live': 'polite' });
 pickButton.addEventListener('click', () => post({ type: 'pickCompare' }));
 cancelCompareButton.addEventListener('click', () => post({ type: 'cancelCompare' }));
 append(panels.compare, [el('h2', {}, 'Compare'), el('div', { class: 'controls' }, pickButton, cancelCompareButton), compareBody]);
+
+const COMPARE_AREAS: [area: string, title: string][] = [
+  ['service', 'Services'],
+  ['operation', 'Operations'],
+  ['allowed', 'Allowed permissions'],
+  ['denied', 'Denied permissions'],
+  ['principal', 'Principals'],
+];
+const compareFilter = el('input', { type: 'search', id: 'compare-filter', placeholder: 'Filter differences', 'aria-label': 'Filter differences' });
+compareFilter.addEventListener('input', () => renderCompare());
 
 function renderCompare(): void {
   const compare = state.compare;
@@ -539,21 +772,29 @@ function renderCompare(): void {
     replaceChildren(compareBody, heading, el('p', { class: compare.state === 'error' ? 'error' : 'muted' }, words[compare.state]));
     return;
   }
+  const needle = compareFilter.value.trim().toLowerCase();
+  const shown = needle ? compare.changes.filter((row) => [row.change, row.area, row.key, row.before ?? '', row.after ?? ''].some((value) => value.toLowerCase().includes(needle))) : compare.changes;
+  const groups = COMPARE_AREAS.map(([area, areaTitle]) => ({ areaTitle, rows: shown.filter((row) => row.area === area) })).filter((group) => group.rows.length > 0);
   replaceChildren(
     compareBody,
     heading,
-    table(
-      `${compare.changes.length} differences`,
-      [
-        { title: 'Change', value: (row) => row.change },
-        { title: 'Area', value: (row) => row.area },
-        { title: 'What', value: (row) => row.key },
-        { title: 'Before', value: (row) => row.before ?? '' },
-        { title: 'After', value: (row) => row.after ?? '' },
-      ],
-      compare.changes,
-      'No differences.',
-    ),
+    el('p', { class: 'headline' }, compare.headline ?? plural(compare.changes.length, 'difference')),
+    compare.changes.length > 0 && el('div', { class: 'controls' }, compareFilter, el('span', { class: 'muted', role: 'status' }, needle ? `${plural(shown.length, 'difference')} match` : '')),
+    compare.changes.length === 0 && el('p', { class: 'empty' }, 'No differences.'),
+    ...groups.flatMap((group) => [
+      el('h3', {}, `${group.areaTitle} (${formatCount(group.rows.length)})`),
+      table(
+        `${group.areaTitle}: ${plural(group.rows.length, 'difference')}`,
+        [
+          { title: 'Change', value: (row) => row.change, nowrap: true },
+          { title: 'What', value: (row) => row.key },
+          { title: 'Before', value: (row) => row.before ?? '' },
+          { title: 'After', value: (row) => row.after ?? '' },
+        ],
+        group.rows,
+        '',
+      ),
+    ]),
   );
 }
 
@@ -593,7 +834,7 @@ function handle(message: ToWebview): void {
     case 'progress':
       state.progress = message.progress;
       renderProgress();
-      if (message.progress.phase === 'error' && !state.summary) scheduleRender('summary');
+      if (message.progress.phase !== 'reading') scheduleRender('summary');
       return;
     case 'summary':
       state.summary = message.summary;

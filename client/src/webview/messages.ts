@@ -118,9 +118,15 @@ export const eventRowSchema = z.object({
   detail: text,
 });
 
+/** The events table's columns, in order; each can sort the table. */
+export const EVENT_COLUMNS = ['line', 'time', 'kind', 'service', 'name', 'principal', 'outcome', 'detail'] as const;
+export const eventSortSchema = z.object({ column: z.enum(EVENT_COLUMNS), descending: z.boolean() });
+
 export const rowsPageSchema = z.object({
   requestId: count,
   filter: text,
+  /** The order the rows are in; absent: file order. */
+  sort: z.optional(eventSortSchema),
   start: count,
   /** Rows matching the filter (all events without one). */
   total: count,
@@ -141,6 +147,8 @@ export const compareViewSchema = z.object({
   state: z.enum(['running', 'done', 'cancelled', 'error']),
   otherName: text,
   message: z.optional(text),
+  /** The comparison in one line: counts of added, removed and changed, spans and latency. */
+  headline: z.optional(text),
   changes: z.array(diffChangeSchema),
 });
 
@@ -169,6 +177,7 @@ export const fromWebviewSchema = z.discriminatedUnion('type', [
     start: count,
     count: z.number().check(z.int(), z.minimum(1), z.maximum(1_000)),
     filter: shortText,
+    sort: z.optional(eventSortSchema),
   }),
   z.object({ type: z.literal('openLine'), line: z.number().check(z.int(), z.minimum(1)) }),
   z.object({ type: z.literal('setPolicyOptions'), options: policyOptionsSchema }),
@@ -191,6 +200,8 @@ export type PolicyView = z.infer<typeof policyViewSchema>;
 export type PrincipalPolicyView = z.infer<typeof principalPolicySchema>;
 export type EventRow = z.infer<typeof eventRowSchema>;
 export type RowsPage = z.infer<typeof rowsPageSchema>;
+export type EventSort = z.infer<typeof eventSortSchema>;
+export type EventColumn = (typeof EVENT_COLUMNS)[number];
 export type DiffChange = z.infer<typeof diffChangeSchema>;
 export type CompareView = z.infer<typeof compareViewSchema>;
 export type ToWebview = z.infer<typeof toWebviewSchema>;
