@@ -129,6 +129,14 @@ describe('architecture invariants (ARCHITECTURE.md)', () => {
     assert.deepEqual(offending, []);
   });
 
+  it('Planewise passes its own boundary check, with the planes of its planewise.config.json', async () => {
+    const { createBoundaryEngine } = await import('../analysis-core/src/boundary');
+    const result = createBoundaryEngine({ root }).check('all');
+    const findings = [...[...result.findings.values()].flat(), ...result.configFindings].map((finding) => `${path.relative(root, finding.file)}:${finding.range.start.line + 1} ${finding.ruleId}: ${finding.message}`);
+    assert.deepEqual(findings, []);
+    assert.ok(result.filesChecked > 100, `only ${result.filesChecked} files checked`);
+  });
+
   it('has no import cycles among the modules that run', () => {
     const graph = new Map<string, string[]>();
     for (const file of production) {
