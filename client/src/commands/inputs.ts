@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { TraceEditorProvider } from '../traceEditor/provider';
 
 export const TRACE_FILE = /\.trace\.jsonl(\.gz)?$|\.otlp\.jsonl?(\.gz)?$/;
 
@@ -25,21 +26,41 @@ export function activeTraceUri(): vscode.Uri | undefined {
   return undefined;
 }
 
+/** The trace shown in the active tab when that tab is the trace viewer (not a text editor). */
+export function activeTraceViewerUri(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom && input.viewType === TraceEditorProvider.viewType ? input.uri : undefined;
+}
+
+export interface PickOptions {
+  allowMany?: boolean;
+  /** Use the active trace instead of asking (default); off when the active trace is already taken. */
+  useActive?: boolean;
+  /** Where the dialog starts; the first workspace folder otherwise. */
+  defaultUri?: vscode.Uri;
+}
+
 /** `clicked` and `selection` as VS Code passes them to explorer and editor context menu commands. */
-export async function pickTraceInputs(clicked: unknown, selection: unknown, title: string, allowMany = true): Promise<vscode.Uri[] | undefined> {
+export async function pickTraceInputs(clicked: unknown, selection: unknown, title: string, options: PickOptions = {}): Promise<vscode.Uri[] | undefined> {
   if (Array.isArray(selection) && selection.length > 0 && selection.every(isUri)) return selection;
   if (isUri(clicked)) return [clicked];
-  const active = activeTraceUri();
+  const active = options.useActive === false ? undefined : activeTraceUri();
   if (active) return [active];
+  const defaultUri = options.defaultUri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   return vscode.window.showOpenDialog({
     canSelectFiles: true,
     canSelectFolders: true,
-    canSelectMany: allowMany,
+    canSelectMany: options.allowMany ?? true,
     openLabel: 'Use',
     title,
     filters: { Traces: ['jsonl', 'gz', 'json'] },
-    ...(vscode.workspace.workspaceFolders?.[0] ? { defaultUri: vscode.workspace.workspaceFolders[0].uri } : {}),
+    ...(defaultUri ? { defaultUri } : {}),
   });
+}
+
+/** Where a follow-up dialog starts: the folder the first pick was made in. */
+export function besidePick(picked: vscode.Uri): vscode.Uri {
+  return vscode.Uri.joinPath(picked, '..');
 }
 
 export function describeInputs(uris: vscode.Uri[]): string {

@@ -10,8 +10,8 @@ import type { LanguageServer } from '../server/languageServer';
 import { JobCancelledError, runTraceJob } from '../traceEditor/jobRunner';
 import { TraceEditorProvider } from '../traceEditor/provider';
 import type { JobResult } from '../traceEditor/workerProtocol';
-import { activeTraceUri, baseName, describeInputs, isTraceUri, isUri, pickTraceInputs, writeNewFile } from './inputs';
-import { showReport } from './reportPanel';
+import { activeTraceUri, activeTraceViewerUri, baseName, besidePick, describeInputs, isTraceUri, isUri, pickTraceInputs, writeNewFile } from './inputs';
+import { type SaveReportOptions, saveActiveReport, showReport } from './reportPanel';
 
 export interface CommandDeps {
   log: vscode.LogOutputChannel;
@@ -62,6 +62,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     }
     const document = await vscode.workspace.openTextDocument({ content: result.text, language: result.language });
     await vscode.window.showTextDocument(document, { preview: false });
+    // Markdown results are read, not edited: show them rendered beside their source (kept open for Save As).
+    if (result.language === 'markdown') await vscode.commands.executeCommand('markdown.showPreviewToSide', document.uri);
     void vscode.window.showInformationMessage(result.headline, 'Save As…').then(async (choice) => {
       if (choice !== 'Save As…') return;
       const folder = scope ? path.dirname(scope.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
@@ -93,8 +95,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const inputs = await pickTraceInputs(args[0], args[1], 'Summarize these traces');
     if (!inputs?.length) return undefined;
     const [only] = inputs;
-    if (inputs.length === 1 && only && isTraceUri(only) && options.output === undefined) {
-      // One trace: its viewer is the summary, live and explorable.
+    const shownInViewer = activeTraceViewerUri()?.toString() === only?.toString();
+    if (inputs.length === 1 && only && isTraceUri(only) && options.output === undefined && !shownInViewer) {
+      // One trace: its viewer is the summary, live and explorable; from the viewer itself, the Markdown summary.
       await vscode.commands.executeCommand('vscode.openWith', only, TraceEditorProvider.viewType);
       return only;
     }
@@ -107,9 +110,16 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     const selection = Array.isArray(args[1]) ? args[1].filter(isUri) : [];
     let before: vscode.Uri | undefined = selection.length === 2 ? selection[0] : isUri(args[0]) ? args[0] : undefined;
     let after: vscode.Uri | undefined = selection.length === 2 ? selection[1] : isUri(args[1]) ? args[1] : undefined;
-    before ??= (await pickTraceInputs(undefined, undefined, 'Compare: the trace (or folder) before', false))?.[0];
+    before ??= (await pickTraceInputs(undefined, undefined, 'Compare: the trace (or folder) before', { allowMany: false }))?.[0];
     if (!before) return undefined;
-    after ??= (await pickTraceInputs(undefined, undefined, `Compare ${vscode.workspace.asRelativePath(before)} with: the trace (or folder) after`, false))?.[0];
+    // The active trace was already taken as "before"; the second dialog opens where the first pick was.
+    after ??= (
+      await pickTraceInputs(undefined, undefined, `Compare ${vscode.workspace.asRelativePath(before)} with: the trace (or folder) after`, {
+        allowMany: false,
+        useActive: false,
+        defaultUri: besidePick(before),
+      })
+    )?.[0];
     if (!after) return undefined;
     const result = await runTraceJob(
       context,
@@ -155,6 +165,8 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     return showReport(context, log, result, `Compliance report: ${describeInputs(inputs)}`, `${baseName(inputs)}.report.html`, inputs[0]);
   });
 
+  register('planewise.saveReport', async (...args) => saveActiveReport(optionsArg<SaveReportOptions>(args)));
+
   register('planewise.checkWorkspace', async () => {
     const server = await deps.getServer();
     // The server reports its own cancellable work-done progress for the check.
@@ -181,8 +193,9 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   });
 
   register('planewise.restartServer', async () => {
-    await deps.restartServer();
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Planewise: restarting the language server…' }, () => deps.restartServer());
     log.info('Language server restarted');
+    void vscode.window.showInformationMessage('Planewise: the language server restarted.');
   });
 
   register('planewise.openTraceAsText', async (...args) => {
@@ -203,6 +216,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   if (context.extensionMode === vscode.ExtensionMode.Test || process.env.PLANEWISE_TEST === '1') {
     // Read-back and drive hooks for the tests that run inside VS Code; never registered for users.
+    register('planewise.test.serverStatusText', async () => (await deps.getServer()).statusText);
     register('planewise.test.getTraceViewState', async (...args) => deps.traceEditor.viewer(isUri(args[0]) ? args[0] : undefined)?.state);
     register('planewise.test.traceViewer', async (uri, action, argument) => {
       const viewer = deps.traceEditor.viewer(isUri(uri) ? uri : undefined);

@@ -18,7 +18,7 @@ import {
 } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type StatusParams } from '@planewise/server/protocol';
 import { CrashPolicy } from './crashPolicy';
-import { describeStatus } from './statusText';
+import { type ServerLifecycle, type StatusView, describeLifecycle, describeStatus } from './statusText';
 
 export const SERVER_DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'typescript' },
@@ -41,7 +41,7 @@ export class LanguageServer implements vscode.Disposable {
   ) {
     this.statusItem = vscode.languages.createLanguageStatusItem('planewise.status', SERVER_DOCUMENT_SELECTOR);
     this.statusItem.name = 'Planewise';
-    this.statusItem.text = 'Planewise: stopped';
+    this.showView(describeLifecycle('stopped'));
     this.statusItem.command = { title: 'Show Output', command: 'planewise.showOutput' };
   }
 
@@ -72,19 +72,30 @@ export class LanguageServer implements vscode.Disposable {
         ],
       },
       errorHandler: this.errorHandler(),
+      middleware: {
+        window: {
+          // Rule pages shipped with the extension are for reading: render them instead of opening the Markdown source.
+          showDocument: async (params, token, next) => {
+            if (params.external || !/^file:.*\.md$/i.test(params.uri)) return next(params, token);
+            await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.parse(params.uri));
+            return { success: true };
+          },
+        },
+      },
     };
     const client = new LanguageClient('planewise', 'Planewise Language Server', serverOptions, clientOptions);
     this.client = client;
     this.disposables.push(
       client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => this.showStatus(status)),
       client.onDidChangeState(({ newState }) => {
-        if (newState === State.Stopped && !this.lastStatus) this.statusItem.text = 'Planewise: stopped';
+        if (newState === State.Stopped && !this.lastStatus) this.showLifecycle('stopped');
       }),
     );
-    this.statusItem.text = 'Planewise: starting';
-    this.statusItem.busy = true;
+    this.showLifecycle('starting');
     try {
       await client.start();
+      // The server's first status notification replaces this once a check ran.
+      if (!this.lastStatus) this.showLifecycle('running');
       this.log.info(`Language server started in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       this.statusItem.busy = false;
@@ -114,8 +125,12 @@ export class LanguageServer implements vscode.Disposable {
         this.log.warn(`Stopping the language server: ${describeError(error)}`);
       }
     }
-    this.statusItem.busy = false;
-    this.statusItem.text = 'Planewise: stopped';
+    this.showLifecycle('stopped');
+  }
+
+  /** The status item's current text, for the tests that run inside VS Code. */
+  get statusText(): string {
+    return this.statusItem.text;
   }
 
   /** Runs one of the server's workspace/executeCommand commands. */
@@ -133,7 +148,14 @@ export class LanguageServer implements vscode.Disposable {
 
   private showStatus(status: StatusParams): void {
     this.lastStatus = status;
-    const view = describeStatus(status, (epochMs) => new Date(epochMs).toLocaleTimeString());
+    this.showView(describeStatus(status, (epochMs) => new Date(epochMs).toLocaleTimeString()));
+  }
+
+  private showLifecycle(state: ServerLifecycle): void {
+    this.showView(describeLifecycle(state));
+  }
+
+  private showView(view: StatusView): void {
     this.statusItem.text = view.text;
     this.statusItem.detail = view.detail;
     this.statusItem.busy = view.busy;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StatusParams } from '@planewise/server/protocol';
-import { describePlanes, describeStatus } from './statusText';
+import { describeLifecycle, describePlanes, describeStatus } from './statusText';
 
 const idle: StatusParams = {
   state: 'idle',
@@ -21,7 +21,7 @@ describe('language status text', () => {
   it('shows planes, files checked and the last check time when idle', () => {
     const view = describeStatus(idle, () => '12:00:05');
     assert.equal(view.text, 'Planewise: 3 findings');
-    assert.equal(view.detail, 'Planes: data 12, intelligence 7 · 1 file checked, 3 findings · last check 12:00:05 (85 ms)');
+    assert.equal(view.detail, 'Planes: data 12, intelligence 7 · 1 file, 3 findings · checked at 12:00:05 in 85 ms');
     assert.equal(view.busy, false);
   });
 
@@ -29,6 +29,17 @@ describe('language status text', () => {
     const view = describeStatus({ ...idle, state: 'checking', lastCheckAt: undefined }, () => 'never');
     assert.equal(view.busy, true);
     assert.ok(view.detail.endsWith('not checked yet'));
+  });
+
+  it('says starting, running and stopped for the server lifecycle, busy only while starting', () => {
+    assert.deepEqual(
+      (['starting', 'running', 'stopped'] as const).map((state) => [describeLifecycle(state).text, describeLifecycle(state).busy]),
+      [
+        ['Planewise: starting', true],
+        ['Planewise: running', false],
+        ['Planewise: stopped', false],
+      ],
+    );
   });
 
   it('shows the server message on error', () => {

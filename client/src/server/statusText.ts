@@ -31,9 +31,9 @@ function plural(count: number, word: string): string {
 
 export function describeStatus(status: StatusParams, formatTime: (epochMs: number) => string): StatusView {
   const lastCheck =
-    status.lastCheckAt === undefined ? 'not checked yet' : `last check ${formatTime(status.lastCheckAt)} (${Math.round(status.lastCheckMs)} ms)`;
+    status.lastCheckAt === undefined ? 'not checked yet' : `checked at ${formatTime(status.lastCheckAt)} in ${Math.round(status.lastCheckMs)} ms`;
   const planes = `Planes: ${describePlanes(status.planes)}`;
-  const files = `${plural(status.filesChecked, 'file')} checked, ${plural(status.findings, 'finding')}`;
+  const files = `${plural(status.filesChecked, 'file')}, ${plural(status.findings, 'finding')}`;
   switch (status.state) {
     case 'starting':
       return { text: 'Planewise: starting', detail: planes, busy: true, isError: false, isWarning: false };
@@ -49,5 +49,19 @@ export function describeStatus(status: StatusParams, formatTime: (epochMs: numbe
         isError: false,
         isWarning: status.resolutionWarning !== undefined,
       };
+  }
+}
+
+/** The language client's own lifecycle, shown until (and after) the server reports a status. */
+export type ServerLifecycle = 'starting' | 'running' | 'stopped';
+
+export function describeLifecycle(state: ServerLifecycle): StatusView {
+  switch (state) {
+    case 'starting':
+      return { text: 'Planewise: starting', detail: 'Starting the language server', busy: true, isError: false, isWarning: false };
+    case 'running':
+      return { text: 'Planewise: running', detail: 'Language server running; no check finished yet', busy: false, isError: false, isWarning: false };
+    case 'stopped':
+      return { text: 'Planewise: stopped', detail: 'Language server stopped: run Planewise: Restart Server to start it', busy: false, isError: false, isWarning: false };
   }
 }

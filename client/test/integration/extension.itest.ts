@@ -69,6 +69,15 @@ async function openViewer(uri: vscode.Uri): Promise<TraceViewState> {
   });
 }
 
+const allTabs = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs);
+
+/** The Markdown preview tab beside the editor of `source`, once both are open. */
+function previewBeside(source: vscode.Uri): vscode.Tab | undefined {
+  const sourceTab = allTabs().find((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.toString() === source.toString());
+  const preview = allTabs().find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('markdown.preview'));
+  return sourceTab && preview && preview.group.viewColumn !== sourceTab.group.viewColumn ? preview : undefined;
+}
+
 describe('Planewise in VS Code', () => {
   let api: PlanewiseApi;
 
@@ -200,6 +209,21 @@ describe('Planewise in VS Code', () => {
     assert.equal(vscode.window.activeTextEditor?.document.languageId, 'trace-jsonl');
   });
 
+  it('groups the trace commands in a Planewise submenu of the explorer, shown on trace files and folders only', () => {
+    const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
+      contributes: { submenus: { id: string; label: string }[]; menus: Record<string, { command?: string; submenu?: string; when?: string }[]> };
+    };
+    const { submenus, menus } = manifest.contributes;
+    const explorer = menus['explorer/context'] ?? [];
+    assert.equal(explorer.length, 1, 'nothing but the submenu in the explorer context menu');
+    const entry = explorer[0]!;
+    assert.equal(submenus.find((submenu) => submenu.id === entry.submenu)?.label, 'Planewise');
+    assert.match(entry.when ?? '', /explorerResourceIsFolder/);
+    assert.match(entry.when ?? '', /trace\\\.jsonl/);
+    const inSubmenu = (menus[entry.submenu!] ?? []).map((item) => item.command);
+    assert.deepEqual(inSubmenu, ['planewise.summarizeTrace', 'planewise.generatePolicy', 'planewise.compareTraces', 'planewise.checkDrift', 'planewise.createReport']);
+  });
+
   describe('commands', () => {
     const run1 = () => inWorkspace('traces', 'run-1.trace.jsonl');
     const run2 = () => inWorkspace('traces', 'run-2.trace.jsonl');
@@ -219,9 +243,44 @@ describe('Planewise in VS Code', () => {
     it('Summarize Trace opens the viewer for one trace and a Markdown summary for a folder', async () => {
       await vscode.commands.executeCommand('planewise.summarizeTrace', run1());
       assert.ok(await viewState(run1()));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
       const summary = await vscode.commands.executeCommand<vscode.Uri>('planewise.summarizeTrace', inWorkspace('traces'));
       const document = await vscode.workspace.openTextDocument(summary);
       assert.match(document.getText(), /^# Trace summary/);
+      await waitFor('the summary rendered in a Markdown preview beside it', () => previewBeside(summary));
+    });
+
+    it('Summarize Trace run from a trace viewer summarizes that trace without asking', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await openViewer(run1());
+      await waitFor('the viewer as the active tab', () => {
+        const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        return input instanceof vscode.TabInputCustom && input.uri.fsPath === run1().fsPath ? true : undefined;
+      });
+      const summary = await vscode.commands.executeCommand<vscode.Uri>('planewise.summarizeTrace');
+      assert.equal(summary.scheme, 'untitled');
+      assert.match((await vscode.workspace.openTextDocument(summary)).getText(), /^# Trace summary/);
+      await waitFor('the summary rendered in a Markdown preview beside it', () => previewBeside(summary));
+    });
+
+    it('Compare Traces opens the second dialog where the first pick was, and shows the comparison as a preview', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const realOpenDialog = vscode.window.showOpenDialog;
+      const dialogs: (vscode.OpenDialogOptions | undefined)[] = [];
+      (vscode.window as { showOpenDialog: typeof vscode.window.showOpenDialog }).showOpenDialog = async (options) => {
+        dialogs.push(options);
+        return [run2()];
+      };
+      let diff: vscode.Uri;
+      try {
+        diff = await vscode.commands.executeCommand<vscode.Uri>('planewise.compareTraces', run1());
+      } finally {
+        (vscode.window as { showOpenDialog: typeof vscode.window.showOpenDialog }).showOpenDialog = realOpenDialog;
+      }
+      assert.equal(dialogs.length, 1, 'only the "after" trace was asked for');
+      assert.equal(dialogs[0]?.defaultUri?.fsPath, inWorkspace('traces').fsPath);
+      assert.match((await vscode.workspace.openTextDocument(diff)).getText(), /^# Trace comparison/);
+      await waitFor('the comparison rendered in a Markdown preview beside it', () => previewBeside(diff));
     });
 
     it('Compare Traces and Check Drift produce their documents', async () => {
@@ -241,7 +300,18 @@ describe('Planewise in VS Code', () => {
       const panel = await vscode.commands.executeCommand<vscode.WebviewPanel>('planewise.createReport', run1());
       assert.match(panel.webview.html, /script-src (&#39;|')none(&#39;|')/);
       assert.equal(panel.webview.options.enableScripts, false);
+      assert.match(panel.webview.html, /background:var\(--vscode-editor-background\)/, 'the webview follows the theme');
+
+      const manifest = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { menus: Record<string, { command?: string; when?: string }[]> } };
+      const button = manifest.contributes.menus['editor/title']?.find((item) => item.command === 'planewise.saveReport');
+      assert.equal(button?.when, `activeWebviewPanelId == '${panel.viewType}'`, 'Save Report is a button on the report panel');
+      const saved = inWorkspace('out', 'saved-report.html');
+      await vscode.commands.executeCommand('planewise.saveReport', { output: saved, overwrite: true });
+      const savedHtml = fs.readFileSync(saved.fsPath, 'utf8');
+      assert.match(savedHtml, /^<!DOCTYPE html>/);
+      assert.ok(!savedHtml.includes('--vscode-'), 'the saved report is self-contained and theme-neutral');
       panel.dispose();
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('planewise.saveReport', { output: saved, overwrite: true })), /No compliance report is open/);
     });
 
     it('Check Workspace Boundaries, Create Config and Restart Server talk to the server', async () => {
@@ -251,7 +321,19 @@ describe('Planewise in VS Code', () => {
       const config = await vscode.commands.executeCommand<{ created: boolean; uri?: string }>('planewise.createConfig');
       assert.equal(config.created, false, 'the workspace already has a config');
       assert.ok(config.uri?.endsWith('planewise.config.json'));
-      await vscode.commands.executeCommand('planewise.restartServer');
+      const realInformation = vscode.window.showInformationMessage;
+      const notices: string[] = [];
+      (vscode.window as { showInformationMessage: (message: string) => Thenable<undefined> }).showInformationMessage = async (message: string) => {
+        notices.push(message);
+        return undefined;
+      };
+      try {
+        await vscode.commands.executeCommand('planewise.restartServer');
+      } finally {
+        (vscode.window as { showInformationMessage: typeof realInformation }).showInformationMessage = realInformation;
+      }
+      assert.ok(notices.some((notice) => /language server restarted/.test(notice)), `notifications: ${notices.join(' | ')}`);
+      assert.match(await vscode.commands.executeCommand<string>('planewise.test.serverStatusText'), /^Planewise: (running|\d+ findings?)/);
       const again = await vscode.commands.executeCommand<{ filesChecked: number }>('planewise.checkWorkspace');
       assert.equal(again.filesChecked, check.filesChecked);
     });
@@ -270,6 +352,15 @@ describe('Planewise in VS Code', () => {
       await waitFor('the router finding from the restarted server', () => findingAt(router, 'no-product-import-in-platform', 2), 30_000);
       const check = await vscode.commands.executeCommand<{ filesChecked: number }>('planewise.checkWorkspace');
       assert.ok(check.filesChecked > 0, 'the restarted server checks the workspace');
+    });
+
+    it('opens a rule page as a rendered Markdown preview, not as its source', async () => {
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      const page = vscode.Uri.joinPath(vscode.extensions.getExtension(EXTENSION_ID)!.extensionUri, 'docs', 'rules', 'no-analysis-in-execution-path.md');
+      await vscode.commands.executeCommand('planewise.server.openRuleDocs', page.toString());
+      await waitFor('the rule page preview', () =>
+        allTabs().find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes('markdown.preview')) ? true : undefined);
+      assert.ok(!allTabs().some((tab) => tab.input instanceof vscode.TabInputText && tab.input.uri.fsPath === page.fsPath), 'no text editor on the page');
     });
 
     it('Open in Trace Viewer and Show Output run', async () => {
