@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { type Command, type Io, EXIT_OK, EXIT_USAGE, InputError, OutputError, UsageError } from './command';
 import { commands } from './commands';
 import { inertText } from '../trace/inertText';
+import { PrincipalLimitError } from '../trace/analyses/policy';
 
 const VERSION = '0.1.0';
 
@@ -74,7 +75,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     // The reader went away (`planewise policy ... | head -1`): it has what it wanted, so stop quietly, like other Unix tools.
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK;
-    if (error instanceof InputError || error instanceof OutputError || isSystemError(error)) {
+    if (error instanceof InputError || error instanceof OutputError || error instanceof PrincipalLimitError || isSystemError(error)) {
       writeError(io, `planewise ${command.name}: ${(error as Error).message}`);
       return EXIT_USAGE;
     }

@@ -252,3 +252,22 @@ test('text output and stderr show control, C1 and bidi characters from traces as
   }
   assert.match(planewise(['validate', name]).stderr, /hostile\.trace\.jsonl:5: unknown kind "metric\\u001b\[2J\\u001b\]0;owned\\u0007\\rall checks passed\\n\\u009b31m\\u202egnp\.exe\\u2066\\u007f"/);
 });
+
+test('policy past --max-principals: one line naming the limit and the option, exit 2, no output file; raised, it succeeds', () => {
+  const lines = ['alice', 'bob', 'carol'].map((principal) => JSON.stringify({ kind: 'authz', ts: 1, service: 's', principal, action: 'storage:Get', resource: `bucket/${principal}`, decision: 'allow' }));
+  const name = writeTrace('principals.trace.jsonl', [HEADER, ...lines]);
+  for (const command of [['policy'], ['policy', '--format', 'json'], ['drift', '--policy', 'declared.json'], ['report'], ['diff', name]]) {
+    fs.writeFileSync(path.join(dir, 'declared.json'), JSON.stringify({ Version: '2012-10-17', Statement: [] }));
+    const run = planewise([...command, name, '--max-principals', '2', '-o', 'limited.out']);
+    assert.equal(run.code, 2, `${command.join(' ')}: ${run.stderr}`);
+    assert.equal(run.stderr, `planewise ${command[0]}: the traces name more than 2 principals, the limit that keeps memory bounded: raise it with --max-principals N (about 1.5 GB per million), or choose principals with --principal NAME\n`);
+    assert.equal(fs.existsSync(path.join(dir, 'limited.out')), false);
+  }
+  const raised = planewise(['policy', '--format', 'json', name, '--max-principals', '3']);
+  assert.equal(raised.code, 0);
+  assert.deepEqual(JSON.parse(raised.stdout).principals.map((entry: { principal: string }) => entry.principal), ['alice', 'bob', 'carol']);
+  const chosen = planewise(['policy', name, '--max-principals', '1', '--principal', 'bob']);
+  assert.equal(chosen.code, 0);
+  assert.match(chosen.stdout, /^Principal bob/);
+  assert.equal(planewise(['policy', name, '--max-principals', '0']).code, 2);
+});

@@ -3,7 +3,7 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
 import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
 import { inertText } from '../trace/inertText';
 import { styleFor } from './style';
@@ -19,6 +19,21 @@ export const TRACE_INPUT_HELP = `      --max-line-bytes N  lines longer than N b
                           files of 128 MiB or more); at most one per CPU and one
                           per 4 MiB of the largest file: a larger N is lowered,
                           with a note on stderr`;
+
+/** For the commands that build policies: the bound on principals that keeps their memory bounded. */
+export const PRINCIPAL_LIMIT_OPTIONS = {
+  'max-principals': { type: 'string' },
+} as const;
+
+export const PRINCIPAL_LIMIT_HELP = `      --max-principals N  keep policies for at most N distinct principals (default
+                          ${DEFAULT_MAX_PRINCIPALS.toLocaleString('en-US')}); more is an error naming the limit, never
+                          an out-of-memory abort`;
+
+/** The principals a command's policy keeps: `principals` only (all when undefined), at most --max-principals. */
+export function principalScope(context: CommandContext, principals?: string[]): PrincipalScope {
+  const maxPrincipals = positiveInteger(context.values, 'max-principals');
+  return { ...(principals !== undefined ? { principals } : {}), ...(maxPrincipals !== undefined ? { maxPrincipals } : {}) };
+}
 
 export const INPUTS_HELP = `Inputs: trace files (*.trace.jsonl, *.trace.jsonl.gz, OTLP/JSON), directories
 (searched recursively for *.trace.jsonl[.gz] and *.otlp.json[l][.gz]), globs

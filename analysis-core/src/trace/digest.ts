@@ -4,7 +4,7 @@
  * accumulators. Digests merge associatively, so files, byte-range shards and
  * separate runs combine into one; `state()` is plain data for postMessage.
  */
-import { PolicyAccumulator, type PolicyState } from './analyses/policy';
+import { PolicyAccumulator, type PolicyState, type PrincipalScope } from './analyses/policy';
 import { SummaryAccumulator, type SummaryState } from './analyses/summarize';
 import type { LineCounts, TraceIssue } from './lineParser';
 import type { CoreTraceEvent } from './schema';
@@ -21,6 +21,8 @@ export interface FileReport extends LineCounts {
 export interface DigestAnalyses {
   summary: boolean;
   policy: boolean;
+  /** Which principals the policy keeps, and how many at most (DEFAULT_MAX_PRINCIPALS when unset). */
+  principals?: PrincipalScope;
 }
 
 export const ALL_ANALYSES: DigestAnalyses = { summary: true, policy: true };
@@ -41,12 +43,14 @@ export class TraceDigest {
   issues: TraceIssue[] = [];
   issueTotal = 0;
   summary = new SummaryAccumulator();
-  policy = new PolicyAccumulator();
+  policy: PolicyAccumulator;
 
   constructor(
     readonly issueCap = DEFAULT_ISSUE_CAP,
     readonly analyses: DigestAnalyses = ALL_ANALYSES,
-  ) {}
+  ) {
+    this.policy = new PolicyAccumulator(analyses.principals);
+  }
 
   static from(state: DigestState): TraceDigest {
     return new TraceDigest(state.issueCap, state.analyses).mergeState(state);

@@ -6,7 +6,7 @@ import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { formatMs, table } from '../table';
-import { TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
+import { PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest, worstExit } from '../traceInput';
 
 export const DIFF_SCHEMA = 'planewise.diff/1';
 /** Text output lists at most this many permissions per direction; JSON lists all. */
@@ -69,18 +69,20 @@ glob): services, operations and permissions that appeared (+) or disappeared
 
 Options:
       --format text|json  output format (default text; JSON schema "${DIFF_SCHEMA}")
+${PRINCIPAL_LIMIT_HELP}
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
   -h, --help              show this help
 
 Exit codes: 0 ok (differences are not failures), 1 invalid lines were skipped,
 2 usage or unreadable input.`,
-  options: { format: { type: 'string' }, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  options: { format: { type: 'string' }, ...PRINCIPAL_LIMIT_OPTIONS, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
     const format = formatOption(context.values, ['text', 'json'] as const, 'text');
     if (context.positionals.length !== 2) throw new UsageError(`diff takes two inputs, <before> and <after> (got ${context.positionals.length})`);
-    const before = await readDigest(context, [context.positionals[0]!], ALL_ANALYSES);
-    const after = await readDigest(context, [context.positionals[1]!], ALL_ANALYSES);
+    const analyses = { ...ALL_ANALYSES, principals: principalScope(context) };
+    const before = await readDigest(context, [context.positionals[0]!], analyses);
+    const after = await readDigest(context, [context.positionals[1]!], analyses);
     printIssues(context, before);
     printIssues(context, after);
     const result = diffTraces({ summary: before.summary.result(), policy: before.policy }, { summary: after.summary.result(), policy: after.policy });

@@ -9,7 +9,7 @@ import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { table } from '../table';
-import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest, worstExit } from '../traceInput';
+import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest, worstExit } from '../traceInput';
 
 export const DRIFT_SCHEMA = 'planewise.drift/1';
 
@@ -71,6 +71,7 @@ ${INPUTS_HELP}
 Options:
 ${DECLARED_POLICY_HELP}
       --principal NAME    only this principal (repeatable)
+${PRINCIPAL_LIMIT_HELP}
       --format text|json  output format (default text; JSON schema "${DRIFT_SCHEMA}")
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
@@ -78,13 +79,13 @@ ${TRACE_INPUT_HELP}
 
 Exit codes: 0 no drift, 1 drift found or invalid lines, 2 usage, unreadable
 input or a malformed policy file.`,
-  options: { format: { type: 'string' }, policy: { type: 'string' }, principal: { type: 'string', multiple: true }, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  options: { format: { type: 'string' }, policy: { type: 'string' }, principal: { type: 'string', multiple: true }, ...PRINCIPAL_LIMIT_OPTIONS, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
     const format = formatOption(context.values, ['text', 'json'] as const, 'text');
     const declared = readDeclaredPolicy(context, true)!;
-    const digest = await readDigest(context, context.positionals, { summary: false, policy: true });
-    printIssues(context, digest);
     const principals = Array.isArray(context.values.principal) ? context.values.principal.map(String) : undefined;
+    const digest = await readDigest(context, context.positionals, { summary: false, policy: true, principals: principalScope(context, principals) });
+    printIssues(context, digest);
     const result = detectDrift(declared, digest.policy, principals !== undefined ? { principals } : {});
     if (format === 'json') {
       await emit(context, jsonPieces({ schema: DRIFT_SCHEMA, findings: driftCount(result), ...result, ...inputJson(digest) }));

@@ -1,24 +1,26 @@
 /** `planewise policy`: least-privilege IAM-style policies from observed decisions. */
-import type { PolicySet } from '../../trace';
+import { type PrincipalPolicy, principalPolicies } from '../../trace';
 import { type Command, type CommandContext, formatOption, UsageError } from '../command';
-import { jsonPieces } from '../jsonStream';
+import { JsonArray, jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
-import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
+import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest } from '../traceInput';
 
 export const POLICY_SCHEMA = 'planewise.policy/1';
 
 export const POLICY_OPTIONS = {
   'wildcard-threshold': { type: 'string' },
   principal: { type: 'string', multiple: true },
+  ...PRINCIPAL_LIMIT_OPTIONS,
 } as const;
 
 export const POLICY_OPTIONS_HELP = `      --wildcard-threshold N  generalize: when more than N distinct allowed resources
                           share a parent prefix P (up to the last '/') for one
                           principal and action, grant P* instead, unless a denied
                           resource also starts with P (default: no wildcards)
-      --principal NAME    only this principal (repeatable)`;
+      --principal NAME    only this principal (repeatable)
+${PRINCIPAL_LIMIT_HELP}`;
 
 export function policyOptions(context: CommandContext): { wildcardThreshold?: number; principals?: string[] } {
   const options: { wildcardThreshold?: number; principals?: string[] } = {};
@@ -33,11 +35,14 @@ export function policyOptions(context: CommandContext): { wildcardThreshold?: nu
   return options;
 }
 
-export function policyText(policies: PolicySet, context: CommandContext): string {
+/** The text output, a principal at a time (a policy per principal for millions of them never exists as one string). */
+export function* policyText(policies: Iterable<PrincipalPolicy>, context: CommandContext): Generator<string> {
   const style = styleFor(context.io.stdout, context.io);
-  if (policies.principals.length === 0) return 'No authorization decisions in the input: no policy to generate.';
-  const parts: string[] = [];
-  for (const entry of policies.principals) {
+  let any = false;
+  for (const entry of policies) {
+    const separator = any ? '\n' : '';
+    any = true;
+    const parts: string[] = [];
     parts.push(style.bold(`Principal ${inertText(entry.principal)}`) + style.dim(`  (${entry.observed.allow} allowed, ${entry.observed.deny} denied decisions)`));
     // JSON.stringify escapes C0 controls but not DEL, C1 or bidi characters; the escapes inertText adds are valid JSON too.
     parts.push(JSON.stringify(entry.policy, null, 2).split('\n').map(inertText).join('\n'));
@@ -46,9 +51,9 @@ export function policyText(policies: PolicySet, context: CommandContext): string
       parts.push(style.yellow(`Denied (${reason}), never granted:`));
       for (const deny of denied) parts.push(`  ${inertText(deny.action)} ${inertText(deny.resource)}  x${deny.count}${deny.alsoAllowed ? style.dim('  (also allowed at other times: granted)') : ''}`);
     }
-    parts.push('');
+    yield `${separator}${parts.join('\n')}\n`;
   }
-  return parts.join('\n');
+  if (!any) yield 'No authorization decisions in the input: no policy to generate.';
 }
 
 export const policy: Command = {
@@ -75,11 +80,12 @@ Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
   async run(context) {
     const format = formatOption(context.values, ['text', 'json'] as const, 'text');
     const options = policyOptions(context);
-    const digest = await readDigest(context, context.positionals, { summary: false, policy: true });
+    const digest = await readDigest(context, context.positionals, { summary: false, policy: true, principals: principalScope(context, options.principals) });
     printIssues(context, digest);
-    const policies = digest.policy.result(options);
+    const policies = principalPolicies(digest.policy, options);
     if (format === 'json') {
-      await emit(context, jsonPieces({ schema: POLICY_SCHEMA, ...policies, ...inputJson(digest) }));
+      const generalization = { wildcardThreshold: options.wildcardThreshold ?? null };
+      await emit(context, jsonPieces({ schema: POLICY_SCHEMA, generalization, principals: new JsonArray(policies), ...inputJson(digest) }));
     } else {
       await emit(context, policyText(policies, context));
     }

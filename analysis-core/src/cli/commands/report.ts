@@ -2,7 +2,7 @@
 import { buildReport, detectDrift, renderHtml, renderMarkdown } from '../../trace';
 import { type Command, formatOption, stringOption } from '../command';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
-import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, printIssues, readDigest } from '../traceInput';
+import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, principalScope, printIssues, readDigest } from '../traceInput';
 import { DECLARED_POLICY_HELP, readDeclaredPolicy } from './drift';
 import { POLICY_OPTIONS, POLICY_OPTIONS_HELP, policyOptions } from './policy';
 
@@ -37,7 +37,7 @@ Drift appears in the report but does not change the exit code (use
     const format = formatOption(context.values, ['markdown', 'html', 'json'] as const, 'markdown');
     const options = policyOptions(context);
     const declared = readDeclaredPolicy(context, false);
-    const digest = await readDigest(context, context.positionals, { summary: true, policy: true });
+    const digest = await readDigest(context, context.positionals, { summary: true, policy: true, principals: principalScope(context, options.principals) });
     printIssues(context, digest);
     const title = stringOption(context.values, 'title');
     const model = buildReport(digest, {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { matchesAction, matchesResource, unescapeLiteral, hasWildcard } from '../patterns';
 import type { AuthzEvent, TraceEvent } from '../schema';
 import { authzArbitrary, shards } from '../testing';
-import { PolicyAccumulator, type PolicySet, parentPrefix } from './policy';
+import { PolicyAccumulator, type PolicySet, PrincipalLimitError, parentPrefix, principalPolicies } from './policy';
 
 function accumulate(events: TraceEvent[]): PolicyAccumulator {
   const accumulator = new PolicyAccumulator();
@@ -135,4 +135,48 @@ test('states wait unfolded and pass on as they came, past the number that may wa
     }),
     { numRuns: 50 },
   );
+});
+
+test('principals past the limit are dropped while reading, and the policy is an error naming the limit and the option', () => {
+  const accumulator = new PolicyAccumulator({ maxPrincipals: 2 });
+  for (const principal of ['a', 'b', 'c', 'd']) accumulator.add(allow(principal, 'x:Y', 'r'));
+  accumulator.add(allow('a', 'x:Y', 'r2'));
+  assert.throws(() => accumulator.result(), (error: Error) => error instanceof PrincipalLimitError && /more than 2 principals/.test(error.message) && /--max-principals/.test(error.message));
+  // Nothing past the limit was kept, and a principal already in scope still counts.
+  const kept = new PolicyAccumulator({ maxPrincipals: 2 });
+  kept.add(allow('a', 'x:Y', 'r'));
+  kept.add(allow('b', 'x:Y', 'r'));
+  kept.add(allow('b', 'x:Y', 'r2'));
+  assert.deepEqual(kept.result().principals.map((entry) => entry.observed.resources), [1, 2]);
+});
+
+test('the limit holds across threads: a shard over the limit makes the merged policy an error', () => {
+  const shard = new PolicyAccumulator({ maxPrincipals: 1 });
+  shard.add(allow('a', 'x:Y', 'r'));
+  shard.add(allow('b', 'x:Y', 'r'));
+  const main = PolicyAccumulator.from(structuredClone(shard.state()), { maxPrincipals: 10 });
+  assert.throws(() => main.result(), PrincipalLimitError);
+  // Parts folded on the reading thread count against its own limit too.
+  const parts = ['a', 'b', 'c'].map((principal) => {
+    const part = new PolicyAccumulator();
+    part.add(allow(principal, 'x:Y', 'r'));
+    return part.state();
+  });
+  assert.throws(() => PolicyAccumulator.from(parts.flat(), { maxPrincipals: 2 }).result(), PrincipalLimitError);
+  assert.equal(PolicyAccumulator.from(parts.flat(), { maxPrincipals: 3 }).result().principals.length, 3);
+});
+
+test('a principal filter keeps only those principals, so the limit counts only them', () => {
+  const accumulator = new PolicyAccumulator({ principals: ['c'], maxPrincipals: 1 });
+  for (const principal of ['a', 'b', 'c', 'd']) accumulator.add(allow(principal, 'x:Y', 'r'));
+  assert.deepEqual(accumulator.result().principals.map((entry) => entry.principal), ['c']);
+});
+
+test('policies one at a time are the same as all at once, and the limit is checked before the first', () => {
+  const events = ['b', 'a', 'c'].map((principal) => allow(principal, 'x:Y', `r/${principal}`));
+  const accumulator = accumulate(events);
+  assert.deepEqual([...principalPolicies(accumulator, { wildcardThreshold: 0 })], accumulator.result({ wildcardThreshold: 0 }).principals);
+  const over = new PolicyAccumulator({ maxPrincipals: 1 });
+  for (const event of events) over.add(event);
+  assert.throws(() => principalPolicies(over), PrincipalLimitError);
 });

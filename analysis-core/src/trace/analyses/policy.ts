@@ -64,16 +64,19 @@ export interface PolicySet {
 }
 
 /**
- * Plain data for postMessage. Every name appears once, in `names`; per
- * principal and action, the resources are indexes into it and their tallies
- * one flat array (allow, explicit deny, implicit deny per resource). A shard
- * holds hundreds of thousands of (principal, action, resource) triples over a
- * few thousand names: this clones far faster and smaller than an object, or
- * even a string, per triple (a clone copies each string it meets).
+ * Plain data for postMessage. Every name appears once, in `names`; each access
+ * is three name indexes (principal, action, resource) in `accesses` and three
+ * counts (allow, explicit deny, implicit deny) in `tallies`. A shard holds
+ * hundreds of thousands of accesses over a few thousand names, or millions of
+ * principals with one access each: two flat typed arrays clone fast and stay
+ * small in both cases (an object or array per access would not).
  */
 export interface PolicyPart {
   names: string[];
-  entries: [principal: number, [action: number, resources: Uint32Array, tallies: Float64Array][]][];
+  accesses: Uint32Array;
+  tallies: Float64Array;
+  /** Principals past the limit were dropped from this part's source. */
+  overLimit?: true;
 }
 
 /** A policy's state: parts whose tallies add up (a thread's counts by id, the events it parsed, other threads' states). */
@@ -81,6 +84,27 @@ export type PolicyState = PolicyPart[];
 
 /** Parts kept as they came before they are folded into the maps: enough for every thread's state to wait. */
 const MAX_WAITING_PARTS = 16;
+
+/**
+ * How many distinct principals a policy is built for by default. Each costs
+ * about 1 KB while reading and a policy document while writing; past this the
+ * heap of a default Node process (4 GB) would run out, and an abort loses
+ * everything, so the limit is an error that names the option raising it.
+ */
+export const DEFAULT_MAX_PRINCIPALS = 1_000_000;
+
+/** Which principals an accumulator keeps: only `principals` (all when undefined or empty), at most `maxPrincipals`. */
+export interface PrincipalScope {
+  principals?: string[];
+  maxPrincipals?: number;
+}
+
+/** The input named more principals than the accumulator's limit: a policy would be incomplete, so there is none. */
+export class PrincipalLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`the traces name more than ${limit.toLocaleString('en-US')} principals, the limit that keeps memory bounded: raise it with --max-principals N (about 1.5 GB per million), or choose principals with --principal NAME`);
+  }
+}
 
 const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -98,20 +122,33 @@ export class PolicyAccumulator {
    * never builds the maps, and the thread that reads them builds them once.
    */
   private waiting: PolicyPart[] = [];
+  private readonly wanted: Set<string> | undefined;
+  private readonly maxPrincipals: number;
+  /** Set once a principal past the limit was dropped: reading goes on (the summary still counts), the policy is an error. */
+  private overLimit = false;
 
-  static from(state: PolicyState): PolicyAccumulator {
-    return new PolicyAccumulator().mergeState(state);
+  constructor(scope: PrincipalScope = {}) {
+    this.wanted = scope.principals !== undefined && scope.principals.length > 0 ? new Set(scope.principals) : undefined;
+    this.maxPrincipals = scope.maxPrincipals ?? DEFAULT_MAX_PRINCIPALS;
   }
 
-  /** principal -> action -> resource -> tally */
+  static from(state: PolicyState, scope?: PrincipalScope): PolicyAccumulator {
+    return new PolicyAccumulator(scope).mergeState(state);
+  }
+
+  /** principal -> action -> resource -> tally. Throws PrincipalLimitError when principals were dropped. */
   get observed(): Map<string, Map<string, Map<string, AccessTally>>> {
     this.foldWaiting();
+    if (this.overLimit) throw new PrincipalLimitError(this.maxPrincipals);
     return this.tallies;
   }
 
   /** merge(PolicyAccumulator.from(state)). */
   mergeState(state: PolicyState): this {
-    for (const part of state) this.waiting.push(part);
+    for (const part of state) {
+      this.waiting.push(part);
+      if (part.overLimit === true) this.overLimit = true;
+    }
     if (this.waiting.length > MAX_WAITING_PARTS) this.foldWaiting();
     return this;
   }
@@ -119,19 +156,25 @@ export class PolicyAccumulator {
   private foldWaiting(): void {
     const parts = this.waiting;
     this.waiting = [];
-    for (const { names, entries } of parts) {
-      for (const [principal, actions] of entries) {
-        for (const [action, resources, tallies] of actions) {
-          const mine = this.resourcesOf(names[principal]!, names[action]!);
-          resources.forEach((resource, index) => addCounts(mine, names[resource]!, tallies[3 * index]!, tallies[3 * index + 1]!, tallies[3 * index + 2]!));
-        }
+    for (const { names, accesses, tallies } of parts) {
+      for (let access = 0; access < accesses.length / 3; access++) {
+        const mine = this.resourcesOf(names[accesses[3 * access]!]!, names[accesses[3 * access + 1]!]!);
+        if (mine !== undefined) addCounts(mine, names[accesses[3 * access + 2]!]!, tallies[3 * access]!, tallies[3 * access + 1]!, tallies[3 * access + 2]!);
       }
     }
   }
 
-  private resourcesOf(principal: string, action: string): Map<string, AccessTally> {
+  /** The tallies of one principal's action; undefined for a principal out of scope or past the limit. */
+  private resourcesOf(principal: string, action: string): Map<string, AccessTally> | undefined {
     let actions = this.tallies.get(principal);
-    if (actions === undefined) this.tallies.set(principal, (actions = new Map()));
+    if (actions === undefined) {
+      if (this.wanted !== undefined && !this.wanted.has(principal)) return undefined;
+      if (this.tallies.size >= this.maxPrincipals) {
+        this.overLimit = true;
+        return undefined;
+      }
+      this.tallies.set(principal, (actions = new Map()));
+    }
     let resources = actions.get(action);
     if (resources === undefined) actions.set(action, (resources = new Map()));
     return resources;
@@ -140,6 +183,7 @@ export class PolicyAccumulator {
   add(event: CoreTraceEvent): void {
     if (event.kind !== 'authz') return;
     const resources = this.resourcesOf(event.principal, event.action);
+    if (resources === undefined) return;
     let tally = resources.get(event.resource);
     if (tally === undefined) resources.set(event.resource, (tally = emptyTally()));
     countDecision(tally, event);
@@ -149,15 +193,18 @@ export class PolicyAccumulator {
     for (const [principal, actions] of other.tallies) {
       for (const [action, resources] of actions) {
         const mine = this.resourcesOf(principal, action);
-        for (const [resource, tally] of resources) mergeTally(mine, resource, tally);
+        if (mine !== undefined) for (const [resource, tally] of resources) mergeTally(mine, resource, tally);
       }
     }
+    this.overLimit ||= other.overLimit;
     return this.mergeState(other.waiting);
   }
 
   /** The waiting parts as they are, and the maps as one more part. */
   state(): PolicyState {
-    return this.tallies.size === 0 ? [...this.waiting] : [...this.waiting, this.tallyPart()];
+    const parts = this.tallies.size === 0 ? [...this.waiting] : [...this.waiting, this.tallyPart()];
+    if (this.overLimit) parts.push({ names: [], accesses: new Uint32Array(0), tallies: new Float64Array(0), overLimit: true });
+    return parts;
   }
 
   private tallyPart(): PolicyPart {
@@ -171,23 +218,21 @@ export class PolicyAccumulator {
       }
       return index;
     };
-    const entries: PolicyPart['entries'] = [...this.tallies].map(([principal, actions]) => [
-      nameIndex(principal),
-      [...actions].map(([action, resources]) => {
-        const resourceIndexes = new Uint32Array(resources.size);
-        const tallies = new Float64Array(resources.size * 3);
-        let index = 0;
+    let count = 0;
+    for (const actions of this.tallies.values()) for (const resources of actions.values()) count += resources.size;
+    const accesses = new Uint32Array(3 * count);
+    const tallies = new Float64Array(3 * count);
+    let access = 0;
+    for (const [principal, actions] of this.tallies) {
+      for (const [action, resources] of actions) {
         for (const [resource, tally] of resources) {
-          resourceIndexes[index] = nameIndex(resource);
-          tallies[3 * index] = tally.allow;
-          tallies[3 * index + 1] = tally.explicitDeny;
-          tallies[3 * index + 2] = tally.implicitDeny;
-          index += 1;
+          accesses.set([nameIndex(principal), nameIndex(action), nameIndex(resource)], 3 * access);
+          tallies.set([tally.allow, tally.explicitDeny, tally.implicitDeny], 3 * access);
+          access += 1;
         }
-        return [nameIndex(action), resourceIndexes, tallies];
-      }),
-    ]);
-    return { names, entries };
+      }
+    }
+    return { names, accesses, tallies };
   }
 
   result(options: PolicyOptions = {}): PolicySet {
@@ -259,12 +304,20 @@ function principalPolicy(principal: string, actions: Map<string, Map<string, Acc
   };
 }
 
-export function generatePolicies(accumulator: PolicyAccumulator, options: PolicyOptions = {}): PolicySet {
-  const threshold = options.wildcardThreshold;
+/**
+ * Each principal's policy in name order, built one at a time as it is read,
+ * so output can be written while the next is made. The limit is checked
+ * here, before the first: a PrincipalLimitError never cuts an output short.
+ */
+export function principalPolicies(accumulator: PolicyAccumulator, options: PolicyOptions = {}): IterableIterator<PrincipalPolicy> {
   const wanted = options.principals !== undefined && options.principals.length > 0 ? new Set(options.principals) : undefined;
-  const principals = [...accumulator.observed.keys()]
-    .filter((principal) => wanted === undefined || wanted.has(principal))
-    .sort(byText)
-    .map((principal) => principalPolicy(principal, accumulator.observed.get(principal)!, threshold));
-  return { generalization: { wildcardThreshold: threshold ?? null }, principals };
+  const observed = accumulator.observed;
+  const names = [...observed.keys()].filter((principal) => wanted === undefined || wanted.has(principal)).sort(byText);
+  return (function* () {
+    for (const principal of names) yield principalPolicy(principal, observed.get(principal)!, options.wildcardThreshold);
+  })();
+}
+
+export function generatePolicies(accumulator: PolicyAccumulator, options: PolicyOptions = {}): PolicySet {
+  return { generalization: { wildcardThreshold: options.wildcardThreshold ?? null }, principals: [...principalPolicies(accumulator, options)] };
 }

@@ -64,35 +64,19 @@ export class FastTallies {
   private grantPart(): PolicyPart {
     const grants = this.scanner.grants();
     const count = grants.length / GRANT_WORDS;
-    // Group the grants by (principal, action) record: count, then place (a counting sort).
-    let accessRecords = 0;
-    for (let grant = 0; grant < count; grant++) accessRecords = Math.max(accessRecords, grants[grant * GRANT_WORDS]! + 1);
-    const starts = new Uint32Array(accessRecords + 1);
-    for (let grant = 0; grant < count; grant++) starts[grants[grant * GRANT_WORDS]! + 1] += 1;
-    for (let record = 0; record < accessRecords; record++) starts[record + 1] += starts[record]!;
-    const next = starts.slice(0, accessRecords);
-    // One buffer each for every resource and every tally; each action's arrays are views into them.
-    const resources = new Uint32Array(count);
+    const accesses = new Uint32Array(3 * count);
     const tallies = new Float64Array(3 * count);
     for (let grant = 0; grant < count; grant++) {
       const at = grant * GRANT_WORDS;
-      const place = next[grants[at]!]!++;
-      resources[place] = grants[at + 1]!;
-      tallies[3 * place] = grants[at + 2]!;
-      tallies[3 * place + 1] = grants[at + 3]!;
-      tallies[3 * place + 2] = grants[at + 4]!;
-    }
-    const byPrincipal = new Map<number, [action: number, resources: Uint32Array, tallies: Float64Array][]>();
-    for (let record = 0; record < accessRecords; record++) {
-      const start = starts[record]!;
-      const end = starts[record + 1]!;
-      if (start === end) continue;
-      const principal = this.scanner.pairId(PAIR_ACCESSES, record, 0);
-      let actions = byPrincipal.get(principal);
-      if (actions === undefined) byPrincipal.set(principal, (actions = []));
-      actions.push([this.scanner.pairId(PAIR_ACCESSES, record, 1), resources.subarray(start, end), tallies.subarray(3 * start, 3 * end)]);
+      const record = grants[at]!;
+      accesses[3 * grant] = this.scanner.pairId(PAIR_ACCESSES, record, 0);
+      accesses[3 * grant + 1] = this.scanner.pairId(PAIR_ACCESSES, record, 1);
+      accesses[3 * grant + 2] = grants[at + 1]!;
+      tallies[3 * grant] = grants[at + 2]!;
+      tallies[3 * grant + 1] = grants[at + 3]!;
+      tallies[3 * grant + 2] = grants[at + 4]!;
     }
     this.scanner.clearGrants();
-    return { names: this.scanner.allStrings().slice(), entries: [...byPrincipal] };
+    return { names: this.scanner.allStrings().slice(), accesses, tallies };
   }
 }
