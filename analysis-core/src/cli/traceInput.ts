@@ -62,7 +62,7 @@ function formatBytes(bytes: number): string {
   return `${Math.ceil(bytes / 1024)} KiB`;
 }
 
-/** A single updating stderr line, shown only on a terminal and only once reading takes a while. */
+/** A single updating stderr line, shown only on a terminal and only once reading takes a while (a stream's total is 0: unknown). */
 function progressLine(context: CommandContext): { update(done: number, total: number): void; clear(): void } {
   const stderr = context.io.stderr;
   if (stderr.isTTY !== true) return { update: () => undefined, clear: () => undefined };
@@ -75,8 +75,8 @@ function progressLine(context: CommandContext): { update(done: number, total: nu
       if (now - started < PROGRESS_DELAY_MS || now - lastDrawn < PROGRESS_INTERVAL_MS) return;
       lastDrawn = now;
       shown = true;
-      const percent = total > 0 ? ` (${Math.min(100, Math.floor((done / total) * 100))}%)` : '';
-      stderr.write(`\r\u001b[Kreading ${formatBytes(done)} of ${formatBytes(total)}${percent}`);
+      const of = total > 0 ? ` of ${formatBytes(total)} (${Math.min(100, Math.floor((done / total) * 100))}%)` : '';
+      stderr.write(`\r\u001b[Kreading ${formatBytes(done)}${of}, Ctrl-C stops`);
     },
     clear() {
       if (shown) stderr.write('\r\u001b[K');

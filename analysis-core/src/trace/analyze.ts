@@ -38,7 +38,7 @@ export interface AnalyzeOptions {
   issueCap?: number;
   /** Where `-` reads from. */
   stdin?: Readable;
-  /** Bytes done and in total (total counts plain and compressed file sizes; stdin adds as it goes). */
+  /** Bytes done and in total: the plain and compressed file sizes, or 0 (unknown) when a stream such as stdin is among the inputs. */
   onProgress?(done: number, total: number): void;
   /** The bundled worker script; found next to this code when not given. Without one, shards run on this thread. */
   workerScript?: string;
@@ -161,11 +161,13 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
   const jobs = Math.max(1, options.jobs ?? defaultJobs());
   const threshold = options.parallelMinBytes ?? (options.jobs !== undefined ? 2 * MIN_RANGE_BYTES : DEFAULT_PARALLEL_MIN_BYTES);
   const worker = jobs > 1 ? findWorker(options.workerScript) : undefined;
-  let total = sources.reduce((sum, source) => sum + (source.kind === 'file' ? source.size : 0), 0);
+  // A stream's size is unknown until it ends, and so is the total then: 0.
+  const sized = sources.every((source) => source.kind === 'file');
+  let total = sized ? sources.reduce((sum, source) => sum + (source.kind === 'file' ? source.size : 0), 0) : 0;
   let done = 0;
   const progress = (bytes: number) => {
     done += bytes;
-    if (done > total) total = done;
+    if (sized && done > total) total = done;
     options.onProgress?.(done, total);
   };
   const analyses = options.analyses ?? ALL_ANALYSES;
@@ -181,7 +183,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
           continue;
         }
         // A header partway through: read again on one thread, the bytes counted twice in the progress total.
-        total += source.size;
+        if (sized) total += source.size;
       }
     }
     const part = new TraceDigest(issueCap, analyses);
