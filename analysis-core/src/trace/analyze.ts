@@ -9,9 +9,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
-import { fastTallies } from './fast/tallies';
 import type { TraceSource } from './inputs';
-import { type CoreEventSink, type ParserState, initialParserState } from './lineParser';
+import { type ParserState, initialParserState } from './lineParser';
 import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
 import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, readTraceStream } from './reader';
 
@@ -172,7 +171,6 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
   };
   const analyses = options.analyses ?? ALL_ANALYSES;
   const digest = new TraceDigest(issueCap, analyses);
-  const tallies = fastTallies(analyses);
   for (const source of sources) {
     if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && !(await isGzipFile(source.path))) {
       const state = await probeState(source.path, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
@@ -186,13 +184,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
         if (sized) total += source.size;
       }
     }
-    const part = new TraceDigest(issueCap, analyses);
-    const sink: CoreEventSink = {
-      fields: 'core',
-      ...(tallies ? { tallies } : {}),
-      event: (event) => part.add(event),
-      issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => part.addIssue({ ...issue, file: source.name }),
-    };
+    const sink = digest.coreSink({ issue: (issue) => digest.addIssue({ ...issue, file: source.name }) });
     let previous = 0;
     const readOptions = {
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
@@ -205,10 +197,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
       source.kind === 'file'
         ? await readTraceFile(source.path, sink, readOptions)
         : await readTraceStream(source.kind === 'stream' ? fs.createReadStream(source.path) : (options.stdin ?? process.stdin), source.name, sink, readOptions);
-    part.addFile({ name: source.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
-    digest.merge(part);
+    digest.addFile({ name: source.name, ...read.counts, ...(read.fatal !== undefined ? { fatal: read.fatal } : {}) });
   }
-  // Once, into the whole digest: each drain hands over a part with every name seen so far.
-  tallies?.drainInto(digest);
   return digest;
 }

@@ -6,7 +6,9 @@
  */
 import { PolicyAccumulator, type PolicyState, type PrincipalScope } from './analyses/policy';
 import { SummaryAccumulator, type SummaryState } from './analyses/summarize';
-import type { LineCounts, TraceIssue } from './lineParser';
+import type { CoreScannerOptions } from './fast/coreScanner';
+import { type FastTallies, fastTallies } from './fast/tallies';
+import type { CoreEventSink, EventLocation, LineCounts, TraceIssue } from './lineParser';
 import type { CoreTraceEvent } from './schema';
 
 export const DEFAULT_ISSUE_CAP = 1000;
@@ -37,28 +39,72 @@ export interface DigestState {
   policy: PolicyState;
 }
 
+/** What a caller of `coreSink` sees besides the digest's own counting. */
+export interface DigestSinkHooks {
+  /** Every issue (the digest does not keep them: the caller names the file, or keeps them per range). */
+  issue(issue: TraceIssue): void;
+  /** An event the fast path did not answer, after the digest added it. */
+  event?(event: CoreTraceEvent, at: EventLocation): void;
+  /** Where a line the fast path counted sits (the viewer indexes its rows). */
+  countedAt?(offset: number, length: number, line: number): void;
+}
+
 export class TraceDigest {
   files: FileReport[] = [];
   /** The first `issueCap` issues in input order. */
   issues: TraceIssue[] = [];
   issueTotal = 0;
-  summary = new SummaryAccumulator();
-  policy: PolicyAccumulator;
+  private readonly summaryAccumulator = new SummaryAccumulator();
+  private readonly policyAccumulator: PolicyAccumulator;
+  /** The fast path's counts by id, made by the first `coreSink`; the getters drain them, so no reader sees a digest short of them. */
+  private tallies: FastTallies | undefined;
 
   constructor(
     readonly issueCap = DEFAULT_ISSUE_CAP,
     readonly analyses: DigestAnalyses = ALL_ANALYSES,
+    /** Tests lower the scanner's bounds to send lines the slow way. */
+    private readonly scannerOptions?: CoreScannerOptions,
   ) {
-    this.policy = new PolicyAccumulator(analyses.principals);
+    this.policyAccumulator = new PolicyAccumulator(analyses.principals);
   }
 
   static from(state: DigestState): TraceDigest {
     return new TraceDigest(state.issueCap, state.analyses).mergeState(state);
   }
 
+  get summary(): SummaryAccumulator {
+    this.tallies?.drainSummaryInto(this.summaryAccumulator);
+    return this.summaryAccumulator;
+  }
+
+  get policy(): PolicyAccumulator {
+    this.tallies?.drainPolicyInto(this.policyAccumulator);
+    return this.policyAccumulator;
+  }
+
+  /**
+   * A sink that reads into this digest: the lines the fast path answers are
+   * counted by id (where WebAssembly runs), the rest are added as events.
+   * Every sink of one digest counts into the same tallies.
+   */
+  coreSink(hooks: DigestSinkHooks): CoreEventSink {
+    this.tallies ??= fastTallies(this.analyses, this.scannerOptions);
+    const onEvent = hooks.event;
+    return {
+      fields: 'core',
+      ...(this.tallies !== undefined ? { tallies: this.tallies } : {}),
+      ...(hooks.countedAt !== undefined ? { countedAt: hooks.countedAt } : {}),
+      event: (event, at) => {
+        this.add(event);
+        onEvent?.(event, at);
+      },
+      issue: hooks.issue,
+    };
+  }
+
   add(event: CoreTraceEvent): void {
-    if (this.analyses.summary) this.summary.add(event);
-    if (this.analyses.policy) this.policy.add(event);
+    if (this.analyses.summary) this.summaryAccumulator.add(event);
+    if (this.analyses.policy) this.policyAccumulator.add(event);
   }
 
   addIssue(issue: TraceIssue): void {

@@ -27,7 +27,6 @@ export { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from './sketch';
 export { escapeLiteral, unescapeLiteral, hasWildcard, matchesAction, matchesResource } from './patterns';
 export { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState, type FileReport, TraceDigest } from './digest';
 export { type AnalyzeOptions, DEFAULT_PARALLEL_MIN_BYTES, MIN_RANGE_BYTES, analyzeTraces, defaultJobs, maxUsefulJobs } from './analyze';
-export { type FastTallies, fastTallies } from './fast/tallies';
 export * from './analyses/summarize';
 export * from './analyses/policy';
 export * from './analyses/diff';

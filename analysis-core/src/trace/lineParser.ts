@@ -4,7 +4,6 @@
  * handling lives in lines.ts and reader.ts.
  */
 import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
-import type { FastTallies } from './fast/tallies';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
 import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
@@ -36,15 +35,24 @@ export interface FullEventSink {
   issue?(issue: TraceIssue): void;
 }
 
+/** Counts the lines its scanner answers by id, without an event object (a digest's fast path). */
+export interface LineCounter {
+  readonly scanner: CoreEventScanner;
+  /** What the scanner numbers and counts for this counter (`scanLine`'s flags). */
+  readonly pairs: number;
+  /** Counts the line the scanner just answered with `kind`. */
+  count(kind: number): void;
+}
+
 /** Gets events with at least their core fields: most lines then skip JSON.parse. */
 export interface CoreEventSink {
   fields: 'core';
   /**
    * Where the lines the fast path answers are counted instead of being passed
-   * to `event`, for a sink that only feeds a digest's accumulators; its owner
-   * drains it. The fast path then uses the tallies' own scanner.
+   * to `event`, for a sink that only feeds a digest's accumulators (made by
+   * `TraceDigest.coreSink`). The fast path then uses the counter's own scanner.
    */
-  tallies?: FastTallies;
+  tallies?: LineCounter;
   /** Where each line the tallies counted sits, for a sink that indexes its events (the viewer's table). */
   countedAt?(offset: number, length: number, line: number): void;
   event(event: CoreTraceEvent, at: EventLocation): void;

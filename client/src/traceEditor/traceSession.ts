@@ -8,14 +8,10 @@ import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import {
-  ALL_ANALYSES,
-  type CoreEventSink,
-  type FastTallies,
   type PolicySet,
   type ReadCheckpoint,
   type TraceEvent,
   TraceDigest,
-  fastTallies,
   isOtlpBatch,
   isTraceEvent,
   isTraceHeader,
@@ -51,7 +47,6 @@ export class CancelledError extends Error {
 export class TraceSession {
   private digest: TraceDigest;
   /** Counts for the lines the fast path answers, drained into `digest`'s summary and policy before either is read. */
-  private tallies: FastTallies | undefined;
   private readonly index = new EventIndex();
   private checkpoint: ReadCheckpoint | undefined;
   private head: Buffer = Buffer.alloc(0);
@@ -77,7 +72,6 @@ export class TraceSession {
     private readonly emit: (message: WorkerToHost) => void,
   ) {
     this.digest = new TraceDigest(options.maxProblems);
-    this.tallies = fastTallies(ALL_ANALYSES);
     this.plainFile = options.compressed ? options.decompressedFile : options.file;
   }
 
@@ -136,7 +130,6 @@ export class TraceSession {
 
   private currentPolicy(): PolicySet {
     if (this.policy === undefined) {
-      this.tallies?.drainPolicyInto(this.digest.policy);
       this.policy = this.digest.policy.result(this.policyOptionArgs());
     }
     return this.policy;
@@ -196,7 +189,6 @@ export class TraceSession {
 
   private reset(): void {
     this.digest = new TraceDigest(this.options.maxProblems);
-    this.tallies = fastTallies(ALL_ANALYSES);
     this.policy = undefined;
     this.index.clear();
     this.checkpoint = undefined;
@@ -230,23 +222,20 @@ export class TraceSession {
     let nextSnapshot = Date.now() + FIRST_SNAPSHOT_MS;
     /** How far the read got: a cancelled read says what it had read. */
     let bytesRead = startOffset;
-    const sink: CoreEventSink = {
-      fields: 'core',
-      ...(this.tallies ? { tallies: this.tallies } : {}),
+    const sink = this.digest.coreSink({
       countedAt: (offset, length, line) => {
         this.policy = undefined;
         this.index.add(offset, length, line);
       },
-      event: (event, at) => {
+      event: (_event, at) => {
         this.policy = undefined;
-        this.digest.add(event);
         this.index.add(at.offset, at.length, at.line);
       },
-      issue: (issue: Parameters<TraceDigest['addIssue']>[0]) => {
+      issue: (issue) => {
         if (issue.severity === 'error') this.invalid += 1;
         this.digest.addIssue(issue);
       },
-    };
+    });
     try {
       const readOptions: Parameters<typeof readTraceFile>[2] = {
         maxLineBytes: this.options.maxLineBytes,
@@ -414,7 +403,6 @@ export class TraceSession {
       total: this.digest.issueTotal,
       items: this.digest.issues.map((issue) => ({ line: issue.line, reason: issue.reason, severity: issue.severity })),
     };
-    this.tallies?.drainSummaryInto(this.digest.summary);
     const summary = summaryView(this.digest.summary.result(), this.header, this.invalid);
     const operations = summary.operations;
     this.emit({ type: 'snapshot', summary: { ...summary, operations: operations.slice(0, TABLE_ROWS_SHOWN) }, problems, eventCount: this.index.size });

@@ -8,7 +8,7 @@ import { ALL_ANALYSES, type DigestAnalyses, TraceDigest } from '../digest';
 import { readTraceFile } from '../reader';
 import type { TraceEvent } from '../schema';
 import { eventsArbitrary } from '../testing';
-import { type FastTallies, fastTallies } from './tallies';
+import type { CoreScannerOptions } from './coreScanner';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-tallies-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -41,11 +41,13 @@ async function viaEvents(files: string[], analyses: DigestAnalyses): Promise<Tra
   return digest;
 }
 
-async function viaTallies(files: string[], tallies: FastTallies, analyses: DigestAnalyses): Promise<TraceDigest> {
-  const digest = new TraceDigest(undefined, analyses);
+/** Reads through the digest's own sink, reading its results after each file (each read drains what was counted). */
+async function viaTallies(files: string[], analyses: DigestAnalyses, scannerOptions?: CoreScannerOptions): Promise<TraceDigest> {
+  const digest = new TraceDigest(undefined, analyses, scannerOptions);
   for (const file of files) {
-    await readTraceFile(file, { fields: 'core', tallies, event: (event) => digest.add(event) });
-    tallies.drainInto(digest);
+    await readTraceFile(file, digest.coreSink({ issue: () => undefined }));
+    if (analyses.summary) digest.summary.result();
+    if (analyses.policy) void digest.policy.observed;
   }
   return digest;
 }
@@ -62,15 +64,13 @@ for (const [name, analyses, scannerOptions] of [
   ['both', ALL_ANALYSES, {}],
   ['a policy, grants past the bound going the slow way', POLICY_ONLY, { maxGrants: 100 }],
 ] as const) {
-  test(`counting by id gives ${name} that adding every event gives, drain after drain`, async () => {
-    const tallies = fastTallies(analyses, scannerOptions);
-    assert.ok(tallies, 'this runtime has WebAssembly');
+  test(`counting by id gives ${name} that adding every event gives, read after read`, async () => {
     await fc.assert(
       fc.asyncProperty(eventsArbitrary, eventsArbitrary, async (first, second) => {
-        // Two files drained into one digest, then the second alone: what one drain counted never leaks into the next.
+        // Two files into one digest, read between them: what one drain counted never leaks into the next.
         const files = [writeTrace([...manyNames(150), ...first]), writeTrace(second)];
-        assertSameDigest(await viaTallies(files, tallies, analyses), await viaEvents(files, analyses));
-        assertSameDigest(await viaTallies([files[1]!], tallies, analyses), await viaEvents([files[1]!], analyses));
+        assertSameDigest(await viaTallies(files, analyses, scannerOptions), await viaEvents(files, analyses));
+        assertSameDigest(await viaTallies([files[1]!], analyses, scannerOptions), await viaEvents([files[1]!], analyses));
       }),
       { numRuns: 30 },
     );
@@ -79,13 +79,15 @@ for (const [name, analyses, scannerOptions] of [
 
 test('lines the scanner answers are counted, not passed on as events', async () => {
   const file = writeTrace(manyNames(40));
-  const tallies = fastTallies(ALL_ANALYSES)!;
+  const digest = new TraceDigest();
   let passedOn = 0;
-  const read = await readTraceFile(file, { fields: 'core', tallies, event: () => (passedOn += 1) });
+  let counted = 0;
+  const sink = digest.coreSink({ issue: () => undefined, event: () => (passedOn += 1), countedAt: () => (counted += 1) });
+  assert.ok(sink.tallies, 'this runtime has WebAssembly');
+  const read = await readTraceFile(file, sink);
   assert.equal(read.counts.events, 80);
   assert.equal(passedOn, 0);
-  const digest = new TraceDigest();
-  tallies.drainInto(digest);
+  assert.equal(counted, 80);
   assert.equal(digest.summary.result().events, 80);
   assert.equal(
     digest.policy.result().principals.reduce((sum, principal) => sum + principal.observed.allow + principal.observed.deny, 0),
@@ -95,7 +97,6 @@ test('lines the scanner answers are counted, not passed on as events', async () 
 
 test('two digests read at once on one thread count apart', async () => {
   const files = [writeTrace(manyNames(60)), writeTrace(manyNames(90).reverse())];
-  const tallies = files.map(() => fastTallies(ALL_ANALYSES)!);
-  const digests = await Promise.all(files.map((file, index) => viaTallies([file], tallies[index]!, ALL_ANALYSES)));
+  const digests = await Promise.all(files.map((file) => viaTallies([file], ALL_ANALYSES)));
   for (const [index, file] of files.entries()) assertSameDigest(digests[index]!, await viaEvents([file], ALL_ANALYSES));
 });

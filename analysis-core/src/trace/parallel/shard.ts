@@ -6,7 +6,6 @@
  * of issues) is kept per range until the caller knows every range's length.
  */
 import { type DigestAnalyses, type DigestState, TraceDigest } from '../digest';
-import { fastTallies } from '../fast/tallies';
 import type { ParserState, TraceIssue } from '../lineParser';
 import { readTraceRange } from '../reader';
 
@@ -70,7 +69,6 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
   const claims = new Int32Array(task.claims);
   // Issues go to the ranges; the digest gets the cap so the caller can keep it as its result.
   const digest = new TraceDigest(task.issueCap, task.analyses);
-  const tallies = fastTallies(task.analyses);
   const ranges: RangeReport[] = [];
   let doneBefore = 0;
   for (let index = Atomics.add(claims, NEXT_RANGE, 1); index * task.rangeBytes < task.size && Atomics.load(claims, ABANDONED) === 0; index = Atomics.add(claims, NEXT_RANGE, 1)) {
@@ -79,15 +77,12 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
     const report: RangeReport = { index, lineCount: 0, issues: [], issueTotal: 0 };
     const read = await readTraceRange(
       task.file,
-      {
-        fields: 'core',
-        ...(tallies ? { tallies } : {}),
-        event: (event) => digest.add(event),
+      digest.coreSink({
         issue: (issue) => {
           report.issueTotal += 1;
           if (report.issues.length < task.issueCap) report.issues.push({ ...issue, file: task.name });
         },
-      },
+      }),
       { start, end, startLine: 1, state: task.state, maxLineBytes: task.maxLineBytes, ...(onProgress ? { onProgress: (bytes: number) => onProgress(doneBefore + bytes) } : {}) },
     );
     doneBefore += end - start;
@@ -99,7 +94,6 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
     report.lineCount = read.checkpoint.line - 1;
     ranges.push(report);
   }
-  tallies?.drainInto(digest);
   return { digest, ranges };
 }
 
