@@ -1,5 +1,5 @@
 // Compiles the trace reader's fast path (analysis-core/assembly/lineScanner.ts,
-// AssemblyScript) to WebAssembly and writes it, base64, into a TypeScript
+// AssemblyScript, with the constants it shares in src/trace/fast/scannerLayout.ts) to WebAssembly and writes it, base64, into a TypeScript
 // module that every bundle and the tests import like any other source. The
 // module records its source's hash, so the compiler runs only after the
 // source changed; the module is committed, and a unit test checks the hash.
@@ -11,10 +11,12 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const scannerSource = path.join(root, 'analysis-core', 'assembly', 'lineScanner.ts');
 export const scannerModule = path.join(root, 'analysis-core', 'src', 'trace', 'fast', 'lineScannerWasm.ts');
+/** Constants the scanner shares with its TypeScript side; part of its source. */
+export const scannerLayout = path.join(root, 'analysis-core', 'src', 'trace', 'fast', 'scannerLayout.ts');
 const COMPILER_FLAGS = ['--runtime', 'stub', '--optimizeLevel', '3', '--shrinkLevel', '0', '--noAssert', '--enable', 'simd'];
 
 export function sourceHash() {
-  return crypto.createHash('sha256').update(fs.readFileSync(scannerSource)).digest('hex');
+  return crypto.createHash('sha256').update(fs.readFileSync(scannerSource)).update(fs.readFileSync(scannerLayout)).digest('hex');
 }
 
 function recordedHash() {

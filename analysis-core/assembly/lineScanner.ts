@@ -17,24 +17,30 @@
 
 // ---- Where results go ------------------------------------------------------
 
-const RESULT: usize = memory.data(56, 8);
-const RESULT_TS: usize = 0; // f64
-const RESULT_DURATION: usize = 8; // f64
-const RESULT_SERVICE: usize = 16; // i32 string ids from here on
-const RESULT_OPERATION: usize = 20;
-const RESULT_PRINCIPAL: usize = 24;
-const RESULT_ACTION: usize = 28;
-const RESULT_RESOURCE: usize = 32;
-const RESULT_STATUS: usize = 36; // 0 ok, 1 error, 2 unset
-const RESULT_DECISION: usize = 40; // 0 allow, 1 deny
-const RESULT_DENY_REASON: usize = 44; // 0 none, 1 explicit, 2 implicit
-// Pair records, when asked for (see PairTable).
-const RESULT_OPERATION_RECORD: usize = 48; // (service, operation)
-const RESULT_ACCESS_RECORD: usize = 52; // (principal, action)
+import {
+  COUNT_GRANTS,
+  GRANT_WORDS,
+  PAIR_ACCESSES,
+  PAIR_OPERATIONS,
+  RESULT_ACCESS_RECORD,
+  RESULT_ACTION,
+  RESULT_BYTES,
+  RESULT_DECISION,
+  RESULT_DENY_REASON,
+  RESULT_DURATION,
+  RESULT_OPERATION,
+  RESULT_OPERATION_RECORD,
+  RESULT_PRINCIPAL,
+  RESULT_RESOURCE,
+  RESULT_SERVICE,
+  RESULT_STATUS,
+  RESULT_TS,
+  SCAN_AUTHZ,
+  SCAN_SPAN,
+  SCAN_UNSURE,
+} from '../src/trace/fast/scannerLayout';
 
-export const SCAN_UNSURE: i32 = 0;
-export const SCAN_SPAN: i32 = 1;
-export const SCAN_AUTHZ: i32 = 2;
+const RESULT: usize = memory.data(RESULT_BYTES, 8);
 
 export function resultArea(): usize {
   return RESULT;
@@ -240,10 +246,6 @@ class PairTable {
 const operations = new PairTable(1 << 20); // (service, operation)
 const accesses = new PairTable(1 << 20); // (principal, action)
 
-export const PAIR_OPERATIONS: i32 = 1;
-export const PAIR_ACCESSES: i32 = 2;
-/** Not a pair table: count each authz line's grant (see countGrant); needs PAIR_ACCESSES too. */
-export const COUNT_GRANTS: i32 = 4;
 
 /** The string id in place `part` of a record's pair in table PAIR_OPERATIONS or PAIR_ACCESSES. */
 export function pairId(table: i32, record: i32, part: i32): i32 {
@@ -264,8 +266,8 @@ const MIN_GRANT_SLOTS: u32 = 1 << 10;
 const MAX_GRANT_SLOTS: u32 = MAX_GRANTS * 2;
 const GRANT_SLOT_BYTES: usize = 24;
 const GRANT_PRESENT: u64 = <u64>1 << 63;
-/** A drained grant: (principal, action) record, resource id, allow, explicit deny, implicit deny (u32 each). */
-const GRANT_RECORD_BYTES: usize = 20;
+/** A drained grant: GRANT_WORDS u32 words. */
+const GRANT_RECORD_BYTES: usize = GRANT_WORDS * 4;
 let grantRegions: usize = 0;
 let grantSlots: usize = 0;
 let grantMask: u32 = 0;

@@ -8,6 +8,23 @@
  */
 import type { CoreTraceEvent } from '../schema';
 import { LINE_SCANNER_WASM_BASE64 } from './lineScannerWasm';
+import {
+  GRANT_WORDS,
+  RESULT_ACCESS_RECORD,
+  RESULT_ACTION,
+  RESULT_DECISION,
+  RESULT_DENY_REASON,
+  RESULT_DURATION,
+  RESULT_OPERATION,
+  RESULT_OPERATION_RECORD,
+  RESULT_PRINCIPAL,
+  RESULT_RESOURCE,
+  RESULT_SERVICE,
+  RESULT_STATUS,
+  RESULT_TS,
+  SCAN_AUTHZ,
+  SCAN_SPAN,
+} from './scannerLayout';
 
 interface ScannerExports {
   memory: WebAssembly.Memory;
@@ -25,28 +42,8 @@ interface ScannerExports {
   internedLength(id: number): number;
 }
 
-// The scanner's answers and result layout (assembly/lineScanner.ts).
-export const SCAN_SPAN = 1;
-export const SCAN_AUTHZ = 2;
-/** Which pair records a scan fills in: flags for `scanLine`. */
-export const PAIR_OPERATIONS = 1;
-export const PAIR_ACCESSES = 2;
-/** Count each authz line's (principal, action, resource) grant in the scanner; needs PAIR_ACCESSES too. */
-export const COUNT_GRANTS = 4;
-/** Words per grant in `grants()`: (principal, action) record, resource id, allow, explicit deny, implicit deny. */
-export const GRANT_WORDS = 5;
-const RESULT_TS = 0;
-const RESULT_DURATION = 8;
-const RESULT_SERVICE = 16;
-const RESULT_OPERATION = 20;
-const RESULT_PRINCIPAL = 24;
-const RESULT_ACTION = 28;
-const RESULT_RESOURCE = 32;
-const RESULT_STATUS = 36;
-const RESULT_DECISION = 40;
-const RESULT_DENY_REASON = 44;
-const RESULT_OPERATION_RECORD = 48;
-const RESULT_ACCESS_RECORD = 52;
+export { COUNT_GRANTS, GRANT_WORDS, PAIR_ACCESSES, PAIR_OPERATIONS, SCAN_AUTHZ, SCAN_SPAN } from './scannerLayout';
+// The names behind RESULT_STATUS, RESULT_DECISION and RESULT_DENY_REASON, in the scanner's order.
 const STATUSES = ['ok', 'error', 'unset'] as const;
 const DECISIONS = ['allow', 'deny'] as const;
 const DENY_REASONS = [undefined, 'explicit', 'implicit'] as const;
