@@ -7,6 +7,7 @@ import { type Command, type Io, EXIT_OK, EXIT_USAGE, InputError, OutputError, Us
 import { commands } from './commands';
 import { inertText } from '../trace/inertText';
 import { PrincipalLimitError } from '../trace/analyses/policy';
+import { StateOverlapError } from '../trace/state';
 
 const VERSION = '0.1.0';
 
@@ -75,7 +76,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     }
     // The reader went away (`planewise policy ... | head -1`): it has what it wanted, so stop quietly, like other Unix tools.
     if ((error as NodeJS.ErrnoException).code === 'EPIPE') return EXIT_OK;
-    if (error instanceof InputError || error instanceof OutputError || error instanceof PrincipalLimitError || isSystemError(error)) {
+    if (error instanceof InputError || error instanceof OutputError || error instanceof PrincipalLimitError || error instanceof StateOverlapError || isSystemError(error)) {
       writeError(io, `planewise ${command.name}: ${(error as Error).message}`);
       return EXIT_USAGE;
     }

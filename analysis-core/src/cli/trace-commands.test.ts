@@ -271,3 +271,38 @@ test('policy past --max-principals: one line naming the limit and the option, ex
   assert.match(chosen.stdout, /^Principal bob/);
   assert.equal(planewise(['policy', name, '--max-principals', '0']).code, 2);
 });
+
+test('states: --emit-state, merge in any order, --from-state gives what reading every trace gives, counted traces are skipped', () => {
+  const first = writeTrace('state-a.trace.jsonl', [HEADER, span('orders', 'GET /orders', 12), authz('storage:GetObject', 'bucket/a')]);
+  const second = writeTrace('state-b.trace.jsonl', [HEADER, span('billing', 'Charge', 4), authz('storage:PutObject', 'bucket/b')]);
+  const third = writeTrace('state-c.trace.jsonl', [HEADER, span('billing', 'Refund', 9), authz('storage:DeleteObject', 'bucket/c', 'deny')]);
+  assert.equal(planewise(['summarize', first, '--emit-state', 'a.state', '-o', 'a.summary']).code, 0);
+  assert.equal(planewise(['policy', second, '--emit-state', 'b.state', '-o', 'b.policy']).code, 0);
+  assert.equal(planewise(['merge', 'a.state', 'b.state', '-o', 'ab.state']).code, 0);
+  assert.equal(planewise(['merge', 'b.state', 'a.state', '-o', 'ba.state']).code, 0);
+  assert.equal(fs.readFileSync(path.join(dir, 'ab.state'), 'utf8'), fs.readFileSync(path.join(dir, 'ba.state'), 'utf8'));
+
+  const fromTraces = JSON.parse(planewise(['policy', '--format', 'json', first, second, third]).stdout);
+  const incremental = planewise(['policy', '--format', 'json', '--from-state', 'ab.state', first, third, '--emit-state', 'abc.state']);
+  assert.equal(incremental.code, 0);
+  assert.equal(incremental.stderr, 'planewise: state-a.trace.jsonl is counted in --from-state already: skipped\n');
+  assert.deepEqual(JSON.parse(incremental.stdout).principals, fromTraces.principals);
+  const summaries = [planewise(['summarize', '--format', 'json', '--from-state', 'abc.state']), planewise(['summarize', '--format', 'json', first, second, third])];
+  assert.deepEqual(JSON.parse(summaries[0]!.stdout).summary, JSON.parse(summaries[1]!.stdout).summary);
+
+  // The same state twice is counted once; states sharing only some traces are an error.
+  const twice = planewise(['merge', 'abc.state', 'ab.state']);
+  assert.equal(twice.code, 0);
+  assert.equal(twice.stderr, 'planewise: everything in ab.state is counted already: skipped\n');
+  assert.equal(planewise(['summarize', third, '--emit-state', 'c.state', '-o', 'c.summary']).code, 0);
+  assert.equal(planewise(['policy', second, third, '--emit-state', 'bc.state', '-o', 'bc.policy']).code, 0);
+  const overlap = planewise(['merge', 'ab.state', 'bc.state']);
+  assert.equal(overlap.code, 2);
+  assert.match(overlap.stderr, /^planewise merge: state-b\.trace\.jsonl is counted in two states that each count something the other does not/);
+
+  // Not a state; an existing --emit-state target without --force.
+  assert.equal(planewise(['merge', first]).stderr, `planewise merge: ${first} is not a planewise state file (line 1 is not a "planewise.state" header)\n`);
+  const exists = planewise(['summarize', first, '--emit-state', 'a.state']);
+  assert.equal(exists.code, 2);
+  assert.match(exists.stderr, /a\.state already exists; pass --force to replace it/);
+});

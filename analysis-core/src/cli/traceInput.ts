@@ -3,8 +3,10 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import path from 'node:path';
 import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
+import { writeOutputFile } from './output';
 import { inertText } from '../trace/inertText';
 import { styleFor } from './style';
 
@@ -84,17 +86,83 @@ function progressLine(context: CommandContext): { update(done: number, total: nu
   };
 }
 
-/** Reads every input named in `inputs` into one digest, feeding only `analyses`. Missing inputs are a usage error. */
+/** For the analyses that keep state across runs: start from states, and write one. */
+export const STATE_OPTIONS = {
+  'from-state': { type: 'string', multiple: true },
+  'emit-state': { type: 'string' },
+} as const;
+
+export const STATE_HELP = `      --from-state FILE   start from a state file (written by --emit-state or
+                          \`planewise merge\`; repeatable): traces it counted
+                          already are skipped, and no trace input is needed
+      --emit-state FILE   also write everything read, with --from-state, as a
+                          state file (replaces FILE only with --force)`;
+
+/**
+ * Reads every input named in `inputs` into one digest, feeding only
+ * `analyses`, after the states of --from-state; with --emit-state, writes the
+ * whole as a state file first. Missing inputs are a usage error.
+ */
 export async function readDigest(context: CommandContext, inputs: string[], analyses: DigestAnalyses): Promise<TraceDigest> {
-  if (inputs.length === 0) throw new UsageError('no input: name trace files, directories, globs, or - for stdin');
-  let sources;
+  const fromStates = Array.isArray(context.values['from-state']) ? context.values['from-state'].map(String) : [];
+  const emitTo = stringOption(context.values, 'emit-state');
+  if (inputs.length === 0 && fromStates.length === 0) throw new UsageError('no input: name trace files, directories, globs, or - for stdin');
+  if (fromStates.length === 0 && emitTo === undefined) return await readSources(context, await resolveSources(context, inputs), analyses);
+  // A state holds every analysis of every principal in scope: it must serve any later command.
+  const complete: DigestAnalyses = { ...ALL_ANALYSES, ...(analyses.principals?.maxPrincipals !== undefined ? { principals: { maxPrincipals: analyses.principals.maxPrincipals } } : {}) };
+  let state: TraceState | undefined;
+  for (const file of fromStates) state = mergeNote(context, state, await readState(context, file, complete), file);
+  if (inputs.length > 0) {
+    const sources = await resolveSources(context, inputs);
+    const identities = await sourceIdentities(sources);
+    const fresh = sources.filter((source) => {
+      const identity = identities.get(source.name);
+      const counted = state !== undefined && identity !== undefined && hasCounted(state, identity);
+      if (counted) context.io.stderr.write(`planewise: ${inertText(source.name)} is counted in --from-state already: skipped\n`);
+      return !counted;
+    });
+    if (fresh.length > 0) state = mergeNote(context, state, leafState(await readSources(context, fresh, complete), identities), 'the traces');
+  }
+  if (state === undefined) throw new UsageError('no input: name trace files, directories, globs, or - for stdin');
+  if (emitTo !== undefined) await writeOutputFile(path.resolve(context.io.cwd, emitTo), stateLines(state), { force: context.values.force === true });
+  return state.digest;
+}
+
+/** A state file named on the command line; one that cannot be used is an input error naming it. */
+export async function readStateInput(context: CommandContext, file: string, principals: PrincipalScope): Promise<TraceState> {
+  return await readState(context, file, { ...ALL_ANALYSES, principals });
+}
+
+async function readState(context: CommandContext, file: string, analyses: DigestAnalyses): Promise<TraceState> {
   try {
-    sources = await resolveTraceInputs(inputs, context.io.cwd);
+    return await readStateFile(path.resolve(context.io.cwd, file), file, analyses);
+  } catch (error) {
+    if (error instanceof StateFileError) throw new InputError(error.message);
+    if ((error as NodeJS.ErrnoException).code !== undefined) throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
+    throw error;
+  }
+}
+
+/** `next` merged with `into` (or `next` itself when there is none yet); a state whose counts the other holds already is a note on stderr. */
+export function mergeNote(context: CommandContext, into: TraceState | undefined, next: TraceState, name: string): TraceState {
+  if (into === undefined) return next;
+  const { merged, redundant } = mergeStates(into, next);
+  if (redundant === next) context.io.stderr.write(`planewise: everything in ${inertText(name)} is counted already: skipped\n`);
+  else if (redundant === into) context.io.stderr.write(`planewise: ${inertText(name)} counts everything before it already: used alone\n`);
+  return merged;
+}
+
+async function resolveSources(context: CommandContext, inputs: string[]): Promise<TraceSource[]> {
+  try {
+    return await resolveTraceInputs(inputs, context.io.cwd);
   } catch (error) {
     if (error instanceof UnreadableInputError) throw new InputError(error.message);
     if (error instanceof TraceInputError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+async function readSources(context: CommandContext, sources: TraceSource[], analyses: DigestAnalyses): Promise<TraceDigest> {
   const progress = progressLine(context);
   const options: AnalyzeOptions = { stdin: context.io.stdin, onProgress: progress.update, issueCap: JSON_ISSUE_LIMIT, analyses };
   const maxLineBytes = positiveInteger(context.values, 'max-line-bytes');

@@ -32,3 +32,4 @@ export * from './analyses/policy';
 export * from './analyses/diff';
 export * from './analyses/drift';
 export * from './analyses/report';
+export * from './state';

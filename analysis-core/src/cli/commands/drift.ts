@@ -9,7 +9,7 @@ import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { table } from '../table';
-import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest, worstExit } from '../traceInput';
+import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest, worstExit } from '../traceInput';
 
 export const DRIFT_SCHEMA = 'planewise.drift/1';
 
@@ -75,11 +75,12 @@ ${PRINCIPAL_LIMIT_HELP}
       --format text|json  output format (default text; JSON schema "${DRIFT_SCHEMA}")
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
+${STATE_HELP}
   -h, --help              show this help
 
 Exit codes: 0 no drift, 1 drift found or invalid lines, 2 usage, unreadable
 input or a malformed policy file.`,
-  options: { format: { type: 'string' }, policy: { type: 'string' }, principal: { type: 'string', multiple: true }, ...PRINCIPAL_LIMIT_OPTIONS, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  options: { format: { type: 'string' }, policy: { type: 'string' }, principal: { type: 'string', multiple: true }, ...PRINCIPAL_LIMIT_OPTIONS, ...OUTPUT_OPTIONS, ...STATE_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
     const format = formatOption(context.values, ['text', 'json'] as const, 'text');
     const declared = readDeclaredPolicy(context, true)!;

@@ -5,7 +5,7 @@ import { JsonArray, jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
-import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest } from '../traceInput';
+import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest } from '../traceInput';
 
 export const POLICY_SCHEMA = 'planewise.policy/1';
 
@@ -73,10 +73,11 @@ Options:
 ${POLICY_OPTIONS_HELP}
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
+${STATE_HELP}
   -h, --help              show this help
 
 Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
-  options: { format: { type: 'string' }, ...POLICY_OPTIONS, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  options: { format: { type: 'string' }, ...POLICY_OPTIONS, ...OUTPUT_OPTIONS, ...STATE_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
     const format = formatOption(context.values, ['text', 'json'] as const, 'text');
     const options = policyOptions(context);

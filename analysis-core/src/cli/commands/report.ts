@@ -2,7 +2,7 @@
 import { buildReport, detectDrift, renderHtml, renderMarkdown } from '../../trace';
 import { type Command, formatOption, stringOption } from '../command';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
-import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, principalScope, printIssues, readDigest } from '../traceInput';
+import { INPUTS_HELP, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, principalScope, printIssues, readDigest } from '../traceInput';
 import { DECLARED_POLICY_HELP, readDeclaredPolicy } from './drift';
 import { POLICY_OPTIONS, POLICY_OPTIONS_HELP, policyOptions } from './policy';
 
@@ -27,12 +27,13 @@ ${DECLARED_POLICY_HELP}
 ${POLICY_OPTIONS_HELP}
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
+${STATE_HELP}
   -h, --help              show this help
 
 Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.
 Drift appears in the report but does not change the exit code (use
 \`planewise drift\` to gate on it).`,
-  options: { format: { type: 'string' }, title: { type: 'string' }, policy: { type: 'string' }, ...POLICY_OPTIONS, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  options: { format: { type: 'string' }, title: { type: 'string' }, policy: { type: 'string' }, ...POLICY_OPTIONS, ...OUTPUT_OPTIONS, ...STATE_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
     const format = formatOption(context.values, ['markdown', 'html', 'json'] as const, 'markdown');
     const options = policyOptions(context);

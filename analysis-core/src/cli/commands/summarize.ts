@@ -5,7 +5,7 @@ import { jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { styleFor } from '../style';
 import { formatMs, formatTime, table } from '../table';
-import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
+import { INPUTS_HELP, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
 
 export const SUMMARY_SCHEMA = 'planewise.summary/1';
 
@@ -55,10 +55,11 @@ Options:
       --format text|json  output format (default text; JSON schema "${SUMMARY_SCHEMA}")
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
+${STATE_HELP}
   -h, --help              show this help
 
 Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
-  options: { format: { type: 'string' }, ...OUTPUT_OPTIONS, ...TRACE_INPUT_OPTIONS },
+  options: { format: { type: 'string' }, ...OUTPUT_OPTIONS, ...STATE_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
     const format = formatOption(context.values, ['text', 'json'] as const, 'text');
     const digest = await readDigest(context, context.positionals, { summary: true, policy: false });
