@@ -16,6 +16,7 @@ export const SYSTEM_PACKAGES = [
   { name: 'chromium', provides: 'the headless browser that drives the real VS Code', probe: { program: 'chromium', file: '/usr/bin/chromium' }, for: 'test' },
   { name: 'libkrb5-dev', provides: 'gssapi/gssapi.h, which a native module of the VS Code server compiles against', probe: { file: '/usr/include/gssapi/gssapi.h' }, for: 'test' },
   { name: 'neovim', provides: 'nvim, the second LSP client of the language-server tests', probe: { program: 'nvim' }, for: 'test' },
+  { name: 'python3-distributed', provides: 'Dask, the cluster the distributed-shards test runs planewise on', probe: { file: '/usr/lib/python3/dist-packages/distributed/__init__.py' }, for: 'test' },
   { name: 'jq', provides: 'jq, a peer in the trace benchmarks', probe: { program: 'jq' }, for: 'bench' },
 ];
 

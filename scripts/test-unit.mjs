@@ -21,7 +21,7 @@ function findTests(dir, found = []) {
 }
 
 const filter = process.argv.slice(2);
-const files = ['analysis-core', 'server', 'client', 'syntaxes', 'scripts', 'test']
+const files = ['analysis-core', 'server', 'client', 'syntaxes', 'scripts', 'test', 'integrations']
   .flatMap((dir) => findTests(path.join(root, dir)))
   .filter((file) => filter.length === 0 || filter.some((f) => file.includes(f)))
   .sort();
