@@ -6,10 +6,11 @@
  * `scan` reads one line and answers either "a valid span/authz event, and here
  * are the fields the analyses use" or "not sure". It checks the whole line as
  * JSON, and accepts a line only when JSON.parse plus the schema check would
- * accept it with the same values; anything else (escapes in a field it
- * returns, repeated keys, exponents, headers, invalid lines) is "not sure" and
- * goes to the slow path, which also words the error. A differential test holds
- * the two paths together.
+ * accept it with the same values; anything else (a lone surrogate in a field
+ * it returns, escapes in a key, repeated keys, exponents, headers, invalid
+ * lines) is "not sure" and goes to the slow path, which also words the
+ * error. A differential test holds the two paths together. Escaped field
+ * values are decoded to the UTF-8 of the string JSON.parse would make.
  *
  * Strings it returns are interned: the caller gets small ids and decodes each
  * distinct string once.
@@ -52,12 +53,17 @@ export function resultArea(): usize {
 const INPUT_SLACK: usize = 16;
 let inputStart: usize = 0;
 let inputCapacity: usize = 0;
+/** Where the current line's escaped field values are decoded to, one after another from `decodedUsed`. */
+let decodedStart: usize = 0;
+let decodedUsed: usize = 0;
 
 /** Where the caller copies `length` bytes of input; may grow the memory. */
 export function reserveInput(length: usize): usize {
   if (length > inputCapacity) {
     inputCapacity = max(length, inputCapacity * 2);
     inputStart = heap.alloc(inputCapacity + INPUT_SLACK);
+    // A line's escaped strings decode to at most its own length.
+    decodedStart = heap.alloc(inputCapacity + INPUT_SLACK);
   }
   return inputStart;
 }
@@ -530,6 +536,69 @@ function scanString(): void {
   broken = true;
 }
 
+@inline function hexValue(c: u32): u32 {
+  return c <= 0x39 ? c - 0x30 : (c | 0x20) - 0x61 + 10;
+}
+
+@inline function hex4(p: usize): u32 {
+  return (hexValue(load<u8>(p)) << 12) | (hexValue(load<u8>(p + 1)) << 8) | (hexValue(load<u8>(p + 2)) << 4) | hexValue(load<u8>(p + 3));
+}
+
+/**
+ * Decodes the last string scanned (escapes already checked by scanString)
+ * into the decode area as UTF-8, the bytes JSON.parse's string would encode
+ * to; returns its length, or -1 for a lone surrogate (a string UTF-8 cannot
+ * hold: the slow path keeps it as JavaScript does).
+ */
+function decodeString(): isize {
+  let out = decodedStart + decodedUsed;
+  const begin = out;
+  let p = stringStart;
+  const e = stringStart + stringLength;
+  while (p < e) {
+    const c = <u32>load<u8>(p);
+    if (c != 0x5c) {
+      store<u8>(out++, <u8>c);
+      p++;
+      continue;
+    }
+    const escaped = <u32>load<u8>(p + 1);
+    p += 2;
+    if (escaped != 0x75) {
+      const value: u32 = escaped == 0x62 ? 0x08 : escaped == 0x66 ? 0x0c : escaped == 0x6e ? 0x0a : escaped == 0x72 ? 0x0d : escaped == 0x74 ? 0x09 : escaped;
+      store<u8>(out++, <u8>value);
+      continue;
+    }
+    let code = hex4(p);
+    p += 4;
+    if (code - 0xdc00 < 0x400) return -1;
+    if (code - 0xd800 < 0x400) {
+      if (p + 6 > e || load<u8>(p) != 0x5c || load<u8>(p + 1) != 0x75) return -1;
+      const low = hex4(p + 2);
+      if (low - 0xdc00 >= 0x400) return -1;
+      code = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      p += 6;
+    }
+    if (code < 0x80) {
+      store<u8>(out++, <u8>code);
+    } else if (code < 0x800) {
+      store<u8>(out++, <u8>(0xc0 | (code >> 6)));
+      store<u8>(out++, <u8>(0x80 | (code & 0x3f)));
+    } else if (code < 0x10000) {
+      store<u8>(out++, <u8>(0xe0 | (code >> 12)));
+      store<u8>(out++, <u8>(0x80 | ((code >> 6) & 0x3f)));
+      store<u8>(out++, <u8>(0x80 | (code & 0x3f)));
+    } else {
+      store<u8>(out++, <u8>(0xf0 | (code >> 18)));
+      store<u8>(out++, <u8>(0x80 | ((code >> 12) & 0x3f)));
+      store<u8>(out++, <u8>(0x80 | ((code >> 6) & 0x3f)));
+      store<u8>(out++, <u8>(0x80 | (code & 0x3f)));
+    }
+  }
+  decodedUsed += out - begin;
+  return <isize>(out - begin);
+}
+
 const POWERS_OF_TEN: StaticArray<f64> = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 /**
@@ -736,11 +805,19 @@ function readValue(key: i32): void {
     if (scanTyped(0x5b, STRING_VALUE)) usable |= bit;
   } else if (c == 0x22) {
     scanString();
-    if (stringPlain && stringLength > 0) {
+    if (broken || stringLength == 0) return;
+    if (stringPlain) {
       usable |= bit;
       unchecked((fieldStart[key] = stringStart));
       unchecked((fieldLength[key] = stringLength));
+      return;
     }
+    const start = decodedStart + decodedUsed;
+    const length = decodeString();
+    if (length < 0) return;
+    usable |= bit;
+    unchecked((fieldStart[key] = start));
+    unchecked((fieldLength[key] = <usize>length));
   } else {
     skipValue(0);
   }
@@ -840,6 +917,7 @@ export function scan(start: usize, length: usize, pairs: i32): i32 {
   broken = false;
   seen = 0;
   usable = 0;
+  decodedUsed = 0;
   if (!readObject() || !isUsable(KIND) || !isUsable(TS) || !isUsable(SERVICE)) return SCAN_UNSURE;
   if (fieldIs(KIND, SPAN)) return span();
   if (fieldIs(KIND, AUTHZ)) return authz();
