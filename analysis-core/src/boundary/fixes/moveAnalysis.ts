@@ -437,7 +437,7 @@ function wiringPoint(source: ts.SourceFile): { after: ts.Statement; records: str
   return found;
 }
 
-function postExecutionImports(plans: readonly { planned: MovePlan }[], handlerFile: string, postFile: string, postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
+function postExecutionImports(plans: readonly { planned: Pick<MovePlan, 'callee' | 'bindings'> }[], handlerFile: string, postFile: string, postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const { planned } of plans) {
@@ -457,7 +457,7 @@ function postExecutionImports(plans: readonly { planned: MovePlan }[], handlerFi
   return lines;
 }
 
-function instanceDeclarations(plans: readonly { planned: MovePlan }[], postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
+function instanceDeclarations(plans: readonly { planned: Pick<MovePlan, 'callee'> }[], postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const { planned } of plans) {
@@ -517,6 +517,71 @@ function toTextEdits(text: string, edits: readonly Edit[]): TextEdit[] {
 
 // ---- the fix ----------------------------------------------------------------------
 
+/** The emitter's import in the handler's module, and the emitter itself when the fix creates it. */
+export function emitterChanges(context: FixContext<unknown>, emitter: Emitter, style: CodeStyle, addImport: (line: string) => void, configSettings: Record<string, unknown>): FileChange[] {
+  const { project, file } = context;
+  const source = context.source.compilerNode;
+  if (emitter.kind === 'otel') {
+    if (!bindsLocally(source, 'trace')) addImport(`import { trace } from ${quoted(OTEL_PACKAGE, style)}${semi(style)}`);
+    return [];
+  }
+  if (!bindsLocally(source, emitter.name)) addImport(importLine({ local: emitter.name, imported: emitter.name, specifier: undefined }, specifierFrom(file, emitter.file, style), style));
+  if (!emitter.create || project.fileExists(emitter.file)) return [];
+  configSettings.emitter = { module: path.relative(project.config.baseDir, emitter.file).split(path.sep).join('/'), export: emitter.name };
+  return [{ kind: 'create', file: emitter.file, text: restyle(emitterModuleText(project.packageName() ?? 'service'), style) }];
+}
+
+/** What a fix runs after execution: registry entries, what they need from the handler's module, and helpers of other modules. */
+export interface PostExecutionWork {
+  plans: readonly { planned: Pick<MovePlan, 'callee' | 'bindings'> }[];
+  entries: readonly string[];
+  /** Exported functions of other modules the entries call (`writeLastResult`). */
+  helpers: readonly { name: string; file: string }[];
+}
+
+/** The post-execution module: created runnable, or extended and wired into its entry point. */
+export function postExecutionChanges(project: ProjectView, handlerFile: string, handlerStyle: CodeStyle, post: { file: string; create: boolean }, work: PostExecutionWork, configSettings: Record<string, unknown>): FileChange[] {
+  const { plans, entries } = work;
+  const postSource = post.create ? undefined : project.source(post.file)?.compilerNode;
+  const helperImports = (postSource: ts.SourceFile | undefined, style: CodeStyle) =>
+    work.helpers.filter((helper) => postSource === undefined || !bindsLocally(postSource, helper.name)).map((helper) => importLine({ local: helper.name, imported: helper.name, specifier: undefined }, specifierFrom(post.file, helper.file, style), style));
+  if (post.create) {
+    const moduleBase = path.basename(post.file).replace(/\.[^.]+$/, '');
+    if (project.config.trace.postExecutionModule === undefined) configSettings.postExecutionModule = path.relative(project.config.baseDir, post.file).split(path.sep).join('/');
+    // A created module is written in the style of the handler's module.
+    const imports = [...postExecutionImports(plans, handlerFile, post.file, undefined, handlerStyle), ...helperImports(undefined, handlerStyle)];
+    return [{ kind: 'create', file: post.file, text: restyle(createdPostExecutionText(imports, instanceDeclarations(plans, undefined, handlerStyle), entries, moduleBase), handlerStyle) }];
+  }
+  if (postSource === undefined) return [];
+  const postStyle = detectStyle(postSource);
+  const postEdits: Edit[] = [];
+  for (const line of [...postExecutionImports(plans, handlerFile, post.file, postSource, postStyle), ...helperImports(postSource, postStyle)]) postEdits.push(importInsertion(postSource, line));
+  const declarations = instanceDeclarations(plans, postSource, postStyle);
+  const registry = findRegistry(postSource);
+  if (registry === undefined) {
+    const wiring = wiringPoint(postSource);
+    if (wiring === undefined) for (const line of FILE_RUNNER_IMPORTS) if (!postSource.text.includes(line.slice(line.indexOf(' from ')))) postEdits.push(importInsertion(postSource, restyle(line, postStyle)));
+    const end = postSource.text.length;
+    const appended = `${declarations.length > 0 ? `${declarations.join('\n')}\n\n` : ''}${registryText(entries)}${wiring === undefined ? `\n${fileRunnerText(path.basename(post.file).replace(/\.[^.]+$/, ''))}` : ''}`;
+    postEdits.push({ start: end, end, text: `${postSource.text.endsWith('\n') ? '' : '\n'}\n${restyle(appended, postStyle)}` });
+    if (wiring !== undefined) {
+      const indent = indentAt(postSource.text, wiring.after.getStart(postSource));
+      postEdits.push({ start: wiring.after.getEnd(), end: wiring.after.getEnd(), text: `\n${indent}await ${RUN_RECORDS_NAME}(${wiring.records})${semi(postStyle)}` });
+    }
+  } else {
+    const fresh = entries.filter((entry) => !registry.getText(postSource).includes(entry.slice(0, entry.indexOf(':'))));
+    const closing = registry.getEnd() - 1;
+    const before = postSource.text.slice(0, closing).trimEnd();
+    const needsComma = !before.endsWith(',') && !before.endsWith('{');
+    if (fresh.length > 0) postEdits.push({ start: before.length, end: closing, text: `${needsComma ? ',' : ''}\n${restyle(fresh.join('\n'), postStyle)}\n` });
+    if (declarations.length > 0) {
+      const statement = registry.parent.parent.parent as ts.Statement;
+      postEdits.push({ start: statement.getStart(postSource), end: statement.getStart(postSource), text: `${declarations.join('\n')}\n\n` });
+    }
+  }
+  return [{ kind: 'edit', file: post.file, edits: toTextEdits(postSource.text, postEdits) }];
+}
+
 /** One fix moving every given call (all of one handler's, or just one) out of the execution path. */
 function buildFix(context: FixContext<unknown>, sites: readonly { site: ResolvedSite; planned: MovePlan; fingerprint: string }[], title: string): Fix {
   const { project, file } = context;
@@ -524,7 +589,6 @@ function buildFix(context: FixContext<unknown>, sites: readonly { site: Resolved
   const style = detectStyle(source);
   const emitter = chooseEmitter(project);
   const post = postExecutionFile(project);
-  const changes: FileChange[] = [];
   const configSettings: Record<string, unknown> = {};
 
   // The handler: each call's slice becomes an event; what only the moved code used goes.
@@ -542,53 +606,10 @@ function buildFix(context: FixContext<unknown>, sites: readonly { site: Resolved
     const insertion = importInsertionAround(source, line, removals);
     if (insertion !== undefined) edits.push(insertion);
   };
-  if (emitter.kind === 'otel') {
-    if (!bindsLocally(source, 'trace')) addImport(`import { trace } from ${quoted(OTEL_PACKAGE, style)}${semi(style)}`);
-  } else {
-    if (!bindsLocally(source, emitter.name)) addImport(importLine({ local: emitter.name, imported: emitter.name, specifier: undefined }, specifierFrom(file, emitter.file, style), style));
-    if (emitter.create && !project.fileExists(emitter.file)) {
-      changes.push({ kind: 'create', file: emitter.file, text: restyle(emitterModuleText(project.packageName() ?? 'service'), style) });
-      configSettings.emitter = { module: path.relative(project.config.baseDir, emitter.file).split(path.sep).join('/'), export: emitter.name };
-    }
-  }
-  changes.unshift({ kind: 'edit', file, edits: toTextEdits(source.text, edits) });
-
-  // The post-execution module: created runnable, or extended and wired into its entry point.
+  const created = emitterChanges(context, emitter, style, addImport, configSettings);
+  const changes: FileChange[] = [{ kind: 'edit', file, edits: toTextEdits(source.text, edits) }, ...created];
   const entries = sites.map(({ site, planned }) => registryEntry(planned, site.data, source));
-  const postSource = post.create ? undefined : project.source(post.file)?.compilerNode;
-  if (post.create) {
-    const moduleBase = path.basename(post.file).replace(/\.[^.]+$/, '');
-    changes.push({ kind: 'create', file: post.file, text: restyle(createdPostExecutionText(postExecutionImports(sites, file, post.file, undefined, style), instanceDeclarations(sites, undefined, style), entries, moduleBase), style) });
-    if (project.config.trace.postExecutionModule === undefined) configSettings.postExecutionModule = path.relative(project.config.baseDir, post.file).split(path.sep).join('/');
-  } else if (postSource !== undefined) {
-    const postStyle = detectStyle(postSource);
-    const postEdits: Edit[] = [];
-    for (const line of postExecutionImports(sites, file, post.file, postSource, postStyle)) postEdits.push(importInsertion(postSource, line));
-    const declarations = instanceDeclarations(sites, postSource, postStyle);
-    const registry = findRegistry(postSource);
-    if (registry === undefined) {
-      const wiring = wiringPoint(postSource);
-      if (wiring === undefined) for (const line of FILE_RUNNER_IMPORTS) if (!postSource.text.includes(line.slice(line.indexOf(' from ')))) postEdits.push(importInsertion(postSource, restyle(line, postStyle)));
-      const end = postSource.text.length;
-      const appended = `${declarations.length > 0 ? `${declarations.join('\n')}\n\n` : ''}${registryText(entries)}${wiring === undefined ? `\n${fileRunnerText(path.basename(post.file).replace(/\.[^.]+$/, ''))}` : ''}`;
-      postEdits.push({ start: end, end, text: `${postSource.text.endsWith('\n') ? '' : '\n'}\n${restyle(appended, postStyle)}` });
-      if (wiring !== undefined) {
-        const indent = indentAt(postSource.text, wiring.after.getStart(postSource));
-        postEdits.push({ start: wiring.after.getEnd(), end: wiring.after.getEnd(), text: `\n${indent}await ${RUN_RECORDS_NAME}(${wiring.records})${semi(postStyle)}` });
-      }
-    } else {
-      const fresh = entries.filter((entry) => !registry.getText(postSource).includes(entry.slice(0, entry.indexOf(':'))));
-      const closing = registry.getEnd() - 1;
-      const before = postSource.text.slice(0, closing).trimEnd();
-      const needsComma = !before.endsWith(',') && !before.endsWith('{');
-      if (fresh.length > 0) postEdits.push({ start: before.length, end: closing, text: `${needsComma ? ',' : ''}\n${restyle(fresh.join('\n'), postStyle)}\n` });
-      if (declarations.length > 0) {
-        const statement = registry.parent.parent.parent as ts.Statement;
-        postEdits.push({ start: statement.getStart(postSource), end: statement.getStart(postSource), text: `${declarations.join('\n')}\n\n` });
-      }
-    }
-    changes.push({ kind: 'edit', file: post.file, edits: toTextEdits(postSource.text, postEdits) });
-  }
+  changes.push(...postExecutionChanges(project, file, style, post, { plans: sites, entries, helpers: [] }, configSettings));
   const config = configChange(project, configSettings);
   if (config !== undefined) changes.push(config);
 
