@@ -149,6 +149,11 @@ class JsonJudge {
       if (ts.isPropertyAccessExpression(callee)) {
         const method = callee.name.text;
         if (STRING_METHODS.has(method) || BOOLEAN_METHODS.has(method) || NUMBER_METHODS.has(method)) return YES;
+        const [callback, initial] = node.arguments;
+        // `reduce((sum, item) => sum + item.price, 0)`: what the callback returns, started from the initial value.
+        if ((method === 'reduce' || method === 'map') && callback !== undefined && ts.isArrowFunction(callback) && !ts.isBlock(callback.body)) {
+          return all([this.expression(callback.body, callback), ...(method === 'reduce' ? [initial === undefined ? no('`reduce` without an initial value') : this.expression(initial, scope)] : [])]);
+        }
         if (SAME_ARRAY_METHODS.has(method)) return all([this.expression(callee.expression, scope), ...node.arguments.filter(() => method === 'concat').map((argument) => this.expression(argument, scope))]);
       }
       return no(`cannot tell from the code what \`${calleeText}(…)\` returns`);
