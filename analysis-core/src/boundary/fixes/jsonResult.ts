@@ -187,6 +187,7 @@ export function judgeResult(source: ts.SourceFile, declaration: ts.FunctionLikeD
   if (returnsPromise) returnType = (returnType as ts.TypeReferenceNode).typeArguments?.[0];
   const async = isAsync || returnsPromise;
   if (declaration.typeParameters !== undefined && declaration.typeParameters.length > 0) return { async, verdict: no('it is generic, so its result type depends on each call') };
+  if (returnType !== undefined && (returnType.kind === ts.SyntaxKind.VoidKeyword || returnType.kind === ts.SyntaxKind.UndefinedKeyword)) return { async, verdict: no('it returns nothing') };
   if (returnType !== undefined) return { async, verdict: judge.type(returnType) };
   const body = declaration.body;
   if (body === undefined) return { async, verdict: no('it has no body') };
