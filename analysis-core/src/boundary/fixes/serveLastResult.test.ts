@@ -8,7 +8,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { ts } from 'ts-morph';
 import type { EngineFinding } from '../engine';
-import { applyChanges, testEngine, TEST_ROOT, type TestProject } from '../testing/ruleTester';
+import { applyChanges, testEngine, TEST_ROOT, typeErrors, type TestProject } from '../testing/ruleTester';
 import type { Fix } from '../types';
 import { analysisDeclaration, judgeResult } from './jsonResult';
 import { SERVE_TITLE } from './serveLastResult';
@@ -82,6 +82,14 @@ router.get('/forecast', (req, res) => {
 });
 `,
     );
+  });
+
+  it('keeps a `let` result typed inside closures: a new constant holds the last result', () => {
+    const { fix, files } = serveFix("import { Hono } from 'hono';\nimport { rankRecommendations } from '../analysis/forecast';\nexport const app = new Hono();\napp.get('/r', (c) => {\n  const history = ['b', 'a'];\n  let ranked = rankRecommendations(history);\n  return c.json(history.map(() => ranked.length));\n});\n");
+    assert.ok(fix !== undefined && fix.disabled === undefined, JSON.stringify(fix?.disabled));
+    const after = applyChanges(files, fix.changes);
+    assert.match(after.get(path.join(TEST_ROOT, 'src/routes/api.ts'))!, /let ranked = lastRankRecommendations;/);
+    assert.deepEqual(typeErrors(after, [...after.keys()].filter((file) => file.endsWith('.ts')), ['hono']), []);
   });
 
   for (const [name, handler, reason] of [

@@ -125,7 +125,9 @@ export function planServe(project: ProjectView, file: string, site: ResolvedSite
   if (conditional !== undefined) return decline(`\`${name}\` is not called on every path through its statement: ${conditional}`, `Assign the result of ${name} to a constant before that statement, then apply the fix.`);
 
   const declaration = ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1 ? statement.declarationList.declarations[0]! : undefined;
-  const reusesDeclaration = declaration !== undefined && declaration.initializer === replaced && ts.isIdentifier(declaration.name) && declaration.type === undefined;
+  // Only a `const` stays narrowed inside closures once the 202 answer has ruled out undefined.
+  const isConst = ts.isVariableStatement(statement) && (statement.declarationList.flags & ts.NodeFlags.Const) !== 0;
+  const reusesDeclaration = declaration !== undefined && isConst && declaration.initializer === replaced && ts.isIdentifier(declaration.name) && declaration.type === undefined;
   if (!reusesDeclaration && !args.every(isPlainRead)) return decline(`the arguments of \`${name}\` do more than read values, and they would run before the rest of line ${lineOf(source, statement)}`, `Assign the arguments to constants first, then apply the fix.`);
 
   // The served value must have the type the call had.
