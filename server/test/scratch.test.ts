@@ -12,9 +12,10 @@ import {
   FileChangeType,
   LSPErrorCodes,
   ResponseError,
+  type CodeAction,
 } from 'vscode-languageserver-protocol';
 import { CHECK_WORKSPACE_COMMAND, CREATE_CONFIG_COMMAND, type CreateConfigResult } from '../src/protocol';
-import { removeProject, startServer, writeProject, type TestClient } from './harness';
+import { applyWorkspaceEdit, CLIENT_CAPABILITIES, removeProject, startServer, writeProject, type TestClient } from './harness';
 
 /** A small service laid out by folder names (no config): a data-plane service imports an analysis module. */
 const SERVICE = {
@@ -175,6 +176,46 @@ describe('hostile projects', () => {
     });
     assert.ok(Array.isArray(actions) && actions.length > 0);
     assert.equal(client.child.exitCode, null);
+  });
+});
+
+describe('an analysis whose result is the response', () => {
+  const files = {
+    'package.json': '{ "name": "shop", "type": "module", "dependencies": { "hono": "^4.6.0" } }\n',
+    'src/analysis/insights.ts': 'export function rankRecommendations(history: string[]) {\n  return [...history].sort();\n}\n',
+    'src/routes/recommendations.ts': "import { Hono } from 'hono';\nimport { rankRecommendations } from '../analysis/insights';\n\nexport const app = new Hono();\n\napp.get('/recommendations', (c) => {\n  const history = (c.req.query('history') ?? '').split(',');\n  return c.json(rankRecommendations(history));\n});\n",
+  };
+  let client: TestClient;
+  let root: string;
+  before(async () => {
+    root = writeProject(files);
+    client = await startServer('stdio');
+    // A client that shows why an action is disabled gets the declined move too.
+    await client.initialize(root, { ...CLIENT_CAPABILITIES, textDocument: { ...CLIENT_CAPABILITIES.textDocument, codeAction: { ...CLIENT_CAPABILITIES.textDocument!.codeAction, disabledSupport: true } } });
+    await client.idle();
+  });
+  after(async () => {
+    await client.stop();
+    removeProject(root);
+  });
+
+  test('offers "Serve the last post-execution result" beside the disabled move, and applying it removes the finding', async () => {
+    const handler = path.join(root, 'src/routes/recommendations.ts');
+    const diagnostic = client.diagnosticsFor(handler).find((d) => d.code === 'no-analysis-in-execution-path');
+    assert.ok(diagnostic);
+    assert.match(String(diagnostic.message), /"Serve the last post-execution result" runs it after execution and serves its last result here instead\.$/);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: pathToFileURL(handler).href }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
+    const move = actions.find((action) => action.title === 'Move analysis out of the execution path');
+    assert.deepEqual(move?.disabled, { reason: 'unavailable: the result of `rankRecommendations` is used on line 8, and that use is part of the response' });
+    const serve = actions.find((action) => action.title === 'Serve the last post-execution result');
+    assert.ok(serve?.edit?.documentChanges, actions.map((action) => action.title).join('\n'));
+    assert.deepEqual(serve.diagnostics, [diagnostic]);
+    assert.notEqual(serve.isPreferred, true);
+    const touched = applyWorkspaceEdit(serve.edit);
+    assert.ok(existsSync(path.join(root, 'src/artifacts/lastResults.ts')) && existsSync(path.join(root, 'src/analysis/postExecution.ts')));
+    assert.match(readFileSync(handler, 'utf8'), /return c\.json\(lastRankRecommendations\)/);
+    await client.filesChanged(touched.map((file) => ({ file, type: FileChangeType.Changed })));
+    await client.waitFor(() => !client.diagnosticsFor(handler).some((d) => d.code === 'no-analysis-in-execution-path'), 'the finding to go away');
   });
 });
 

@@ -37,6 +37,12 @@ export const traceSettingsSchema = z.strictObject({
     .min(1)
     .optional()
     .describe('The intelligence-plane module that runs analyses from trace files after execution (default: src/analysis/postExecution.ts).'),
+  lastResultsModule: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('The module where the post-execution step writes, and handlers read, the last result of an analysis (the "Serve the last post-execution result" fix creates src/artifacts/lastResults.ts when there is none).'),
+  artifactsDir: z.string().min(1).optional().describe('The folder, relative to where the service runs, that a created last-results module writes artifacts to (default: artifacts; PLANEWISE_ARTIFACTS_DIR overrides it at run time).'),
   filePatterns: globList.optional().describe('File names that hold trace records (default: *.trace.jsonl, *.trace.json, *.trace).'),
 });
 

@@ -50,24 +50,24 @@ export interface Decline {
   kind: 'decline';
   /** Why the call cannot move as it is, e.g. "`report` is used on line 13, and that use is part of the response". */
   reason: string;
-  /** The result is the response or decides it: the last post-execution result can be served instead. */
-  resultIsResponse?: { returned: ts.ReturnStatement };
+  /** The handler uses the result (it is the response, decides it, or feeds code that stays): its last post-execution result may be served instead. */
+  resultUsed?: true;
   /** How to restructure by hand. */
   hint: string;
 }
 
 const SINK_ROOT = /^(console|log|logs|logger|logging|metrics?|statsd|stats|telemetry|monitoring|analytics|tracker|counters?|gauges?|histograms?)$|(Logger|Log|Metrics|Stats|Counter|Gauge|Histogram|Telemetry)$/;
 const RESPONSE_CALL = /^(res|response|reply|ctx|c|context|h)\.(json|send|end|write|status|body|text|html|redirect|render|code)$/;
-const RESTRUCTURE_HINT =
+export const RESTRUCTURE_HINT =
   'To move it, keep the response independent of the analysis: record the inputs with a trace event, serve a result the post-execution step wrote earlier (or answer 202 and say where the result will appear), and run the analysis after execution.';
 
-function stripWrappers(node: ts.Node): ts.Node {
+export function stripWrappers(node: ts.Node): ts.Node {
   let current = node;
   while (ts.isAwaitExpression(current.parent) || ts.isVoidExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || ts.isNonNullExpression(current.parent)) current = current.parent;
   return current;
 }
 
-function lineOf(source: ts.SourceFile, node: ts.Node): number {
+export function lineOf(source: ts.SourceFile, node: ts.Node): number {
   return source.getLineAndCharacterOfPosition(node.getStart(source)).line + 1;
 }
 
@@ -126,7 +126,7 @@ function useKind(use: ts.Identifier, statement: ts.Statement): string {
 }
 
 /** Names declared inside `nodes` (variables, parameters, catch bindings, functions). */
-function declaredWithin(nodes: readonly ts.Node[]): Set<string> {
+export function declaredWithin(nodes: readonly ts.Node[]): Set<string> {
   const names = new Set<string>();
   const addBinding = (name: ts.BindingName): void => {
     if (ts.isIdentifier(name)) names.add(name.text);
@@ -222,7 +222,7 @@ export function constructsWithoutArguments(classSource: ts.SourceFile, className
   return undefined;
 }
 
-function resolveCallee(site: CallSite, classSourceOf: (binding: ModuleBinding) => ts.SourceFile | undefined): Callee | Decline {
+export function resolveCallee(site: CallSite, classSourceOf: (binding: ModuleBinding) => ts.SourceFile | undefined): Callee | Decline {
   const { source, call, handler } = site;
   const expression = call.expression;
   const text = expression.getText(source);
@@ -266,7 +266,7 @@ export function planMove(site: CallSite, classSourceOf: (binding: ModuleBinding)
   if (ts.isExpressionStatement(parent)) {
     slice = [parent];
   } else if (ts.isReturnStatement(parent)) {
-    return { kind: 'decline', reason: `the result of \`${name}\` is returned on line ${lineOf(source, parent)}, and that use is part of the response`, resultIsResponse: { returned: parent }, hint: RESTRUCTURE_HINT };
+    return { kind: 'decline', reason: `the result of \`${name}\` is returned on line ${lineOf(source, parent)}, and that use is part of the response`, resultUsed: true, hint: RESTRUCTURE_HINT };
   } else if (ts.isVariableDeclaration(parent) && ts.isIdentifier(parent.name) && parent.initializer === outer && ts.isVariableDeclarationList(parent.parent) && parent.parent.declarations.length === 1 && ts.isVariableStatement(parent.parent.parent)) {
     const declaration = parent.parent.parent;
     const result = parent.name.text;
@@ -285,6 +285,7 @@ export function planMove(site: CallSite, classSourceOf: (binding: ModuleBinding)
         return {
           kind: 'decline',
           reason: `\`${result}\` is used on line ${lineOf(source, use)}, and ${where}`,
+          resultUsed: true,
           hint: where === 'that use stays in the handler' ? `Move the code that uses ${result} into the analysis, or only log or count it, then apply the fix.` : RESTRUCTURE_HINT,
         };
       }
@@ -295,8 +296,8 @@ export function planMove(site: CallSite, classSourceOf: (binding: ModuleBinding)
     let statement: ts.Node = outer;
     while (statement.parent !== undefined && !ts.isStatement(statement)) statement = statement.parent;
     const where = ts.isStatement(statement) ? useKind(outer as ts.Identifier, statement) : 'that use stays in the handler';
-    if (where !== 'that use stays in the handler') return { kind: 'decline', reason: `the result of \`${name}\` is used on line ${lineOf(source, outer)}, and ${where}`, hint: RESTRUCTURE_HINT };
-    return { kind: 'decline', reason: `the result of \`${name}\` is used where it is called (line ${lineOf(source, call)})`, hint: 'Assign the result to a variable that is only logged or counted, or drop it, then apply the fix.' };
+    if (where !== 'that use stays in the handler') return { kind: 'decline', reason: `the result of \`${name}\` is used on line ${lineOf(source, outer)}, and ${where}`, resultUsed: true, hint: RESTRUCTURE_HINT };
+    return { kind: 'decline', reason: `the result of \`${name}\` is used where it is called (line ${lineOf(source, call)})`, resultUsed: true, hint: 'Assign the result to a variable that is only logged or counted, or drop it, then apply the fix.' };
   }
 
   // Lift the slice out of the blocks that hold nothing else: a try that only guards it, a flag-only `if`.

@@ -158,3 +158,72 @@ ${declarations.length > 0 ? `\n${declarations.join('\n')}\n` : ''}
 ${registryText(entries)}
 ${fileRunnerText(moduleBase)}`;
 }
+
+export const SERVED_EVENT_PREFIX = 'planewise.last-result.';
+export const READ_LAST_RESULT_NAME = 'readLastResult';
+export const WRITE_LAST_RESULT_NAME = 'writeLastResult';
+export const LAST_RESULT_FILE_NAME = 'lastResultFile';
+export const LAST_RESULT_SCHEMA = 'planewise.last-result';
+
+/**
+ * The module both sides of "Serve the last post-execution result" share: the
+ * post-execution step writes an analysis's result as a versioned JSON
+ * artifact, atomically, and the handler reads the last one.
+ */
+export function lastResultsModuleText(artifactsDir: string): string {
+  return `// The last result of each analysis that runs after execution, as a versioned
+// JSON artifact: the post-execution step writes it, request handlers read it.
+// Files are the only interface between the two.
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+const ARTIFACTS_DIR = process.env.PLANEWISE_ARTIFACTS_DIR ?? '${artifactsDir.replace(/[\\'"]/g, '')}';
+const SCHEMA = '${LAST_RESULT_SCHEMA}';
+const VERSION = '1.0';
+
+interface LastResultArtifact {
+  schema: string;
+  version: string;
+  analysis: string;
+  writtenAt: string;
+  result: unknown;
+}
+
+/** Where the last result of an analysis is written. */
+export function ${LAST_RESULT_FILE_NAME}(analysis: string): string {
+  return join(ARTIFACTS_DIR, \`\${analysis}.last-result.json\`);
+}
+
+/** Writes an analysis's result; a reader sees the previous file or this one, never half of it. */
+export function ${WRITE_LAST_RESULT_NAME}(analysis: string, result: unknown): void {
+  const file = ${LAST_RESULT_FILE_NAME}(analysis);
+  mkdirSync(dirname(file), { recursive: true });
+  const artifact: LastResultArtifact = { schema: SCHEMA, version: VERSION, analysis, writtenAt: new Date().toISOString(), result };
+  const temporary = \`\${file}.\${process.pid}.tmp\`;
+  writeFileSync(temporary, JSON.stringify(artifact) + '\\n');
+  renameSync(temporary, file);
+}
+
+const lastRead = new Map<string, { modifiedMs: number; result: unknown }>();
+
+/** The last result written for an analysis, or undefined while none has been written. */
+export function ${READ_LAST_RESULT_NAME}<Result>(analysis: string): Result | undefined {
+  const file = ${LAST_RESULT_FILE_NAME}(analysis);
+  let modifiedMs: number;
+  try {
+    modifiedMs = statSync(file).mtimeMs;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const cached = lastRead.get(file);
+  if (cached !== undefined && cached.modifiedMs === modifiedMs) return cached.result as Result;
+  const artifact = JSON.parse(readFileSync(file, 'utf8')) as Partial<LastResultArtifact>;
+  if (artifact.schema !== SCHEMA || typeof artifact.version !== 'string' || artifact.version.split('.')[0] !== VERSION.split('.')[0]) {
+    throw new Error(\`\${file}: not a \${SCHEMA} artifact of version \${VERSION.split('.')[0]}.x\`);
+  }
+  lastRead.set(file, { modifiedMs, result: artifact.result });
+  return artifact.result as Result;
+}
+`;
+}

@@ -31,7 +31,7 @@ import {
 export const MOVE_TITLE = 'Move analysis out of the execution path';
 const OTEL_PACKAGE = '@opentelemetry/api';
 
-interface MoveData {
+export interface MoveData {
   start: number;
   end: number;
   analysisFile: string | undefined;
@@ -39,14 +39,14 @@ interface MoveData {
   params: string[];
 }
 
-interface Edit {
+export interface Edit {
   start: number;
   end: number;
   text: string;
 }
 
 /** A call site the fix can plan: the call, its handler, and the names the rule resolved. */
-interface ResolvedSite extends CallSite {
+export interface ResolvedSite extends CallSite {
   data: MoveData;
 }
 
@@ -63,25 +63,25 @@ function findCall(source: ts.SourceFile, start: number, end: number): ts.CallExp
   return found;
 }
 
-function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
+export function enclosingFunction(node: ts.Node): ts.FunctionLikeDeclaration | undefined {
   for (let current = node.parent; current !== undefined; current = current.parent) {
     if ((ts.isFunctionDeclaration(current) || ts.isMethodDeclaration(current) || ts.isArrowFunction(current) || ts.isFunctionExpression(current) || ts.isConstructorDeclaration(current) || ts.isGetAccessorDeclaration(current)) && current.body !== undefined) return current;
   }
   return undefined;
 }
 
-function siteOf(source: ts.SourceFile, data: MoveData): ResolvedSite | undefined {
+export function siteOf(source: ts.SourceFile, data: MoveData): ResolvedSite | undefined {
   const call = findCall(source, data.start, data.end);
   const handler = call === undefined ? undefined : enclosingFunction(call);
   return call === undefined || handler === undefined ? undefined : { source, call, handler, data };
 }
 
-function isMoveData(value: unknown): value is MoveData {
+export function isMoveData(value: unknown): value is MoveData {
   return typeof value === 'object' && value !== null && typeof (value as MoveData).start === 'number' && typeof (value as MoveData).analysisName === 'string';
 }
 
 /** The source of the file an import of `from` points to, for reading a class's constructor. */
-function importedSource(project: ProjectView, from: string, binding: ModuleBinding): ts.SourceFile | undefined {
+export function importedSource(project: ProjectView, from: string, binding: ModuleBinding): ts.SourceFile | undefined {
   if (binding.specifier === undefined) return project.source(from)?.compilerNode;
   const fact = project.facts(from)?.imports.find((candidate) => candidate.specifier === binding.specifier);
   if (fact === undefined) return undefined;
@@ -89,17 +89,8 @@ function importedSource(project: ProjectView, from: string, binding: ModuleBindi
   return target.kind === 'file' ? project.source(target.file)?.compilerNode : undefined;
 }
 
-function plan(project: ProjectView, file: string, site: CallSite): MovePlan | Decline {
+export function plan(project: ProjectView, file: string, site: CallSite): MovePlan | Decline {
   return planMove(site, (binding) => importedSource(project, file, binding));
-}
-
-/** The sentence the finding's message ends with when the fix cannot move the call. */
-export function moveAnalysisNote(project: ProjectView, file: string, source: ts.SourceFile, fixData: unknown): string {
-  if (!isMoveData(fixData)) return '';
-  const site = siteOf(source, fixData);
-  if (site === undefined) return '';
-  const planned = plan(project, file, site);
-  return planned.kind === 'decline' ? ` It cannot move as it is: ${planned.reason}. ${planned.hint}` : '';
 }
 
 function eventName(planned: MovePlan, data: MoveData): string {
@@ -107,7 +98,7 @@ function eventName(planned: MovePlan, data: MoveData): string {
 }
 
 /** Names of the recorded inputs: the analysis's parameters, else what the arguments are called. */
-function inputNames(planned: MovePlan, data: MoveData): string[] {
+export function inputNames(planned: Pick<MovePlan, 'args'>, data: MoveData): string[] {
   const used = new Set<string>();
   return planned.args.map((argument, index) => {
     let name = data.params[index];
@@ -128,10 +119,10 @@ function objectKey(name: string, style: CodeStyle): string {
 
 // ---- the handler ---------------------------------------------------------------
 
-type Emitter = { kind: 'otel' } | { kind: 'function'; file: string; name: string; create: boolean };
+export type Emitter = { kind: 'otel' } | { kind: 'function'; file: string; name: string; create: boolean };
 
 /** The project's own emitter: OpenTelemetry, the configured one, an exported function writing *.trace.jsonl; else one to create. */
-function chooseEmitter(project: ProjectView): Emitter {
+export function chooseEmitter(project: ProjectView): Emitter {
   if (project.dependsOn(OTEL_PACKAGE)) return { kind: 'otel' };
   const configured = project.config.trace.emitter;
   if (configured !== undefined) return { kind: 'function', file: path.resolve(project.config.baseDir, configured.module), name: configured.export, create: false };
@@ -150,7 +141,8 @@ function chooseEmitter(project: ProjectView): Emitter {
   return { kind: 'function', file: path.resolve(project.config.baseDir, project.config.trace.emitterModule ?? `${base}tracing/emitTraceEvent.ts`), name: 'emitTraceEvent', create: true };
 }
 
-function emitStatement(planned: MovePlan, data: MoveData, emitter: Emitter, source: ts.SourceFile, style: CodeStyle, postFile: string, file: string): string {
+/** The statement recording the analysis's inputs in an event, after a comment saying where it runs now. */
+export function emitStatement(planned: Pick<MovePlan, 'args' | 'gate'>, data: MoveData, event: string, emitter: Emitter, source: ts.SourceFile, style: CodeStyle, comment: string): string {
   const names = inputNames(planned, data);
   const inputs = planned.args.map((argument, index) => {
     const value = argument.getText(source);
@@ -162,13 +154,17 @@ function emitStatement(planned: MovePlan, data: MoveData, emitter: Emitter, sour
     const isBoolean = ts.isPrefixUnaryExpression(planned.gate) || (ts.isBinaryExpression(planned.gate) && /^(===|!==|==|!=|<|>|<=|>=)$/.test(planned.gate.operatorToken.getText(source)));
     attributes.push(`${quoted(ENABLED_ATTRIBUTE, style)}: ${isBoolean ? gate : `Boolean(${gate})`}`);
   }
-  const name = quoted(eventName(planned, data), style);
+  const name = quoted(event, style);
   const call = emitter.kind === 'otel' ? `trace.getActiveSpan()?.addEvent(${name}, { ${attributes.join(', ')} })` : `${emitter.name}(${name}, { ${attributes.join(', ')} })`;
-  const where = path.relative(path.dirname(file), postFile).split(path.sep).join('/');
-  return `// Runs after execution, from this event: ${where}\n${call}${semi(style)}`;
+  return `// ${comment}\n${call}${semi(style)}`;
 }
 
-function importLine(binding: ModuleBinding, specifier: string, style: CodeStyle): string {
+/** A path from one file to another, for a comment. */
+export function relativeTo(file: string, target: string): string {
+  return path.relative(path.dirname(file), target).split(path.sep).join('/');
+}
+
+export function importLine(binding: ModuleBinding, specifier: string, style: CodeStyle): string {
   const from = quoted(specifier, style);
   let clause: string;
   if (binding.imported === 'default') clause = binding.local;
@@ -178,7 +174,7 @@ function importLine(binding: ModuleBinding, specifier: string, style: CodeStyle)
 }
 
 /** Where a new import goes: after the last import, else at the top (after a leading comment block). */
-function importInsertion(source: ts.SourceFile, line: string): Edit {
+export function importInsertion(source: ts.SourceFile, line: string): Edit {
   const imports = source.statements.filter((statement) => ts.isImportDeclaration(statement) || ts.isImportEqualsDeclaration(statement));
   const last = imports[imports.length - 1];
   if (last !== undefined) return { start: last.getEnd(), end: last.getEnd(), text: `\n${line}` };
@@ -204,7 +200,7 @@ function importInsertionAround(source: ts.SourceFile, line: string, removals: Ed
 }
 
 /** Whether a module-level import binds `local` already. */
-function bindsLocally(source: ts.SourceFile, local: string): boolean {
+export function bindsLocally(source: ts.SourceFile, local: string): boolean {
   return source.statements.some((statement) => {
     if (ts.isImportDeclaration(statement)) {
       const clause = statement.importClause;
@@ -219,7 +215,7 @@ function bindsLocally(source: ts.SourceFile, local: string): boolean {
 }
 
 /** Uses of a name outside the given ranges (the code that moves, the declarations themselves). */
-function usesOutside(source: ts.SourceFile, name: string, skip: readonly ts.Node[]): number {
+export function usesOutside(source: ts.SourceFile, name: string, skip: readonly ts.Node[]): number {
   let count = 0;
   const visit = (node: ts.Node): boolean | void => {
     if (skip.includes(node)) return false;
@@ -262,7 +258,7 @@ function wholeLines(source: ts.SourceFile, node: ts.Node): Edit {
   return { start, end, text: '' };
 }
 
-function declarationOf(source: ts.SourceFile, local: string): ts.ImportDeclaration | ts.VariableStatement | undefined {
+export function declarationOf(source: ts.SourceFile, local: string): ts.ImportDeclaration | ts.VariableStatement | undefined {
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement) && bindsLocally({ ...source, statements: ts.factory.createNodeArray([statement]) } as ts.SourceFile, local)) return statement;
     if (ts.isVariableStatement(statement) && statement.declarationList.declarations.length === 1 && statement.declarationList.declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === local)) return statement;
@@ -331,7 +327,7 @@ function dedupeEdits(edits: Edit[]): Edit[] {
 // ---- the post-execution module ------------------------------------------------------
 
 /** The configured post-execution module, an intelligence-plane module named like one, or the one to create. */
-function postExecutionFile(project: ProjectView): { file: string; create: boolean } {
+export function postExecutionFile(project: ProjectView): { file: string; create: boolean } {
   const configured = project.config.trace.postExecutionModule;
   if (configured !== undefined) {
     const file = path.resolve(project.config.baseDir, configured);
@@ -437,7 +433,7 @@ function wiringPoint(source: ts.SourceFile): { after: ts.Statement; records: str
   return found;
 }
 
-function postExecutionImports(plans: readonly { planned: MovePlan }[], handlerFile: string, postFile: string, postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
+function postExecutionImports(plans: readonly { planned: Pick<MovePlan, 'callee' | 'bindings'> }[], handlerFile: string, postFile: string, postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const { planned } of plans) {
@@ -457,7 +453,7 @@ function postExecutionImports(plans: readonly { planned: MovePlan }[], handlerFi
   return lines;
 }
 
-function instanceDeclarations(plans: readonly { planned: MovePlan }[], postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
+function instanceDeclarations(plans: readonly { planned: Pick<MovePlan, 'callee'> }[], postSource: ts.SourceFile | undefined, style: CodeStyle): string[] {
   const lines: string[] = [];
   const seen = new Set<string>();
   for (const { planned } of plans) {
@@ -472,7 +468,7 @@ function instanceDeclarations(plans: readonly { planned: MovePlan }[], postSourc
 // ---- planewise.config.json ----------------------------------------------------------
 
 /** Records what the fix created in the config (creating the config when there is none), so the next fix finds it. */
-function configChange(project: ProjectView, settings: Record<string, unknown>): FileChange | undefined {
+export function configChange(project: ProjectView, settings: Record<string, unknown>): FileChange | undefined {
   if (Object.keys(settings).length === 0) return undefined;
   const file = project.config.file;
   if (file === undefined) return { kind: 'create', file: path.join(project.root, CONFIG_FILE_NAME), text: `${JSON.stringify({ trace: settings }, null, 2)}\n` };
@@ -506,7 +502,7 @@ function configChange(project: ProjectView, settings: Record<string, unknown>): 
   return { kind: 'edit', file, edits: toTextEdits(text, [edit]) };
 }
 
-function toTextEdits(text: string, edits: readonly Edit[]): TextEdit[] {
+export function toTextEdits(text: string, edits: readonly Edit[]): TextEdit[] {
   const position = (offset: number) => {
     const before = text.slice(0, offset);
     const line = before.split('\n').length - 1;
@@ -517,6 +513,71 @@ function toTextEdits(text: string, edits: readonly Edit[]): TextEdit[] {
 
 // ---- the fix ----------------------------------------------------------------------
 
+/** The emitter's import in the handler's module, and the emitter itself when the fix creates it. */
+export function emitterChanges(context: FixContext<unknown>, emitter: Emitter, style: CodeStyle, addImport: (line: string) => void, configSettings: Record<string, unknown>): FileChange[] {
+  const { project, file } = context;
+  const source = context.source.compilerNode;
+  if (emitter.kind === 'otel') {
+    if (!bindsLocally(source, 'trace')) addImport(`import { trace } from ${quoted(OTEL_PACKAGE, style)}${semi(style)}`);
+    return [];
+  }
+  if (!bindsLocally(source, emitter.name)) addImport(importLine({ local: emitter.name, imported: emitter.name, specifier: undefined }, specifierFrom(file, emitter.file, style), style));
+  if (!emitter.create || project.fileExists(emitter.file)) return [];
+  configSettings.emitter = { module: path.relative(project.config.baseDir, emitter.file).split(path.sep).join('/'), export: emitter.name };
+  return [{ kind: 'create', file: emitter.file, text: restyle(emitterModuleText(project.packageName() ?? 'service'), style) }];
+}
+
+/** What a fix runs after execution: registry entries, what they need from the handler's module, and helpers of other modules. */
+export interface PostExecutionWork {
+  plans: readonly { planned: Pick<MovePlan, 'callee' | 'bindings'> }[];
+  entries: readonly string[];
+  /** Exported functions of other modules the entries call (`writeLastResult`). */
+  helpers: readonly { name: string; file: string }[];
+}
+
+/** The post-execution module: created runnable, or extended and wired into its entry point. */
+export function postExecutionChanges(project: ProjectView, handlerFile: string, handlerStyle: CodeStyle, post: { file: string; create: boolean }, work: PostExecutionWork, configSettings: Record<string, unknown>): FileChange[] {
+  const { plans, entries } = work;
+  const postSource = post.create ? undefined : project.source(post.file)?.compilerNode;
+  const helperImports = (postSource: ts.SourceFile | undefined, style: CodeStyle) =>
+    work.helpers.filter((helper) => postSource === undefined || !bindsLocally(postSource, helper.name)).map((helper) => importLine({ local: helper.name, imported: helper.name, specifier: undefined }, specifierFrom(post.file, helper.file, style), style));
+  if (post.create) {
+    const moduleBase = path.basename(post.file).replace(/\.[^.]+$/, '');
+    if (project.config.trace.postExecutionModule === undefined) configSettings.postExecutionModule = path.relative(project.config.baseDir, post.file).split(path.sep).join('/');
+    // A created module is written in the style of the handler's module.
+    const imports = [...postExecutionImports(plans, handlerFile, post.file, undefined, handlerStyle), ...helperImports(undefined, handlerStyle)];
+    return [{ kind: 'create', file: post.file, text: restyle(createdPostExecutionText(imports, instanceDeclarations(plans, undefined, handlerStyle), entries, moduleBase), handlerStyle) }];
+  }
+  if (postSource === undefined) return [];
+  const postStyle = detectStyle(postSource);
+  const postEdits: Edit[] = [];
+  for (const line of [...postExecutionImports(plans, handlerFile, post.file, postSource, postStyle), ...helperImports(postSource, postStyle)]) postEdits.push(importInsertion(postSource, line));
+  const declarations = instanceDeclarations(plans, postSource, postStyle);
+  const registry = findRegistry(postSource);
+  if (registry === undefined) {
+    const wiring = wiringPoint(postSource);
+    if (wiring === undefined) for (const line of FILE_RUNNER_IMPORTS) if (!postSource.text.includes(line.slice(line.indexOf(' from ')))) postEdits.push(importInsertion(postSource, restyle(line, postStyle)));
+    const end = postSource.text.length;
+    const appended = `${declarations.length > 0 ? `${declarations.join('\n')}\n\n` : ''}${registryText(entries)}${wiring === undefined ? `\n${fileRunnerText(path.basename(post.file).replace(/\.[^.]+$/, ''))}` : ''}`;
+    postEdits.push({ start: end, end, text: `${postSource.text.endsWith('\n') ? '' : '\n'}\n${restyle(appended, postStyle)}` });
+    if (wiring !== undefined) {
+      const indent = indentAt(postSource.text, wiring.after.getStart(postSource));
+      postEdits.push({ start: wiring.after.getEnd(), end: wiring.after.getEnd(), text: `\n${indent}await ${RUN_RECORDS_NAME}(${wiring.records})${semi(postStyle)}` });
+    }
+  } else {
+    const fresh = entries.filter((entry) => !registry.getText(postSource).includes(entry.slice(0, entry.indexOf(':'))));
+    const closing = registry.getEnd() - 1;
+    const before = postSource.text.slice(0, closing).trimEnd();
+    const needsComma = !before.endsWith(',') && !before.endsWith('{');
+    if (fresh.length > 0) postEdits.push({ start: before.length, end: closing, text: `${needsComma ? ',' : ''}\n${restyle(fresh.join('\n'), postStyle)}\n` });
+    if (declarations.length > 0) {
+      const statement = registry.parent.parent.parent as ts.Statement;
+      postEdits.push({ start: statement.getStart(postSource), end: statement.getStart(postSource), text: `${declarations.join('\n')}\n\n` });
+    }
+  }
+  return [{ kind: 'edit', file: post.file, edits: toTextEdits(postSource.text, postEdits) }];
+}
+
 /** One fix moving every given call (all of one handler's, or just one) out of the execution path. */
 function buildFix(context: FixContext<unknown>, sites: readonly { site: ResolvedSite; planned: MovePlan; fingerprint: string }[], title: string): Fix {
   const { project, file } = context;
@@ -524,7 +585,6 @@ function buildFix(context: FixContext<unknown>, sites: readonly { site: Resolved
   const style = detectStyle(source);
   const emitter = chooseEmitter(project);
   const post = postExecutionFile(project);
-  const changes: FileChange[] = [];
   const configSettings: Record<string, unknown> = {};
 
   // The handler: each call's slice becomes an event; what only the moved code used goes.
@@ -532,7 +592,7 @@ function buildFix(context: FixContext<unknown>, sites: readonly { site: Resolved
   for (const { site, planned } of sites) {
     const [first, ...rest] = planned.removed;
     const indent = indentAt(source.text, first!.getStart(source));
-    const statement = emitStatement(planned, site.data, emitter, source, style, post.file, file).split('\n').join(`\n${indent}`);
+    const statement = emitStatement(planned, site.data, eventName(planned, site.data), emitter, source, style, `Runs after execution, from this event: ${relativeTo(file, post.file)}`).split('\n').join(`\n${indent}`);
     edits.push({ start: first!.getStart(source), end: first!.getEnd(), text: statement });
     for (const other of rest) edits.push(wholeLines(source, other));
   }
@@ -542,62 +602,19 @@ function buildFix(context: FixContext<unknown>, sites: readonly { site: Resolved
     const insertion = importInsertionAround(source, line, removals);
     if (insertion !== undefined) edits.push(insertion);
   };
-  if (emitter.kind === 'otel') {
-    if (!bindsLocally(source, 'trace')) addImport(`import { trace } from ${quoted(OTEL_PACKAGE, style)}${semi(style)}`);
-  } else {
-    if (!bindsLocally(source, emitter.name)) addImport(importLine({ local: emitter.name, imported: emitter.name, specifier: undefined }, specifierFrom(file, emitter.file, style), style));
-    if (emitter.create && !project.fileExists(emitter.file)) {
-      changes.push({ kind: 'create', file: emitter.file, text: restyle(emitterModuleText(project.packageName() ?? 'service'), style) });
-      configSettings.emitter = { module: path.relative(project.config.baseDir, emitter.file).split(path.sep).join('/'), export: emitter.name };
-    }
-  }
-  changes.unshift({ kind: 'edit', file, edits: toTextEdits(source.text, edits) });
-
-  // The post-execution module: created runnable, or extended and wired into its entry point.
+  const created = emitterChanges(context, emitter, style, addImport, configSettings);
+  const changes: FileChange[] = [{ kind: 'edit', file, edits: toTextEdits(source.text, edits) }, ...created];
   const entries = sites.map(({ site, planned }) => registryEntry(planned, site.data, source));
-  const postSource = post.create ? undefined : project.source(post.file)?.compilerNode;
-  if (post.create) {
-    const moduleBase = path.basename(post.file).replace(/\.[^.]+$/, '');
-    changes.push({ kind: 'create', file: post.file, text: restyle(createdPostExecutionText(postExecutionImports(sites, file, post.file, undefined, style), instanceDeclarations(sites, undefined, style), entries, moduleBase), style) });
-    if (project.config.trace.postExecutionModule === undefined) configSettings.postExecutionModule = path.relative(project.config.baseDir, post.file).split(path.sep).join('/');
-  } else if (postSource !== undefined) {
-    const postStyle = detectStyle(postSource);
-    const postEdits: Edit[] = [];
-    for (const line of postExecutionImports(sites, file, post.file, postSource, postStyle)) postEdits.push(importInsertion(postSource, line));
-    const declarations = instanceDeclarations(sites, postSource, postStyle);
-    const registry = findRegistry(postSource);
-    if (registry === undefined) {
-      const wiring = wiringPoint(postSource);
-      if (wiring === undefined) for (const line of FILE_RUNNER_IMPORTS) if (!postSource.text.includes(line.slice(line.indexOf(' from ')))) postEdits.push(importInsertion(postSource, restyle(line, postStyle)));
-      const end = postSource.text.length;
-      const appended = `${declarations.length > 0 ? `${declarations.join('\n')}\n\n` : ''}${registryText(entries)}${wiring === undefined ? `\n${fileRunnerText(path.basename(post.file).replace(/\.[^.]+$/, ''))}` : ''}`;
-      postEdits.push({ start: end, end, text: `${postSource.text.endsWith('\n') ? '' : '\n'}\n${restyle(appended, postStyle)}` });
-      if (wiring !== undefined) {
-        const indent = indentAt(postSource.text, wiring.after.getStart(postSource));
-        postEdits.push({ start: wiring.after.getEnd(), end: wiring.after.getEnd(), text: `\n${indent}await ${RUN_RECORDS_NAME}(${wiring.records})${semi(postStyle)}` });
-      }
-    } else {
-      const fresh = entries.filter((entry) => !registry.getText(postSource).includes(entry.slice(0, entry.indexOf(':'))));
-      const closing = registry.getEnd() - 1;
-      const before = postSource.text.slice(0, closing).trimEnd();
-      const needsComma = !before.endsWith(',') && !before.endsWith('{');
-      if (fresh.length > 0) postEdits.push({ start: before.length, end: closing, text: `${needsComma ? ',' : ''}\n${restyle(fresh.join('\n'), postStyle)}\n` });
-      if (declarations.length > 0) {
-        const statement = registry.parent.parent.parent as ts.Statement;
-        postEdits.push({ start: statement.getStart(postSource), end: statement.getStart(postSource), text: `${declarations.join('\n')}\n\n` });
-      }
-    }
-    changes.push({ kind: 'edit', file: post.file, edits: toTextEdits(postSource.text, postEdits) });
-  }
+  changes.push(...postExecutionChanges(project, file, style, post, { plans: sites, entries, helpers: [] }, configSettings));
   const config = configChange(project, configSettings);
   if (config !== undefined) changes.push(config);
 
   const resolves = sites.map((entry) => entry.fingerprint);
-  // The analysis import may also be what no-product-import-in-platform reports: it goes with the call.
+  // The analysis import may also be what no-product-import-in-platform reports: when it goes with the call, so does that finding.
+  const removedImports = source.statements.filter((statement) => ts.isImportDeclaration(statement) && removals.some((edit) => edit.start <= statement.getStart(source) && edit.end >= statement.getEnd()));
   for (const other of context.fileFindings) {
     if (other.ruleId !== 'no-product-import-in-platform') continue;
-    const removedImport = edits.some((edit) => edit.text === '' && source.getLineAndCharacterOfPosition(edit.start).line <= other.range.start.line && source.getLineAndCharacterOfPosition(edit.end).line >= other.range.start.line);
-    if (removedImport) resolves.push(other.fingerprint);
+    if (removedImports.some((statement) => source.getLineAndCharacterOfPosition(statement.getStart(source)).line === other.range.start.line)) resolves.push(other.fingerprint);
   }
   return { title, kind: 'quickfix', resolves, isPreferred: sites.length === 1, changes };
 }

@@ -9,7 +9,8 @@
  * platform code; related information lists each hop of the chain.
  */
 import { MODULE_FUNCTION, type CallFact, type FunctionFact } from '../facts';
-import { moveAnalysisFixes, moveAnalysisNote } from '../fixes/moveAnalysis';
+import { moveAnalysisFixes } from '../fixes/moveAnalysis';
+import { analysisFixNote, serveLastResultFixes } from '../fixes/serveLastResult';
 import { isPlatform, isProductSide } from '../planes';
 import { defineRule, type ProjectView, type ResolvedCall } from '../rule';
 import type { RelatedInformation } from '../types';
@@ -180,7 +181,7 @@ export const noAnalysisInExecutionPath = defineRule({
           };
           context.report({
             messageId: 'direct',
-            data: { kind: target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: target.label, where, fixNote: moveAnalysisNote(project, file, context.source.compilerNode, fixData) },
+            data: { kind: target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: target.label, where, fixNote: analysisFixNote(project, file, context.source.compilerNode, fixData) },
             range: call.range,
             key: `${fn.key}:${call.calleeText}`,
             related: target.location === undefined ? [] : [target.location],
@@ -196,7 +197,7 @@ export const noAnalysisInExecutionPath = defineRule({
         const transitiveFix: MoveAnalysisData = { start: call.start, end: call.end, analysisFile: resolved.file, analysisName: resolved.fn.key, params: resolved.fn.params };
         context.report({
           messageId: 'transitive',
-          data: { kind: reach.target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: reach.target.label, where, chain: names.join(' -> '), fixNote: moveAnalysisNote(project, file, context.source.compilerNode, transitiveFix) },
+          data: { kind: reach.target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: reach.target.label, where, chain: names.join(' -> '), fixNote: analysisFixNote(project, file, context.source.compilerNode, transitiveFix) },
           range: call.range,
           key: `${fn.key}:${call.calleeText}:${reach.target.label}`,
           // The fix moves the helper call that leads to the analysis.
@@ -209,5 +210,5 @@ export const noAnalysisInExecutionPath = defineRule({
       }
     }
   },
-  fixes: (context) => moveAnalysisFixes(context),
+  fixes: (context) => [...moveAnalysisFixes(context), ...serveLastResultFixes(context)],
 });
