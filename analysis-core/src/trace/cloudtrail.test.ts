@@ -177,10 +177,10 @@ test('bad records are warnings and the rest of the file is used; a line with not
   assert.deepEqual(
     issues.map((issue) => `${issue.line} ${issue.severity}: ${issue.reason}`),
     [
-      '1 warning: record 2: no eventName; skipped',
+      '1 warning: record 2: no usable eventName; skipped',
       '1 warning: record 3: not a CloudTrail record (needs eventTime and eventSource); skipped',
-      '1 warning: record 4: no userIdentity, a valid eventTime; skipped',
-      '2 error: record: no eventSource; skipped',
+      '1 warning: record 4: no usable userIdentity, eventTime; skipped',
+      '2 error: record: no usable eventSource; skipped',
       '3 error: record: not a CloudTrail record (needs eventTime and eventSource); skipped',
       '5 error: not JSON: Unexpected token \'o\', "not json" is not valid JSON',
     ],

@@ -131,8 +131,8 @@ function recordToEvent(record: Json, where: string, result: ImportedLine): void 
     if (eventSource === undefined) missing.push('eventSource');
     if (eventName === undefined) missing.push('eventName');
     if (principal === undefined) missing.push('userIdentity');
-    if (!(ts >= 0)) missing.push('a valid eventTime');
-    result.problems.push(`${where}: no ${missing.join(', ')}; skipped`);
+    if (!(ts >= 0)) missing.push('eventTime');
+    result.problems.push(`${where}: no usable ${missing.join(', ')}; skipped`);
     return;
   }
   const action = iamAction(eventSource, eventName);

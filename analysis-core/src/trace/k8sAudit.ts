@@ -124,8 +124,8 @@ export function k8sAuditLineToEvents(value: unknown): ImportedLine {
     if (principal === undefined) missing.push('user.username');
     if (verb === undefined) missing.push('verb');
     if (resource === undefined) missing.push('objectRef or requestURI');
-    if (!(ts >= 0)) missing.push('a valid stageTimestamp');
-    result.problems.push(`audit event ${text(event.auditID) ?? '(no auditID)'}: no ${missing.join(', ')}`);
+    if (!(ts >= 0)) missing.push('stageTimestamp');
+    result.problems.push(`audit event ${text(event.auditID) ?? '(no auditID)'}: no usable ${missing.join(', ')}`);
     return result;
   }
   const authz: AuthzEvent = { kind: 'authz', ts, service: K8S_SERVICE, principal, action: `k8s:${verb}`, resource, decision };
