@@ -205,3 +205,12 @@ test('IAM names: endpoint prefixes that differ, renamed events, no prototype loo
   assert.equal(iamAction('constructor.amazonaws.com', 'toString'), 'constructor:toString');
   assert.equal(iamAction('s3.amazonaws.com', 'constructor'), 's3:constructor');
 });
+
+test('indented JSON (lookup-events as the AWS CLI prints it) is invalid, with a hint on its first line', async () => {
+  const file = path.join(dir, 'lookup-events-indented.json');
+  fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(path.join(fixtures, 'lookup-events.json'), 'utf8')), null, 4));
+  const { events, issues } = await read(file);
+  assert.equal(events.length, 0);
+  assert.match(issues[0]!.reason, /^not JSON: .*\(an indented JSON document\? write one document per line, e\.g\. with `jq -c \.`\)$/);
+  assert.ok(issues.slice(1).every((issue) => !issue.reason.includes('indented')));
+});

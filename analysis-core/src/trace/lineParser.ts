@@ -164,7 +164,10 @@ export class LineParser {
     try {
       value = JSON.parse(bytes.toString('utf8', start, end));
     } catch (error) {
-      this.invalid(line, offset, `not JSON: ${(error as Error).message}`);
+      const opensDocument = this.state.format === 'unknown' && /^[[{]\s*$/.test(bytes.toString('utf8', start, end));
+      // `aws cloudtrail lookup-events` and `kubectl get -o json` print indented JSON: one document over many lines.
+      const hint = opensDocument ? ' (an indented JSON document? write one document per line, e.g. with `jq -c .`)' : '';
+      this.invalid(line, offset, `not JSON: ${(error as Error).message}${hint}`);
       return;
     }
     if (this.state.format === 'unknown') this.detectFormat(value, line, offset);
