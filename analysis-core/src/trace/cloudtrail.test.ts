@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
 import type { TraceIssue } from './lineParser';
 import { type ReadResult, readTraceFile } from './reader';
 import type { AuthzEvent, TraceEvent } from './schema';
+import { dropUndefined, json, maybeWrong, optional } from './testing';
+import { isTraceEvent } from './validate';
 
 const fixtures = path.join(__dirname, '..', '..', 'test-fixtures', 'cloudtrail');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-cloudtrail-'));
@@ -213,4 +216,28 @@ test('indented JSON (lookup-events as the AWS CLI prints it) is invalid, with a 
   assert.equal(events.length, 0);
   assert.match(issues[0]!.reason, /^not JSON: .*\(an indented JSON document\? write one document per line, e\.g\. with `jq -c \.`\)$/);
   assert.ok(issues.slice(1).every((issue) => !issue.reason.includes('indented')));
+});
+
+const nearRecord = fc
+  .record({
+    eventVersion: optional(maybeWrong(fc.constantFrom('1.0', '1.09'))),
+    eventTime: maybeWrong(fc.constantFrom('2025-01-07T10:00:00Z', '1969-12-31T23:59:59Z', 'soon')),
+    eventSource: maybeWrong(fc.constantFrom('s3.amazonaws.com', 'sqs.amazonaws.com', 'kms.amazonaws.com', 'dynamodb.amazonaws.com', 'lambda.amazonaws.com', '__proto__')),
+    eventName: maybeWrong(fc.constantFrom('GetObject', 'Invoke', 'SendMessage', 'hasOwnProperty', '')),
+    eventType: optional(maybeWrong(fc.constantFrom('AwsApiCall', 'AwsConsoleSignIn', 'AwsCloudTrailInsight'))),
+    userIdentity: maybeWrong(fc.record({ type: maybeWrong(fc.constantFrom('AssumedRole', 'AWSAccount', 'AWSService')), arn: optional(maybeWrong(fc.constant('arn:x'))), accountId: optional(maybeWrong(fc.constantFrom('anonymous', '1'))), sessionContext: optional(json) }).map(dropUndefined)),
+    requestParameters: optional(maybeWrong(fc.record({ bucketName: maybeWrong(fc.constant('b')), key: optional(json), queueUrl: optional(maybeWrong(fc.constant('https://sqs.x.amazonaws.com/123456789012/q'))), keyId: optional(json), tableName: optional(json) }).map(dropUndefined))),
+    resources: optional(maybeWrong(fc.array(fc.record({ ARN: maybeWrong(fc.constant('arn:y')) }), { maxLength: 2 }))),
+    errorCode: optional(maybeWrong(fc.constantFrom('AccessDenied', 'Client.UnauthorizedOperation', 'NoSuchKey'))),
+    errorMessage: optional(json),
+  })
+  .map(dropUndefined);
+
+test('any line: never throws, and every event made is a valid authz event', () => {
+  fc.assert(
+    fc.property(fc.oneof(json, fc.array(nearRecord, { maxLength: 4 }), fc.array(nearRecord, { maxLength: 4 }).map((Records) => ({ Records })), nearRecord), (value) => {
+      const { events } = cloudTrailLineToEvents(value);
+      for (const event of events) assert.ok(isTraceEvent(event), JSON.stringify(event));
+    }),
+  );
 });

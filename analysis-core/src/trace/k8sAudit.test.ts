@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -7,6 +8,8 @@ import { isK8sAuditLine, k8sAuditLineToEvents } from './k8sAudit';
 import type { TraceIssue } from './lineParser';
 import { type ReadResult, readTraceFile } from './reader';
 import type { AuthzEvent, TraceEvent } from './schema';
+import { dropUndefined, json, maybeWrong, optional } from './testing';
+import { isTraceEvent } from './validate';
 
 const fixtures = path.join(__dirname, '..', '..', 'test-fixtures', 'k8s-audit');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-k8s-audit-'));
@@ -116,4 +119,30 @@ test('detection: a core/v1 Event or a log record with plain text is no audit eve
   assert.ok(!isK8sAuditLine({ log: '{not json' }));
   assert.ok(!isK8sAuditLine({ kind: 'span' }));
   assert.ok(!isK8sAuditLine([]));
+});
+
+const nearEvent = fc
+  .record({
+    kind: optional(maybeWrong(fc.constant('Event'))),
+    apiVersion: optional(maybeWrong(fc.constantFrom('audit.k8s.io/v1', 'audit.k8s.io/v1beta1'))),
+    auditID: maybeWrong(fc.constant('a')),
+    stage: maybeWrong(fc.constantFrom('RequestReceived', 'ResponseComplete', 'Panic')),
+    verb: maybeWrong(fc.constantFrom('get', '')),
+    user: maybeWrong(fc.record({ username: maybeWrong(fc.constant('u')) })),
+    impersonatedUser: optional(json),
+    objectRef: optional(maybeWrong(fc.record({ resource: maybeWrong(fc.constant('pods')), namespace: optional(json), name: optional(json), apiGroup: optional(json), subresource: optional(json) }).map(dropUndefined))),
+    requestURI: optional(json),
+    stageTimestamp: maybeWrong(fc.constantFrom('2025-01-07T10:00:00.123456Z', 'later')),
+    responseStatus: optional(maybeWrong(fc.record({ code: maybeWrong(fc.constantFrom(200, 401, 403)) }))),
+    annotations: optional(maybeWrong(fc.record({ 'authorization.k8s.io/decision': maybeWrong(fc.constantFrom('allow', 'forbid')) }))),
+  })
+  .map(dropUndefined);
+
+test('any line: never throws, and every event made is a valid authz event', () => {
+  fc.assert(
+    fc.property(fc.oneof(json, nearEvent, nearEvent.map((event) => ({ properties: { log: JSON.stringify(event) } }))), (value) => {
+      const { events } = k8sAuditLineToEvents(value);
+      for (const event of events) assert.ok(isTraceEvent(event), JSON.stringify(event));
+    }),
+  );
 });
