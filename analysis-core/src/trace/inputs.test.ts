@@ -57,3 +57,25 @@ test('a dangling link named like a trace file is an error; one with another name
   fs.symlinkSync(path.join(dir, 'gone'), path.join(dir, 'dangling', 'lost.trace.jsonl'));
   await assert.rejects(resolveTraceInputs(['dangling'], dir), /^UnreadableInputError|dangling\/lost\.trace\.jsonl: cannot be read \(ENOENT\)/);
 });
+
+test('a directory search finds CloudTrail deliveries and Kubernetes audit logs by name, not digests or other AWS logs', async () => {
+  const wanted = [
+    'aws/AWSLogs/111122223333/CloudTrail/us-east-1/2025/01/07/111122223333_CloudTrail_us-east-1_20250107T1000Z_a1.json.gz',
+    'aws/AWSLogs/o-abc/111122223333/CloudTrail/eu-west-1/2025/01/07/renamed.json.gz',
+    'aws/downloads/111122223333_CloudTrail_us-east-1_20250107T1005Z_b2.json.gz',
+    'k8s/audit.log',
+    'k8s/audit-2025-01-07T10-00-00.000.log.gz',
+    'k8s/kube-apiserver-audit.log',
+    'k8s/prod.audit.jsonl',
+  ];
+  const ignored = [
+    'aws/AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2025/01/07/111122223333_CloudTrail-Digest_us-east-1_x_20250107T1000Z.json.gz',
+    'aws/AWSLogs/111122223333/Config/us-east-1/2025/1/7/ConfigHistory/111122223333_Config_us-east-1_ConfigHistory_x.json.gz',
+    'aws/AWSLogs/111122223333/elasticloadbalancing/us-east-1/2025/01/07/x.log.gz',
+    'k8s/auditing.log',
+    'k8s/notes.json.gz',
+  ];
+  for (const file of [...wanted, ...ignored]) write(`search/${file}`);
+  const sources = await resolveTraceInputs(['search'], dir);
+  assert.deepEqual(sources.map((source) => source.name), wanted.map((file) => path.join('search', file)).sort());
+});

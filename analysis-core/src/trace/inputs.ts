@@ -7,12 +7,31 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import { glob, isDynamicPattern } from 'tinyglobby';
 
-/** File names a directory search picks up; named files are read whatever their name. */
-export const TRACE_FILE_PATTERNS = ['**/*.trace.jsonl', '**/*.trace.jsonl.gz', '**/*.otlp.json', '**/*.otlp.jsonl', '**/*.otlp.json.gz', '**/*.otlp.jsonl.gz'];
-/** '.trace.jsonl' and so on: what the names of the files a directory search picks up end with. */
-const TRACE_FILE_SUFFIXES = TRACE_FILE_PATTERNS.map((pattern) => pattern.slice('**/*'.length));
+const withGzip = (patterns: string[]) => patterns.flatMap((pattern) => [pattern, `${pattern}.gz`]);
+
+/**
+ * Paths a directory search picks up; named files are read whatever their
+ * name. CloudTrail files are taken by their delivery name or their place
+ * under `AWSLogs/`, never from the `CloudTrail-Digest` folders beside them
+ * (integrity digests, not records); Kubernetes audit logs by the API
+ * server's usual names, rotated files included.
+ */
+export const TRACE_FILE_PATTERNS = [
+  ...withGzip(['**/*.trace.jsonl', '**/*.otlp.json', '**/*.otlp.jsonl']),
+  '**/*_CloudTrail_*.json.gz',
+  '**/AWSLogs/**/CloudTrail/**/*.json.gz',
+  ...withGzip(['**/audit.log', '**/audit-*.log', '**/*-audit.log', '**/*.audit.log', '**/*.audit.jsonl']),
+];
+const LOOKED_FOR = TRACE_FILE_PATTERNS.filter((pattern) => !pattern.endsWith('.gz') || pattern.includes('CloudTrail'))
+  .map((pattern) => pattern.replace(/^\*\*\//, ''))
+  .join(', ')
+  .concat(' (plain or .gz)');
+/** Matches absolute paths with '/' separators; `dot` because the folders above the one searched may be hidden. */
+const isTracePath = picomatch(TRACE_FILE_PATTERNS, { dot: true });
+const isTraceFile = (full: string) => isTracePath(full.split(path.sep).join('/'));
 
 /**
  * `file`: a regular file, read by position (ranges, checkpoints, threads).
@@ -67,7 +86,7 @@ function findTraceFiles(root: string, cwd: string, files: InputFs): string[] {
     for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const full = path.join(directory, entry.name);
-      const isTraceName = TRACE_FILE_SUFFIXES.some((suffix) => entry.name.endsWith(suffix));
+      const isTraceName = isTraceFile(full);
       let isDirectory = entry.isDirectory();
       if (entry.isSymbolicLink()) {
         let target: fs.Stats;
@@ -120,7 +139,7 @@ export async function resolveTraceInputs(inputs: string[], cwd: string, files: I
     const stat = fs.statSync(absolute, { throwIfNoEntry: false });
     if (stat?.isDirectory()) {
       const found = findTraceFiles(absolute, cwd, files);
-      if (found.length === 0) throw new TraceInputError(`${input}: no trace files in this directory (looked for ${TRACE_FILE_SUFFIXES.map((suffix) => `*${suffix}`).join(', ')})`);
+      if (found.length === 0) throw new TraceInputError(`${input}: no trace files in this directory (looked for ${LOOKED_FOR})`);
       for (const file of found) add(file);
     } else if (stat !== undefined) {
       add(absolute);

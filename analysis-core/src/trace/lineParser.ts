@@ -1,9 +1,13 @@
 /**
  * Turns the lines of one trace file into events and issues. Knows the header
- * and version rules and tells planewise lines from OTLP batches; the byte
- * handling lives in lines.ts and reader.ts.
+ * and version rules and tells planewise lines from the formats it imports
+ * (OTLP batches, CloudTrail, Kubernetes audit logs); the byte handling lives
+ * in lines.ts and reader.ts.
  */
 import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
+import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
+import type { ImportedLine } from './importedLine';
+import { isK8sAuditLine, k8sAuditLineToEvents } from './k8sAudit';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
 import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
@@ -63,7 +67,7 @@ export type TraceSink = FullEventSink | CoreEventSink;
 
 /** What the parser knows about a file so far; plain data, so reads can resume or be split. */
 export interface ParserState {
-  format: 'unknown' | 'planewise' | 'otlp';
+  format: 'unknown' | 'planewise' | 'otlp' | ImportedFormat;
   /** The version from the header, or the current version for a file without one. */
   version: string;
   /** The header's minor is newer than this reader's: unknown kinds are skipped, not invalid. */
@@ -76,10 +80,23 @@ export interface LineCounts {
   events: number;
   /** Lines skipped as invalid. */
   invalid: number;
-  /** Lines of an unknown kind written by a newer minor version, skipped on purpose. */
+  /**
+   * Skipped on purpose: lines of an unknown kind written by a newer minor
+   * version, and imported records that are no authorization decision (a
+   * CloudTrail Insight record, a Kubernetes request's first stage).
+   */
   skipped: number;
   warnings: number;
 }
+
+/** Other logs read as authorization decisions, each detected by its first line. */
+const IMPORTERS = {
+  cloudtrail: { detect: isCloudTrailLine, convert: cloudTrailLineToEvents },
+  'k8s-audit': { detect: isK8sAuditLine, convert: k8sAuditLineToEvents },
+} as const satisfies Record<string, { detect(value: unknown): boolean; convert(value: unknown): ImportedLine }>;
+type ImportedFormat = keyof typeof IMPORTERS;
+
+const isImportedFormat = (format: ParserState['format']): format is ImportedFormat => Object.hasOwn(IMPORTERS, format);
 
 export const initialParserState = (): ParserState => ({ format: 'unknown', version: TRACE_SCHEMA_VERSION, newerMinor: false });
 export const emptyCounts = (): LineCounts => ({ lines: 0, events: 0, invalid: 0, skipped: 0, warnings: 0 });
@@ -147,12 +164,19 @@ export class LineParser {
     try {
       value = JSON.parse(bytes.toString('utf8', start, end));
     } catch (error) {
-      this.invalid(line, offset, `not JSON: ${(error as Error).message}`);
+      const opensDocument = this.state.format === 'unknown' && /^[[{]\s*$/.test(bytes.toString('utf8', start, end));
+      // `aws cloudtrail lookup-events` and `kubectl get -o json` print indented JSON: one document over many lines.
+      const hint = opensDocument ? ' (an indented JSON document? write one document per line, e.g. with `jq -c .`)' : '';
+      this.invalid(line, offset, `not JSON: ${(error as Error).message}${hint}`);
       return;
     }
     if (this.state.format === 'unknown') this.detectFormat(value, line, offset);
     if (this.state.format === 'otlp') {
       this.otlpLine(value, line, offset, length);
+      return;
+    }
+    if (isImportedFormat(this.state.format)) {
+      this.importedLine(IMPORTERS[this.state.format].convert(value), line, offset, length);
       return;
     }
     if (isTraceEvent(value)) {
@@ -174,6 +198,12 @@ export class LineParser {
     if (isOtlpBatch(value)) {
       this.state.format = 'otlp';
       return;
+    }
+    for (const [format, importer] of Object.entries(IMPORTERS)) {
+      if (importer.detect(value)) {
+        this.state.format = format as ImportedFormat;
+        return;
+      }
     }
     this.state.format = 'planewise';
     const kind = typeof value === 'object' && value !== null ? (value as { kind?: unknown }).kind : undefined;
@@ -208,6 +238,22 @@ export class LineParser {
     for (const problem of problems) this.report('warning', line, offset, problem);
     const at: EventLocation = { file: this.file, line, offset, length };
     for (const event of events) {
+      this.counts.events += 1;
+      this.sink.event(event, at);
+    }
+  }
+
+  /** A line with nothing usable in it is invalid; otherwise its problems are warnings and the rest is used. */
+  private importedLine(imported: ImportedLine, line: number, offset: number, length: number): void {
+    if (imported.events.length === 0 && imported.skipped === 0 && imported.problems.length > 0) {
+      const more = imported.problems.length - 1;
+      this.invalid(line, offset, more > 0 ? `${imported.problems[0]} (and ${more} more)` : imported.problems[0]!);
+      return;
+    }
+    for (const problem of imported.problems) this.report('warning', line, offset, problem);
+    this.counts.skipped += imported.skipped;
+    const at: EventLocation = { file: this.file, line, offset, length };
+    for (const event of imported.events) {
       this.counts.events += 1;
       this.sink.event(event, at);
     }
