@@ -66,13 +66,14 @@ describe('the move fix on a Hono / Lambda service with no emitter and no config'
     ['src/routes/cart.ts:25', 'unavailable: the result of `rankRecommendations` is used on line 25, and that use is part of the response'],
     ['src/routes/lambda.ts:4', 'unavailable: `audit` is used on line 5, and that use decides control flow'],
   ] as const) {
-    it(`declines ${where} with the reason, in the menu and in the message`, () => {
+    it(`declines ${where} with the reason, in the menu and under the message`, () => {
       const finding = findings.find((candidate) => at(candidate) === where)!;
       const fix = engine.fixes(finding.file, finding.range).find((candidate) => candidate.title === MOVE_TITLE);
       assert.deepEqual(fix?.disabled, { reason });
       assert.deepEqual(fix.changes, []);
-      assert.ok(finding.message.includes(`It cannot move as it is: ${reason.slice('unavailable: '.length)}.`), finding.message);
-      assert.match(finding.message, /To move it, keep the response independent of the analysis/);
+      const note = finding.related.map((information) => information.message).find((message) => message.startsWith('The fix cannot move it as it is: '));
+      assert.ok(note?.includes(`as it is: ${reason.slice('unavailable: '.length)}.`), JSON.stringify(finding.related));
+      assert.match(note ?? '', /To move it, keep the response independent of the analysis/);
     });
   }
 

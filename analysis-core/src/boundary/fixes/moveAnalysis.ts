@@ -93,13 +93,13 @@ function plan(project: ProjectView, file: string, site: CallSite): MovePlan | De
   return planMove(site, (binding) => importedSource(project, file, binding));
 }
 
-/** The sentence the finding's message ends with when the fix cannot move the call. */
-export function moveAnalysisNote(project: ProjectView, file: string, source: ts.SourceFile, fixData: unknown): string {
-  if (!isMoveData(fixData)) return '';
+/** Why the fix cannot move the call and what to change first (the finding's related information), when it cannot. */
+export function moveAnalysisNote(project: ProjectView, file: string, source: ts.SourceFile, fixData: unknown): string | undefined {
+  if (!isMoveData(fixData)) return undefined;
   const site = siteOf(source, fixData);
-  if (site === undefined) return '';
+  if (site === undefined) return undefined;
   const planned = plan(project, file, site);
-  return planned.kind === 'decline' ? ` It cannot move as it is: ${planned.reason}. ${planned.hint}` : '';
+  return planned.kind === 'decline' ? `The fix cannot move it as it is: ${planned.reason}. ${planned.hint}`.trimEnd() : undefined;
 }
 
 function eventName(planned: MovePlan, data: MoveData): string {
