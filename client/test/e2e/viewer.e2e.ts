@@ -1,7 +1,8 @@
 // The trace viewer as a new user meets it, in a real workbench: the events
 // table (time of day, ARNs, sorting, resizing, headers), the keyboard, focus
-// rings and the outcome colours' contrast in the light, dark and high-contrast
-// themes. Screenshots go to test-results/ (the README's come from here).
+// rings and the contrast of outcome, error and warning text in the light,
+// dark and high-contrast themes. Screenshots go to test-results/ (the
+// README's come from here).
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
