@@ -203,7 +203,8 @@ describe('an analysis whose result is the response', () => {
     const handler = path.join(root, 'src/routes/recommendations.ts');
     const diagnostic = client.diagnosticsFor(handler).find((d) => d.code === 'no-analysis-in-execution-path');
     assert.ok(diagnostic);
-    assert.match(String(diagnostic.message), /"Serve the last post-execution result" runs it after execution and serves its last result here instead\.$/);
+    const note = diagnostic.relatedInformation?.map((information) => information.message).find((message) => message.startsWith('The fix cannot move it as it is: '));
+    assert.match(note ?? '', /"Serve the last post-execution result" runs it after execution and serves its last result here instead\.$/, JSON.stringify(diagnostic.relatedInformation));
     const actions = (await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: pathToFileURL(handler).href }, range: diagnostic.range, context: { diagnostics: [diagnostic] } })) as CodeAction[];
     const move = actions.find((action) => action.title === 'Move analysis out of the execution path');
     assert.deepEqual(move?.disabled, { reason: 'unavailable: the result of `rankRecommendations` is used on line 8, and that use is part of the response' });

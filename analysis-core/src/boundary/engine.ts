@@ -25,7 +25,7 @@ import { type ConfigScopes, createConfigScopes } from './packageConfigs';
 import { assignPlane, isBrowserCode, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
 import { createResolver, type Resolver } from './resolution/resolver';
 import { ResolutionTally } from './resolution/stats';
-import { formatMessage, NOT_CHECKED_RULE_ID, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
+import { formatMessage, NOT_CHECKED_RULE_ID, type ExternalEntry, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
 import { allRules, ruleMetas } from './rules';
 import { parseSuppressions, SUPPRESSION_RULE_ID } from './suppressions';
 import type {
@@ -122,7 +122,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   const oversized = new Map<string, number>();
   const planeCache = new Map<string, PlaneAssignment>();
   let importers: Map<string, Set<string>> | undefined;
-  let externalEntries: Map<string, Map<string, string>> | undefined;
+  let externalEntries: Map<string, Map<string, ExternalEntry>> | undefined;
   let configFindingsCache: Finding[] | undefined;
   let packageDependencies: Set<string> | undefined;
   /** Handler registrations of changed files before the change, until affectedBy has seen them. */
@@ -375,8 +375,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return importers;
   }
 
-  /** file -> function key -> why another file registers it as a handler. */
-  function externalEntryIndex(): Map<string, Map<string, string>> {
+  /** file -> function key -> why and where another file registers it as a handler. */
+  function externalEntryIndex(): Map<string, Map<string, ExternalEntry>> {
     if (externalEntries !== undefined) return externalEntries;
     externalEntries = new Map();
     for (const file of files) {
@@ -385,7 +385,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         if (resolved.kind !== 'function' || resolved.file === file) continue;
         let byKey = externalEntries.get(resolved.file);
         if (byKey === undefined) externalEntries.set(resolved.file, (byKey = new Map()));
-        byKey.set(resolved.fn.key, `${reference.reason} (registered in ${relative(file)})`);
+        byKey.set(resolved.fn.key, { reason: reference.reason, file, range: reference.range });
       }
     }
     return externalEntries;
@@ -432,7 +432,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     resolveImport,
     resolveCall,
     isProductPackage: productPackage,
-    externalEntryReason: (file: string, fn: FunctionFact) => externalEntryIndex().get(file)?.get(fn.key),
+    externalEntry: (file: string, fn: FunctionFact) => externalEntryIndex().get(file)?.get(fn.key),
     dependsOn,
     packageName: () => {
       dependsOn('');

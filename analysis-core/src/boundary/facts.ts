@@ -66,6 +66,8 @@ export interface FunctionFact {
 export interface EntryReference {
   target: CallTarget;
   reason: string;
+  /** Where the handler is registered (the reference to it). */
+  range: Range;
 }
 
 export type ExportTarget =
@@ -384,7 +386,10 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
     for (const detection of detectEntries(node, context, adapters)?.detections ?? []) {
       facts.requestHandlers.push(detection.reason);
       if (detection.kind === 'function') entries.set(detection.node, { reason: detection.reason, key: detection.key });
-      else facts.entryReferences.push({ target: resolveCallee(detection.expression, classKey, fn), reason: detection.reason });
+      else {
+        const range = rangeOf(detection.expression.getStart(source), detection.expression.getEnd());
+        facts.entryReferences.push({ target: resolveCallee(detection.expression, classKey, fn), reason: detection.reason, range });
+      }
     }
   };
 

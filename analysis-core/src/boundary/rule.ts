@@ -12,6 +12,13 @@ import type { Fix, PlaneAssignment, Range, RelatedInformation, RuleMeta } from '
 export const NOT_CHECKED_RULE_ID = 'not-checked';
 
 /** Where an import points: a file of the project, or a package by name. */
+/** A function another file registers as a request handler: why it runs on a request path, and where it is registered. */
+export interface ExternalEntry {
+  reason: string;
+  file: string;
+  range: Range;
+}
+
 export type ImportTarget = { kind: 'file'; file: string } | { kind: 'package'; name: string } | { kind: 'unresolved' };
 
 /** What a call's callee turned out to be, across files and re-exports. */
@@ -35,8 +42,8 @@ export interface ProjectView {
   resolveImport(from: string, fact: ImportFact): ImportTarget;
   resolveCall(from: string, target: CallTarget): ResolvedCall;
   isProductPackage(name: string): boolean;
-  /** Why `fn` runs on a request path when another file registers it as a handler. */
-  externalEntryReason(file: string, fn: FunctionFact): string | undefined;
+  /** Why `fn` runs on a request path when another file registers it as a handler, and where it does. */
+  externalEntry(file: string, fn: FunctionFact): ExternalEntry | undefined;
   /** Whether the project depends on a package (package.json dependencies of the root). */
   dependsOn(packageName: string): boolean;
   /** The root package.json's name. */

@@ -457,6 +457,8 @@ const events = (() => {
   let partial = false;
   /** The row the keyboard is on; the grid keeps the focus and points at it (aria-activedescendant). */
   let activeIndex = 0;
+  /** Keys pressed while a new order or filter loads (the row count is unknown): played once it arrives, never lost. */
+  const pendingKeys: string[] = [];
   let filterTimer: ReturnType<typeof setTimeout> | undefined;
   /** Widths the user set by resizing (px); the other columns share the free width. */
   const widths: (number | null)[] = EVENT_COLUMN_SPECS.map((_, position) =>
@@ -545,6 +547,8 @@ const events = (() => {
     if (state.view !== 'events') return;
     measureHeaders();
     renderSortIndicators();
+    // Until the first page of a new order or filter arrives, the rows on screen are the old ones.
+    grid.setAttribute('aria-busy', String(total < 0));
     if (total < 0) {
       request(Math.floor(grid.scrollTop / ROW_HEIGHT / PAGE_SIZE));
       return;
@@ -648,9 +652,8 @@ const events = (() => {
     render();
     if (row.dataset.line) post({ type: 'openLine', line: Number(row.dataset.line) });
   });
-  grid.addEventListener('keydown', (event) => {
-    // Keys on the header's buttons are theirs (Enter sorts, Alt+arrows resize).
-    if (event.target !== grid) return;
+  /** The row a navigation key moves to, or undefined for other keys. */
+  function targetOf(key: string): number | undefined {
     const pageRows = Math.max(1, Math.floor((grid.clientHeight - gridHead.offsetHeight) / ROW_HEIGHT) - 1);
     const targets: Record<string, number> = {
       ArrowDown: activeIndex + 1,
@@ -660,10 +663,17 @@ const events = (() => {
       Home: 0,
       End: total - 1,
     };
-    const target = targets[event.key];
+    return targets[key];
+  }
+
+  grid.addEventListener('keydown', (event) => {
+    // Keys on the header's buttons are theirs (Enter sorts, Alt+arrows resize).
+    if (event.target !== grid) return;
+    const target = targetOf(event.key);
     if (target !== undefined) {
       event.preventDefault();
-      moveActive(target);
+      if (total < 0) pendingKeys.push(event.key);
+      else moveActive(target);
     } else if (event.key === 'Enter') {
       const row = cache.get(activeIndex);
       if (!row) return;
@@ -708,6 +718,7 @@ const events = (() => {
       partial = page.partial;
       activeIndex = Math.min(activeIndex, Math.max(0, total - 1));
       render();
+      for (const key of pendingKeys.splice(0)) moveActive(targetOf(key)!);
     },
   };
 })();

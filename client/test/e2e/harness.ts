@@ -211,8 +211,8 @@ export async function openFile(page: Page, relativePath: string): Promise<void> 
   await input.waitFor();
   await input.fill(relativePath);
   const fileName = path.posix.basename(relativePath);
-  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: fileName });
-  await row.first().waitFor();
+  // Enter opens the selected row: until the filter applies, that is the most recent editor.
+  await page.locator('.quick-input-list .monaco-list-row.focused').filter({ hasText: fileName }).waitFor();
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden' });
   await page.locator('.tabs-container .tab.active', { hasText: fileName }).waitFor();

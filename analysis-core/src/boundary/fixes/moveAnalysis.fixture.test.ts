@@ -94,7 +94,8 @@ describe('the analysis fixes on a Hono / Lambda service with no emitter and no c
       const move = engine.fixes(finding.file, finding.range).find((candidate) => candidate.title === MOVE_TITLE);
       assert.deepEqual(move?.disabled, { reason: `unavailable: ${reason}` });
       assert.deepEqual(move.changes, []);
-      assert.ok(finding.message.includes(`It cannot move as it is: ${reason}; "${SERVE_TITLE}" runs it after execution and serves its last result here instead.`), finding.message);
+      const note = finding.related.map((information) => information.message).find((message) => message.startsWith('The fix cannot move it as it is: '));
+      assert.equal(note, `The fix cannot move it as it is: ${reason}; "${SERVE_TITLE}" runs it after execution and serves its last result here instead.`, JSON.stringify(finding.related));
       const after = applyAndRecheck(finding, SERVE_TITLE);
       const handler = after.get(finding.file)!;
       assert.ok(handler.includes(served), handler);

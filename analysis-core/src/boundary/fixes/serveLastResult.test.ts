@@ -114,12 +114,13 @@ router.get('/forecast', (req, res) => {
       'no 202 answer can be written for this function (it is not a Hono, Express or Fastify route handler, or an AWS Lambda handler answering HTTP)',
     ],
   ] as const) {
-    it(`is disabled for ${name}, with the reason in the menu and in the message`, () => {
+    it(`is disabled for ${name}, with the reason in the menu and under the message`, () => {
       const { fix, finding } = serveFix(handler);
       assert.deepEqual(fix?.disabled, { reason: `unavailable: ${reason}` });
       assert.deepEqual(fix.changes, []);
-      assert.ok(finding.message.includes(`nor can its last result be served here: ${reason}.`), finding.message);
-      assert.match(finding.message, /To move it, keep the response independent of the analysis/);
+      const note = finding.related.map((information) => information.message).find((message) => message.startsWith('The fix cannot move it as it is: ')) ?? '';
+      assert.ok(note.includes(`nor can its last result be served here: ${reason}.`), note);
+      assert.match(note, /To move it, keep the response independent of the analysis/);
     });
   }
 

@@ -100,7 +100,7 @@ function entryReason(project: ProjectView, file: string, source: ts.SourceFile, 
   const nodes = [handler, handler.parent];
   for (const fn of project.facts(file)?.functions.values() ?? []) {
     if (!nodes.some((node) => node.getStart(source) === fn.start && node.getEnd() === fn.end)) continue;
-    return fn.entry ?? project.externalEntryReason(file, fn);
+    return fn.entry ?? project.externalEntry(file, fn)?.reason;
   }
   return undefined;
 }
@@ -248,15 +248,16 @@ export function serveLastResultFixes(context: FixContext<unknown>): Fix[] {
   return [buildServeFix(context, site, served)];
 }
 
-/** The sentence the finding's message ends with when the call cannot move: what to do instead. */
-export function analysisFixNote(project: ProjectView, file: string, source: ts.SourceFile, fixData: unknown): string {
-  if (!isMoveData(fixData)) return '';
+/** Why the move fix cannot move the call, and what to do instead (the finding's related information); undefined when it can. */
+export function analysisFixNote(project: ProjectView, file: string, source: ts.SourceFile, fixData: unknown): string | undefined {
+  if (!isMoveData(fixData)) return undefined;
   const site = siteOf(source, fixData);
-  if (site === undefined) return '';
+  if (site === undefined) return undefined;
   const moved = plan(project, file, site);
-  if (moved.kind !== 'decline') return '';
-  if (moved.resultUsed !== true) return ` It cannot move as it is: ${moved.reason}. ${moved.hint}`;
+  if (moved.kind !== 'decline') return undefined;
+  const cannot = `The fix cannot move it as it is: ${moved.reason}`;
+  if (moved.resultUsed !== true) return `${cannot}. ${moved.hint}`.trimEnd();
   const served = planServe(project, file, site);
-  if (served.kind === 'serve') return ` It cannot move as it is: ${moved.reason}; "${SERVE_TITLE}" runs it after execution and serves its last result here instead.`;
-  return ` It cannot move as it is: ${moved.reason}; nor can its last result be served here: ${served.reason}. ${served.hint} ${moved.hint}`;
+  if (served.kind === 'serve') return `${cannot}; "${SERVE_TITLE}" runs it after execution and serves its last result here instead.`;
+  return `${cannot}; nor can its last result be served here: ${served.reason}. ${served.hint} ${moved.hint}`.trimEnd();
 }

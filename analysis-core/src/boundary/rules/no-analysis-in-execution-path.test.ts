@@ -105,7 +105,7 @@ runRuleTests(noAnalysisInExecutionPath, {
     {
       name: 'a flag-guarded analysis: the flag is recorded with the event; emitter and post-execution module are created and recorded in a new config',
       files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'src/storage/orders.ts': storage },
-      errors: [{ messageId: 'direct', line: 11, file: 'src/handlers/orders.ts', message: 'generateReport (src/analysis/report.ts) runs on the execution path of data-plane function createOrder', related: 1 }],
+      errors: [{ messageId: 'direct', line: 11, file: 'src/handlers/orders.ts', message: 'createOrder (data-plane) runs analysis generateReport', related: 1 }],
       fix: {
         title: 'Move analysis out of the execution path',
         typeCheck: true,
@@ -182,7 +182,7 @@ runRuleTests(noAnalysisInExecutionPath, {
         'src/analysis/post-execution.ts': "import { readTraceFile } from './reader';\n\nexport async function runAll(paths: string[]): Promise<number> {\n  let count = 0;\n  for (const tracePath of paths) {\n    const trace = readTraceFile(tracePath);\n    count += trace.records.length;\n  }\n  return count;\n}\n",
       },
       config: { trace: { emitter: { module: 'src/telemetry/emit.ts', export: 'emitTraceEvent' } } },
-      errors: [{ messageId: 'transitive', line: 4, file: 'src/handlers/objects.ts', message: 'refreshUsageReport -> generateReport', related: 2 }],
+      errors: [{ messageId: 'transitive', line: 4, file: 'src/handlers/objects.ts', message: 'Calls refreshUsageReport, which leads to analysis generateReport', related: 3, relatedMessage: 'refreshUsageReport (src/shared/usage.ts) calls generateReport' }],
       fix: {
         title: 'Move analysis out of the execution path',
         output: {
@@ -208,7 +208,7 @@ runRuleTests(noAnalysisInExecutionPath, {
         'src/lib/audit.ts': "import { generateReport } from '../analysis/report';\nexport function audit() {\n  generateReport();\n}\n",
         'src/analysis/report.ts': 'export function generateReport() {}\n',
       },
-      errors: [{ messageId: 'transitive', line: 3, file: 'src/handlers/checkout.ts', message: 'finish -> audit -> generateReport', related: 3 }],
+      errors: [{ messageId: 'transitive', line: 3, file: 'src/handlers/checkout.ts', message: 'Calls finish, which leads to analysis generateReport', related: 4 }],
     },
     {
       name: 'Express, Koa, Fastify, Hono routes and http.createServer in unassigned files',
@@ -262,9 +262,9 @@ runRuleTests(noAnalysisInExecutionPath, {
         'src/insights/model.ts': 'export function generateReport() {}\n',
       },
       errors: [
-        { messageId: 'direct', line: 3, file: 'src/orders.ts', message: 'registered in src/server.ts' },
+        { messageId: 'direct', line: 3, file: 'src/orders.ts', message: 'Express route handler (GET /orders) runs analysis', relatedMessage: 'is registered here: Express route handler (GET /orders)' },
         { messageId: 'direct', line: 3, file: 'src/lambda.ts', message: 'AWS Lambda handler' },
-        { messageId: 'transitive', line: 7, file: 'src/nest.ts', message: 'NestJS @Get handler' },
+        { messageId: 'transitive', line: 7, file: 'src/nest.ts', relatedMessage: 'NestJS @Get handler calls' },
       ],
     },
     {
@@ -285,7 +285,7 @@ runRuleTests(noAnalysisInExecutionPath, {
         ].join('\n'),
         'src/insights/report.service.ts': 'export class ReportService {\n  generate() {}\n}\n',
       },
-      errors: [{ messageId: 'direct', line: 8, message: 'ReportService.generate (src/insights/report.service.ts)' }],
+      errors: [{ messageId: 'direct', line: 8, message: 'NestJS @Post handler runs analysis ReportService.generate' }],
     },
     {
       name: 'calls through values: a local instance, a module singleton, a factory result, a class field, a destructured method',
@@ -314,7 +314,7 @@ runRuleTests(noAnalysisInExecutionPath, {
       },
       errors: [
         // Constructing the analyser (lines 5, 6 and 9) runs no analysis: each call of its methods is the finding, one per call site.
-        { messageId: 'direct', line: 10, message: 'RevenueAnalyzer.observe (src/analysis/revenue.ts) runs on the execution path of Express route handler (POST /orders)' },
+        { messageId: 'direct', line: 10, message: 'Express route handler (POST /orders) runs analysis RevenueAnalyzer.observe' },
         { messageId: 'direct', line: 11, message: 'RevenueAnalyzer.observe' },
         { messageId: 'direct', line: 12, message: 'RevenueAnalyzer.observe' },
         { messageId: 'direct', line: 13, message: 'RevenueAnalyzer.observe' },
@@ -379,7 +379,7 @@ runRuleTests(noAnalysisInExecutionPath, {
       },
       config: { productPackages: ['@acme/insights'] },
       errors: [
-        { messageId: 'direct', line: 6, file: 'src/services/pricing.ts', message: 'product package @acme/insights' },
+        { messageId: 'direct', line: 6, file: 'src/services/pricing.ts', message: 'runs analysis score', relatedMessage: 'score (product package @acme/insights) is product code' },
         { messageId: 'direct', line: 7, file: 'src/services/pricing.ts' },
         { messageId: 'direct', line: 8, file: 'src/services/pricing.ts' },
       ],

@@ -40,7 +40,9 @@ export function isAnalysisName(name: string): boolean {
 }
 
 export interface AnalysisTarget {
-  /** How messages name it: "generateReport (src/analysis/report.ts)". */
+  /** How messages name it: "generateReport". */
+  name: string;
+  /** Where it comes from, for the related information: "generateReport (src/analysis/report.ts)". */
   label: string;
   /** The same for every call that reaches the same analysis. */
   id: string;
@@ -52,7 +54,7 @@ export interface AnalysisTarget {
 export function analysisTarget(project: ProjectView, resolved: ResolvedCall, calleeText: string): AnalysisTarget | undefined {
   if (resolved.kind === 'package') {
     if (!project.isProductPackage(resolved.name) || !isAnalysisName([resolved.exportName, resolved.member].filter((part) => part !== undefined).join('.'))) return undefined;
-    return { label: `${calleeText} (product package ${resolved.name})`, id: `${resolved.name}:${resolved.exportName}`, kind: 'product', location: undefined };
+    return { name: calleeText, label: `${calleeText} (product package ${resolved.name})`, id: `${resolved.name}:${resolved.exportName}`, kind: 'product', location: undefined };
   }
   if (resolved.kind !== 'function' && resolved.kind !== 'module') return undefined;
   if (resolved.kind === 'module' && resolved.constant === true) return undefined;
@@ -66,22 +68,30 @@ export function analysisTarget(project: ProjectView, resolved: ResolvedCall, cal
   const where = project.relative(resolved.file);
   const location =
     resolved.kind === 'function' ? { file: resolved.file, range: resolved.fn.range, message: `${name} is ${plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product'} code` } : undefined;
-  return { label: `${name} (${where})`, id: `${resolved.file}:${resolved.kind === 'function' ? resolved.fn.key : resolved.name}`, kind: plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product', location };
+  return { name, label: `${name} (${where})`, id: `${resolved.file}:${resolved.kind === 'function' ? resolved.fn.key : resolved.name}`, kind: plane.plane === 'intelligence' || tagged ? 'intelligence-plane' : 'product', location };
+}
+
+interface ExecutionPath {
+  /** Why the function runs on the execution path, as a message starts: "Express route handler (POST /orders)", "putObject (data-plane)". */
+  where: string;
+  /** Where another file registers it as a request handler. */
+  registration?: RelatedInformation;
 }
 
 /** Whether a function runs on the execution path by itself: it answers for its own calls. */
-function isExecutionPathFunction(project: ProjectView, file: string, fn: FunctionFact): string | undefined {
+function executionPathOf(project: ProjectView, file: string, fn: FunctionFact): ExecutionPath | undefined {
   if (fn.planeTag === 'intelligence') return undefined;
-  if (fn.planeTag === 'data' || fn.planeTag === 'control') return `${fn.planeTag}-plane function ${fn.key}`;
+  if (fn.planeTag === 'data' || fn.planeTag === 'control') return { where: `${fn.key} (${fn.planeTag}-plane)` };
   const plane = project.planeOf(file);
   if (isProductSide(plane)) return undefined;
   if (isPlatform(plane)) {
-    if (fn.entry !== undefined) return `${fn.entry} ${fn.key}`;
-    return fn.key === MODULE_FUNCTION ? `module code of this ${plane.plane}-plane file` : `${plane.plane}-plane function ${fn.key}`;
+    if (fn.entry !== undefined) return { where: fn.entry };
+    return { where: fn.key === MODULE_FUNCTION ? `Module code of this ${plane.plane}-plane file` : `${fn.key} (${plane.plane}-plane)` };
   }
-  if (fn.entry !== undefined) return `${fn.entry}`;
-  const external = project.externalEntryReason(file, fn);
-  return external;
+  if (fn.entry !== undefined) return { where: fn.entry };
+  const external = project.externalEntry(file, fn);
+  if (external === undefined) return undefined;
+  return { where: external.reason, registration: { file: external.file, range: external.range, message: `${fn.key} is registered here: ${external.reason}` } };
 }
 
 /**
@@ -114,7 +124,7 @@ function reachAnalysis(project: ProjectView, file: string, fn: FunctionFact, mem
       result = { hops: [{ file, call, caller: fn.key }], target };
       break;
     }
-    if (resolved.kind !== 'function' || isExecutionPathFunction(project, resolved.file, resolved.fn) !== undefined) continue;
+    if (resolved.kind !== 'function' || executionPathOf(project, resolved.file, resolved.fn) !== undefined) continue;
     if (isProductSide(project.planeOf(resolved.file))) continue;
     const deeper = reachAnalysis(project, resolved.file, resolved.fn, memo, visiting);
     if (deeper !== null) {
@@ -147,9 +157,10 @@ export const noAnalysisInExecutionPath = defineRule({
       page: 'docs/rules/no-analysis-in-execution-path.md',
     },
     fixable: true,
+    // Why, and what to do instead (emit a trace event, analyse the trace later), is on the docs page.
     messages: {
-      direct: '{kind} analysis {target} runs on the execution path of {where}: emit a trace event and run it after execution from the trace.{fixNote}',
-      transitive: '{kind} analysis {target} is reached on the execution path of {where} through {chain}: emit a trace event and run it after execution from the trace.{fixNote}',
+      direct: '{where} runs analysis {target}',
+      transitive: 'Calls {helper}, which leads to analysis {target}',
     },
   },
   defaultOptions: undefined,
@@ -157,8 +168,9 @@ export const noAnalysisInExecutionPath = defineRule({
     const { project, file, facts } = context;
     const memo = new Map<FunctionFact, Reach>();
     for (const fn of facts.functions.values()) {
-      const where = isExecutionPathFunction(project, file, fn);
-      if (where === undefined) continue;
+      const path = executionPathOf(project, file, fn);
+      if (path === undefined) continue;
+      const { where, registration } = path;
       const analysisCalls = new Map<CallFact, AnalysisTarget>();
       for (const call of fn.calls) {
         const target = analysisTarget(project, project.resolveCall(file, call.target), call.calleeText);
@@ -179,32 +191,41 @@ export const noAnalysisInExecutionPath = defineRule({
             analysisName: resolved.kind === 'function' ? resolved.fn.key : call.calleeText,
             params: resolved.kind === 'function' ? resolved.fn.params : [],
           };
+          const fixNote = analysisFixNote(project, file, context.source.compilerNode, fixData);
           context.report({
             messageId: 'direct',
-            data: { kind: target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: target.label, where, fixNote: analysisFixNote(project, file, context.source.compilerNode, fixData) },
+            data: { target: target.name, where },
             range: call.range,
             key: `${fn.key}:${call.calleeText}`,
-            related: target.location === undefined ? [] : [target.location],
+            related: [
+              target.location ?? { file, range: call.range, message: `${target.label} is ${target.kind} code` },
+              ...(registration === undefined ? [] : [registration]),
+              ...(fixNote === undefined ? [] : [{ file, range: call.range, message: fixNote }]),
+            ],
             fixData,
           });
           continue;
         }
         if (resolved.kind !== 'function' || resolved.fn === fn) continue;
-        if (isExecutionPathFunction(project, resolved.file, resolved.fn) !== undefined || isProductSide(project.planeOf(resolved.file))) continue;
+        if (executionPathOf(project, resolved.file, resolved.fn) !== undefined || isProductSide(project.planeOf(resolved.file))) continue;
         const reach = reachAnalysis(project, resolved.file, resolved.fn, memo, new Set([fn]));
         if (reach === null) continue;
-        const names = [call.calleeText, ...reach.hops.map((hop) => hop.call.calleeText)];
         const transitiveFix: MoveAnalysisData = { start: call.start, end: call.end, analysisFile: resolved.file, analysisName: resolved.fn.key, params: resolved.fn.params };
+        const fixNote = analysisFixNote(project, file, context.source.compilerNode, transitiveFix);
+        const lastHop = reach.hops[reach.hops.length - 1]!;
         context.report({
           messageId: 'transitive',
-          data: { kind: reach.target.kind === 'product' ? 'Product' : 'Intelligence-plane', target: reach.target.label, where, chain: names.join(' -> '), fixNote: analysisFixNote(project, file, context.source.compilerNode, transitiveFix) },
+          data: { helper: call.calleeText, target: reach.target.name },
           range: call.range,
           key: `${fn.key}:${call.calleeText}:${reach.target.label}`,
           // The fix moves the helper call that leads to the analysis.
           fixData: transitiveFix,
           related: [
+            { file, range: call.range, message: `${where} calls ${call.calleeText}` },
+            ...(registration === undefined ? [] : [registration]),
             ...reach.hops.map((hop) => ({ file: hop.file, range: hop.call.range, message: `${hop.caller} (${project.relative(hop.file)}) calls ${hop.call.calleeText}` })),
-            ...(reach.target.location === undefined ? [] : [reach.target.location]),
+            reach.target.location ?? { file: lastHop.file, range: lastHop.call.range, message: `${reach.target.label} is ${reach.target.kind} code` },
+            ...(fixNote === undefined ? [] : [{ file, range: call.range, message: fixNote }]),
           ],
         });
       }

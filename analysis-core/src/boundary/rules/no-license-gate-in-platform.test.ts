@@ -94,8 +94,8 @@ runRuleTests(noLicenseGateInPlatform, {
         ].join('\n'),
       },
       errors: [
-        { messageId: 'gateAuthorization', line: 2, message: 'licensed enforcement' },
-        { messageId: 'gateTraceEmission', line: 5, message: 'premium tracing' },
+        { messageId: 'gateAuthorization', line: 2, message: "License gate on authorization in control-plane code: tenant.tier === 'enterprise'" },
+        { messageId: 'gateTraceEmission', line: 5, message: 'License gate on trace emission in control-plane code: hasEntitlement()' },
       ],
     },
     {

@@ -10,6 +10,7 @@
  */
 import { ts } from 'ts-morph';
 import { z } from 'zod';
+import { codeSnippet } from '../messageText';
 import { isPlatform } from '../planes';
 import { defineRule } from '../rule';
 import { walkSyntax } from '../syntaxWalk';
@@ -168,12 +169,11 @@ export const noLicenseGateInPlatform = defineRule({
       page: 'docs/rules/no-license-gate-in-platform.md',
     },
     fixable: false,
+    // Why each is wrong and what to do instead is on the docs page.
     messages: {
-      gate: 'License gate in {plane}-plane code ({what}): the platform must behave the same for every customer; move paid features to the intelligence plane.',
-      gateAuthorization:
-        'License gate decides authorization in {plane}-plane code ({what}): enforcement that depends on a license is licensed enforcement, which the platform must never have; enforce the same policy for everyone.',
-      gateTraceEmission:
-        'License gate decides trace emission in {plane}-plane code ({what}): "premium tracing" leaves unpaid runs without artifacts; always emit traces and gate only the analysis of them.',
+      gate: 'License gate in {plane}-plane code: {what}',
+      gateAuthorization: 'License gate on authorization in {plane}-plane code: {what}',
+      gateTraceEmission: 'License gate on trace emission in {plane}-plane code: {what}',
     },
   },
   optionsSchema,
@@ -191,7 +191,7 @@ export const noLicenseGateInPlatform = defineRule({
       const start = node.getStart(source);
       context.report({
         messageId,
-        data: { plane, what },
+        data: { plane, what: codeSnippet(what) },
         range: { start: source.getLineAndCharacterOfPosition(start), end: source.getLineAndCharacterOfPosition(node.getEnd()) },
         key: `${what}:${counts.get(what) ?? 0}`,
       });

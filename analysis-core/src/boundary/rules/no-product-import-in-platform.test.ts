@@ -82,7 +82,7 @@ runRuleTests(noProductImportInPlatform, {
         'src/handlers/orders.ts': "import express from 'express';\nimport { generateReport } from '../analysis/report';\nexport const r = generateReport;\n",
         'src/analysis/report.ts': 'export function generateReport() {}\n',
       },
-      errors: [{ messageId: 'direct', line: 2, message: 'intelligence-plane module "src/analysis/report.ts"' }],
+      errors: [{ messageId: 'direct', line: 2, message: 'Imports intelligence-plane module src/analysis/report.ts' }],
     },
     {
       name: 'product packages and premium folders count as product code',
@@ -93,7 +93,7 @@ runRuleTests(noProductImportInPlatform, {
       },
       config: { productPackages: ['@acme/insights-*'] },
       errors: [
-        { messageId: 'direct', line: 1, message: 'product package "@acme/insights-engine"' },
+        { messageId: 'direct', line: 1, message: 'Imports product package @acme/insights-engine' },
         { messageId: 'direct', line: 2, message: 'product module' },
         { messageId: 'direct', line: 3 },
       ],
@@ -106,7 +106,13 @@ runRuleTests(noProductImportInPlatform, {
         'src/lib/deep.ts': "import { insights } from '../insights/model';\nexport const summarize = insights;\n",
         'src/insights/model.ts': 'export const insights = () => 0;\n',
       },
-      errors: [{ messageId: 'chain', line: 1, related: 1, message: 'src/services/billing.ts -> src/lib/summary.ts -> src/lib/deep.ts -> src/insights/model.ts' }],
+      errors: [{
+          messageId: 'chain',
+          line: 1,
+          related: 2,
+          message: 'Reaches product code src/insights/model.ts in 3 imports',
+          relatedMessage: 'src/services/billing.ts -> src/lib/summary.ts -> src/lib/deep.ts -> src/insights/model.ts',
+        }],
     },
     {
       name: 'tsconfig paths and baseUrl aliases resolve to the files they name',
@@ -117,7 +123,7 @@ runRuleTests(noProductImportInPlatform, {
       },
       errors: [
         // Three imports, one edge: reported once, at the first, with its count.
-        { messageId: 'direct', line: 1, file: 'src/handlers/orders.ts', message: '"src/analysis/report.ts" (3 imports in this file use it)' },
+        { messageId: 'direct', line: 1, file: 'src/handlers/orders.ts', message: 'src/analysis/report.ts (3 imports)' },
       ],
     },
     {

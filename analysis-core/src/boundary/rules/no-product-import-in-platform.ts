@@ -85,9 +85,10 @@ export const noProductImportInPlatform = defineRule({
       page: 'docs/rules/no-product-import-in-platform.md',
     },
     fixable: false,
+    // The chain of imports is the related information; why platform code must not depend on product code is on the docs page.
     messages: {
-      direct: '{plane}-plane module imports {kind} "{target}"{uses}: platform code must not depend on product code.',
-      chain: '{plane}-plane module reaches {kind} "{target}" through {hops} imports ({chain}){uses}: platform code must not depend on product code.',
+      direct: 'Imports {kind} {target}{uses}',
+      chain: 'Reaches {kind} {target} in {hops} imports{uses}',
     },
   },
   defaultOptions: undefined,
@@ -107,7 +108,7 @@ export const noProductImportInPlatform = defineRule({
       const target = project.resolveImport(context.file, fact);
       if (target.kind === 'package') {
         if (project.isProductPackage(target.name)) {
-          addEdge(`package:${target.name}`, { messageId: 'direct', data: { plane: plane.plane!, kind: 'product package', target: target.name }, range: fact.range, key: `package:${target.name}` });
+          addEdge(`package:${target.name}`, { messageId: 'direct', data: { kind: 'product package', target: target.name }, range: fact.range, key: `package:${target.name}` });
         }
         return;
       }
@@ -116,7 +117,7 @@ export const noProductImportInPlatform = defineRule({
       const relativeTarget = project.relative(target.file);
       if (isProductSide(targetPlane)) {
         const kind = targetPlane.plane === 'intelligence' ? 'intelligence-plane module' : 'product module';
-        addEdge(`file:${relativeTarget}`, { messageId: 'direct', data: { plane: plane.plane!, kind, target: relativeTarget }, range: fact.range, key: `file:${relativeTarget}` });
+        addEdge(`file:${relativeTarget}`, { messageId: 'direct', data: { kind, target: relativeTarget }, range: fact.range, key: `file:${relativeTarget}` });
         return;
       }
       if (targetPlane.plane !== undefined) return;
@@ -127,9 +128,10 @@ export const noProductImportInPlatform = defineRule({
           const kind = definingPlane.plane === 'intelligence' ? 'intelligence-plane module' : 'product module';
           addEdge(`file:${relativeDefining}`, {
             messageId: 'chain',
-            data: { plane: plane.plane!, kind, target: relativeDefining, hops: 2, chain: [project.relative(context.file), relativeTarget, relativeDefining].join(' -> ') },
+            data: { kind, target: relativeDefining, hops: 2 },
             range: fact.range,
             key: `file:${relativeDefining}`,
+            related: [{ file: context.file, range: fact.range, message: `imports ${relativeTarget}, which re-exports ${relativeDefining}` }],
           });
           continue;
         }
@@ -141,15 +143,18 @@ export const noProductImportInPlatform = defineRule({
         const names = [project.relative(context.file), relativeTarget, ...(defining === target.file ? [] : [relativeDefining]), ...chain.map((hop) => hop.to)];
         addEdge(`chain:${boundary}`, {
           messageId: 'chain',
-          data: { plane: plane.plane!, kind: 'product code', target: last.to, hops: names.length - 1, chain: names.join(' -> ') },
+          data: { kind: 'product code', target: last.to, hops: names.length - 1 },
           range: fact.range,
           key: `chain:${relativeTarget}:${last.to}`,
-          related: chain.map((hop) => ({ file: hop.file, range: hop.range, message: `${project.relative(hop.file)} imports ${hop.to}` })),
+          related: [
+            { file: context.file, range: fact.range, message: names.join(' -> ') },
+            ...chain.map((hop) => ({ file: hop.file, range: hop.range, message: `${project.relative(hop.file)} imports ${hop.to}` })),
+          ],
         });
       }
     });
     for (const { report, uses } of edges.values()) {
-      context.report({ ...report, data: { ...report.data, uses: uses === 1 ? '' : ` (${uses} imports in this file use it)` } });
+      context.report({ ...report, data: { ...report.data, uses: uses === 1 ? '' : ` (${uses} imports)` } });
     }
   },
 });

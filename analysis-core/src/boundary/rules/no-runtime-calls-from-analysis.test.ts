@@ -70,7 +70,7 @@ runRuleTests(noRuntimeCallsFromAnalysis, {
         'src/services/usage.ts': "import { query } from '../storage/db';\nexport const currentUsage = () => query();\n",
         'src/storage/db.ts': "import { Pool } from 'pg';\nexport const query = () => new Pool().query('select 1');\n",
       },
-      errors: [{ messageId: 'platformImport', line: 1, file: 'src/reports/usage.ts', message: 'src/services/usage.ts -> src/storage/db.ts', related: 1 }],
+      errors: [{ messageId: 'platformImport', line: 1, file: 'src/reports/usage.ts', message: 'Analysis code imports src/services/usage.ts, which uses pg', related: 1, relatedMessage: 'src/services/usage.ts -> src/storage/db.ts' }],
     },
     {
       name: 'a JSDoc @plane intelligence function in platform code is held to the air gap',

@@ -104,8 +104,8 @@ export const noRuntimeCallsFromAnalysis = defineRule({
     },
     fixable: false,
     messages: {
-      call: 'Analysis code {what}: the intelligence plane reads artifacts (trace files, logs), it never calls the running system.',
-      platformImport: 'Analysis code imports {module}, which {what} ({where}): the intelligence plane reads artifacts, it never calls the running system.',
+      call: 'Analysis code {what}',
+      platformImport: 'Analysis code imports {module}, which uses {what}',
     },
   },
   optionsSchema,
@@ -136,10 +136,10 @@ export const noRuntimeCallsFromAnalysis = defineRule({
       const module = project.relative(target.file);
       context.report({
         messageId: 'platformImport',
-        data: { module, what: describe(use.what), where: `${[module, ...use.via].join(' -> ')}: ${use.call.calleeText}` },
+        data: { module, what: use.what },
         range: fact.range,
         key: `import:${module}`,
-        related: [{ file: use.file, range: use.call.range, message: `${use.call.calleeText} ${describe(use.what)}` }],
+        related: [{ file: use.file, range: use.call.range, message: `${[module, ...use.via].join(' -> ')}: ${use.call.calleeText} ${describe(use.what)}` }],
       });
     }
   },

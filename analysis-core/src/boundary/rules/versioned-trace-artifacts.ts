@@ -9,6 +9,7 @@ import path from 'node:path';
 import picomatch from 'picomatch';
 import { ts } from 'ts-morph';
 import { TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION } from '../../trace/schema';
+import { codeSnippet } from '../messageText';
 import { defineRule } from '../rule';
 import { walkSyntax } from '../syntaxWalk';
 import type { Fix } from '../types';
@@ -55,9 +56,9 @@ export const versionedTraceArtifacts = defineRule({
     },
     fixable: true,
     messages: {
-      headerMissingFields: 'Trace header without {missing}: readers need the schema and its version to read the artifact safely.',
-      badVersion: 'Trace header version {version} is not "major.minor" (the contract is {schema} {current}).',
-      noHeader: 'Writes trace records to {target} without a versioned header: write {"kind":"header","schema":"{schema}","version":"{current}",...} first.',
+      headerMissingFields: 'Trace header without {missing}',
+      badVersion: 'Trace header version {version} is not "major.minor" like "{current}"',
+      noHeader: 'Writes trace records to {target} without a versioned header',
     },
   },
   defaultOptions: undefined,
@@ -108,7 +109,7 @@ export const versionedTraceArtifacts = defineRule({
       const first = writes[0];
       context.report({
         messageId: 'noHeader',
-        data: { ...data, target: first?.target ?? 'the trace file' },
+        data: { ...data, target: first === undefined ? 'the trace file' : codeSnippet(first.target) },
         range: first !== undefined ? rangeOf(first.node) : { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
         key: 'no-header',
       });
@@ -124,7 +125,7 @@ export const versionedTraceArtifacts = defineRule({
       }
       const version = propertyOf(header, 'version');
       if (version !== undefined && ts.isPropertyAssignment(version) && ts.isStringLiteralLike(version.initializer) && !/^\d+\.\d+$/.test(version.initializer.text)) {
-        context.report({ messageId: 'badVersion', data: { ...data, version: JSON.stringify(version.initializer.text) }, range: rangeOf(version), key: `version:${index}` });
+        context.report({ messageId: 'badVersion', data: { ...data, version: codeSnippet(JSON.stringify(version.initializer.text)) }, range: rangeOf(version), key: `version:${index}` });
       }
     });
   },

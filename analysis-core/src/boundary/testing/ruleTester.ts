@@ -12,6 +12,7 @@ import { describe, it } from 'node:test';
 import { Project, ts } from 'ts-morph';
 import { createEngine, type EngineFinding } from '../engine';
 import { memoryHost } from '../host';
+import { messageProblems } from '../messageText';
 import type { Rule } from '../rule';
 import type { BoundaryEngine, FileChange, Fix, Range, RuleSeverity } from '../types';
 import type { EngineInternals } from '../engine';
@@ -37,6 +38,8 @@ export interface ExpectedError {
   message?: string;
   /** How many related-information hops the finding lists. */
   related?: number;
+  /** A substring one of the related-information messages must contain (details the one-line message leaves out). */
+  relatedMessage?: string;
 }
 
 export interface InvalidCase extends TestProject {
@@ -161,10 +164,15 @@ export function runRuleTests<Options>(rule: Rule<Options>, cases: { valid: TestP
           const actual = findings.map((finding) => `${path.relative(TEST_ROOT, finding.file)}:${finding.range.start.line + 1} ${finding.messageId}`).sort();
           const expected = testCase.errors.map((error) => `${error.file ?? defaultFile}:${error.line} ${error.messageId}`).sort();
           assert.deepEqual(actual, expected, `findings were:\n${findings.map(describeFinding).join('\n')}`);
+          for (const finding of findings) assert.deepEqual(messageProblems(finding.message), [], `"${finding.message}" fits one line of the Problems panel`);
           for (const error of testCase.errors) {
             const finding = findings.find((candidate) => path.relative(TEST_ROOT, candidate.file) === (error.file ?? defaultFile) && candidate.range.start.line + 1 === error.line && candidate.messageId === error.messageId)!;
             if (error.message !== undefined) assert.ok(finding.message.includes(error.message), `"${finding.message}" should contain "${error.message}"`);
             if (error.related !== undefined) assert.equal(finding.related.length, error.related, `related: ${JSON.stringify(finding.related)}`);
+            if (error.relatedMessage !== undefined) {
+              const related = finding.related.map((information) => information.message);
+              assert.ok(related.some((message) => message.includes(error.relatedMessage!)), `related ${JSON.stringify(related)} should contain "${error.relatedMessage}"`);
+            }
           }
           if (testCase.fix !== undefined) checkFix(engine, testCase, findings[0]!, ruleId);
         });

@@ -97,7 +97,7 @@ describe('planewise check --format sarif', () => {
       assert.ok(['error', 'warning'].includes(sarifResult.level));
     }
     const chain = run.results.find((sarifResult: { ruleId: string }) => sarifResult.ruleId === 'no-analysis-in-execution-path');
-    assert.equal(chain.relatedLocations.length, 2);
+    assert.equal(chain.relatedLocations.length, 3, "the handler's call, the helper's call and the analysis");
   });
 });
 
