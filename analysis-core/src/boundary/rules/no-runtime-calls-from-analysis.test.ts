@@ -4,6 +4,18 @@ import { noRuntimeCallsFromAnalysis } from './no-runtime-calls-from-analysis';
 runRuleTests(noRuntimeCallsFromAnalysis, {
   valid: [
     {
+      name: 'query builders and schemas of database clients reach nothing',
+      files: {
+        'src/analysis/filters.ts': [
+          "import { Prisma } from '@prisma/client';",
+          "import mongoose from 'mongoose';",
+          'export const where = (ids: string[]) => Prisma.sql`id IN (${Prisma.join(ids)})`;',
+          'export const RowSchema = new mongoose.Schema({ id: String });',
+          '',
+        ].join('\n'),
+      },
+    },
+    {
       name: 'HTTP client helpers that send nothing: type guards, error and header classes',
       files: {
         'src/analysis/errors.ts': [
@@ -120,7 +132,7 @@ runRuleTests(noRuntimeCallsFromAnalysis, {
       errors: [{ messageId: 'call', line: 2, message: 'axios' }],
     },
     {
-      name: "the project's own wrapper around an HTTP client, as a function or a class method",
+      name: "the project's own wrapper around an HTTP client, as a function or a class method: once per wrapper, at its first call",
       files: {
         'src/analysis/enrich.ts': [
           "import { getJson } from '../lib/http';",
@@ -129,6 +141,7 @@ runRuleTests(noRuntimeCallsFromAnalysis, {
           "  const user = await getJson('/users/1');",
           "  return billing.invoices(user);",
           '}',
+          "export const refresh = () => getJson('/users/2');",
           '',
         ].join('\n'),
         'src/lib/http.ts': "export async function getJson(url: string) {\n  const response = await fetch(url);\n  return response.json();\n}\n",
@@ -145,7 +158,7 @@ runRuleTests(noRuntimeCallsFromAnalysis, {
         ].join('\n'),
       },
       errors: [
-        { messageId: 'wrapperCall', line: 4, message: 'calls getJson, which uses fetch', related: 1, relatedMessage: 'src/lib/http.ts: fetch calls fetch' },
+        { messageId: 'wrapperCall', line: 4, message: 'calls getJson, which uses fetch (2 calls)', related: 1, relatedMessage: 'src/lib/http.ts: fetch calls fetch' },
         { messageId: 'wrapperCall', line: 5, message: 'calls billing.invoices, which uses axios', related: 1, relatedMessage: 'src/lib/billing.ts: this.http.get uses axios' },
       ],
     },

@@ -23,8 +23,8 @@ export const RUNTIME_MODULES = [
   '@prisma/client', 'sequelize', 'typeorm', 'knex', 'kafkajs', 'amqplib', 'nats', '@elastic/elasticsearch',
 ];
 
-/** Exports of HTTP clients that send nothing: error classes, type guards, header and body helpers. */
-const HTTP_CLIENT_HELPERS: Record<string, ReadonlySet<string>> = {
+/** Exports of clients that reach nothing: error classes, type guards, header and body helpers, query builders and schemas. */
+const CLIENT_HELPERS: Record<string, ReadonlySet<string>> = {
   axios: new Set(['isAxiosError', 'isCancel', 'AxiosError', 'AxiosHeaders', 'CanceledError', 'Cancel', 'CancelToken', 'toFormData', 'formToJSON', 'mergeConfig', 'all', 'spread']),
   undici: new Set(['Headers', 'FormData', 'Request', 'Response', 'File', 'errors', 'MockAgent']),
   got: new Set(['HTTPError', 'RequestError', 'TimeoutError', 'ParseError', 'CancelError', 'MaxRedirectsError', 'CacheError', 'UploadError', 'ReadError']),
@@ -33,11 +33,14 @@ const HTTP_CLIENT_HELPERS: Record<string, ReadonlySet<string>> = {
   'cross-fetch': new Set(['Headers', 'Request', 'Response']),
   http: new Set(['validateHeaderName', 'validateHeaderValue']),
   ofetch: new Set(['FetchError', 'createFetchError']),
+  // `Prisma.sql`, `Prisma.join`, `Prisma.Decimal`, its error classes; the client is `PrismaClient`.
+  '@prisma/client': new Set(['Prisma']),
+  mongoose: new Set(['Schema', 'Types', 'isValidObjectId', 'isObjectIdOrHexString']),
 };
 
 /** `axios.isAxiosError(e)`, `import { HTTPError } from 'ky'`: the export (or, for a default or namespace import, its member) that is called. */
-function isHttpClientHelper(resolved: Extract<ResolvedCall, { kind: 'package' }>): boolean {
-  const helpers = HTTP_CLIENT_HELPERS[resolved.name];
+function isClientHelper(resolved: Extract<ResolvedCall, { kind: 'package' }>): boolean {
+  const helpers = CLIENT_HELPERS[resolved.name];
   if (helpers === undefined) return false;
   const called = resolved.exportName === 'default' || resolved.exportName === '*' ? resolved.member : resolved.exportName;
   return called !== undefined && helpers.has(called);
@@ -68,7 +71,7 @@ function compileRuntimeMatcher(options: Options): (name: string) => boolean {
 
 function runtimeCallName(resolved: ResolvedCall, isRuntime: (name: string) => boolean): string | undefined {
   if (resolved.kind === 'global') return resolved.name;
-  if (resolved.kind === 'package' && isRuntime(resolved.name) && !isHttpClientHelper(resolved)) return resolved.name;
+  if (resolved.kind === 'package' && isRuntime(resolved.name) && !isClientHelper(resolved)) return resolved.name;
   return undefined;
 }
 
@@ -122,6 +125,7 @@ function isAnalysisFunction(project: ProjectView, file: string, fn: FunctionFact
 
 interface WrappedUse {
   file: string;
+  wrapper: FunctionFact;
   call: CallFact;
   what: string;
 }
@@ -136,7 +140,7 @@ function wrappedRuntimeCall(project: ProjectView, resolved: ResolvedCall, isRunt
   if (resolved.kind !== 'function' || isAnalysisFunction(project, resolved.file, resolved.fn)) return undefined;
   for (const call of resolved.fn.calls) {
     const what = runtimeCallName(project.resolveCall(resolved.file, call.target), isRuntime);
-    if (what !== undefined) return { file: resolved.file, call, what };
+    if (what !== undefined) return { file: resolved.file, wrapper: resolved.fn, call, what };
   }
   return undefined;
 }
@@ -169,7 +173,7 @@ export const noRuntimeCallsFromAnalysis = defineRule({
     messages: {
       call: 'Analysis code {what}',
       // The wrapper and the call it wraps are the related information.
-      wrapperCall: 'Analysis code calls {callee}, which uses {what}',
+      wrapperCall: 'Analysis code calls {callee}, which uses {what}{uses}',
       platformImport: 'Analysis code imports {module}, which uses {what}',
     },
   },
@@ -181,6 +185,8 @@ export const noRuntimeCallsFromAnalysis = defineRule({
     const fileIsAnalysis = plane.plane === 'intelligence';
     /** Imports whose live-system use is already reported where it is called. */
     const reportedAtCall = new Set<number>();
+    /** One finding per wrapper, at its first call; later calls only add to its count. */
+    const wrapperCalls = new Map<string, { call: CallFact; use: WrappedUse; uses: number }>();
     for (const fn of facts.functions.values()) {
       const isAnalysis = fn.planeTag === undefined ? fileIsAnalysis : fn.planeTag === 'intelligence';
       if (!isAnalysis) continue;
@@ -191,19 +197,25 @@ export const noRuntimeCallsFromAnalysis = defineRule({
         if (what !== undefined) {
           context.report({ messageId: 'call', data: { what: describe(what) }, range: call.range, key: `${fn.key}:${call.calleeText}` });
         } else if (wrapped !== undefined) {
-          context.report({
-            messageId: 'wrapperCall',
-            data: { callee: codeSnippet(call.calleeText, MAX_CALLEE_LENGTH), what: wrapped.what },
-            range: call.range,
-            key: `${fn.key}:${call.calleeText}`,
-            related: [{ file: wrapped.file, range: wrapped.call.range, message: `${project.relative(wrapped.file)}: ${wrapped.call.calleeText} ${describe(wrapped.what)}` }],
-          });
+          const key = `wrapper:${project.relative(wrapped.file)}:${wrapped.wrapper.key}`;
+          const seen = wrapperCalls.get(key);
+          if (seen === undefined) wrapperCalls.set(key, { call, use: wrapped, uses: 1 });
+          else seen.uses += 1;
         } else {
           continue;
         }
         const importIndex = importIndexOf(call.target);
         if (importIndex !== undefined) reportedAtCall.add(importIndex);
       }
+    }
+    for (const [key, { call, use, uses }] of wrapperCalls) {
+      context.report({
+        messageId: 'wrapperCall',
+        data: { callee: codeSnippet(call.calleeText, MAX_CALLEE_LENGTH), what: use.what, uses: uses === 1 ? '' : ` (${uses} calls)` },
+        range: call.range,
+        key,
+        related: [{ file: use.file, range: use.call.range, message: `${project.relative(use.file)}: ${use.call.calleeText} ${describe(use.what)}` }],
+      });
     }
     if (!fileIsAnalysis) return;
     const memo = new Map<string, RuntimeUse | null>();
