@@ -4,13 +4,12 @@
  * re-extracts that file's facts only; `affectedBy` says which files' findings
  * may change with it (its importers, transitively).
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import picomatch from 'picomatch';
 import { Project, type SourceFile, ts } from 'ts-morph';
+import { createCallGraph } from './callGraph';
 import {
   CONFIG_FILE_NAME,
-  configFinding,
   defaultConfig,
   findConfigFile,
   type LoadedConfig,
@@ -18,22 +17,24 @@ import {
   type ResolvedConfig,
   unreadableConfig,
 } from './config';
-import { type CallTarget, extractFacts, type FileFacts, type FunctionFact, type ImportFact, type ValueOrigin } from './facts';
+import { configFileFindings, scopedConfigFindings } from './configChecks';
+import { extractFacts, type FileFacts, type ImportFact } from './facts';
+import { type EngineFinding, fingerprintOf, notCheckedFinding, publicFinding } from './findings';
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
+import { createImportGraph, isResolutionInput } from './importGraph';
 import { type ConfigScopes, createConfigScopes } from './packageConfigs';
-import { assignPlane, isBrowserCode, PLANES, planeMatchers, type PlaneMatchers, toPosix } from './planes';
+import { assignPlane, isBrowserCode, planeMatchers, type PlaneMatchers, toPosix } from './planes';
 import { createResolver, type Resolver } from './resolution/resolver';
 import { ResolutionTally } from './resolution/stats';
-import { formatMessage, NOT_CHECKED_RULE_ID, type ExternalEntry, type ImportTarget, type ProjectView, type ResolvedCall, type Rule, type RuleContext, type RuleReport } from './rule';
+import { formatMessage, NOT_CHECKED_RULE_ID, type ImportTarget, type ProjectView, type Rule, type RuleContext, type RuleReport } from './rule';
 import { allRules, ruleMetas } from './rules';
-import { parseSuppressions, SUPPRESSION_RULE_ID } from './suppressions';
+import { applySuppressions, SUPPRESSION_RULE_ID } from './suppressions';
 import type {
   BoundaryEngine,
   BoundaryEngineOptions,
   CheckResult,
   Finding,
-  FindingSeverity,
   Fix,
   IsCancelled,
   PlaneAssignment,
@@ -49,13 +50,6 @@ import type {
  */
 export const MAX_SOURCE_FILE_BYTES = 2_000_000;
 
-
-/** A finding as the engine keeps it: with the rule's message id and fix data. */
-export interface EngineFinding extends Finding {
-  messageId: string;
-  fixData: unknown;
-}
-
 export interface EngineInternals {
   /** Findings with message ids, for the rule tester. */
   checkDetailed(files: readonly string[] | 'all'): { findings: Map<string, EngineFinding[]>; configFindings: Finding[] };
@@ -64,16 +58,6 @@ export interface EngineInternals {
 function rangesOverlap(a: Range, b: Range): boolean {
   const before = (x: Range['start'], y: Range['start']) => x.line < y.line || (x.line === y.line && x.character < y.character);
   return !before(a.end, b.start) && !before(b.end, a.start);
-}
-
-/** Files whose change can change how imports resolve. */
-function isResolutionInput(file: string): boolean {
-  const name = path.basename(file);
-  return /^tsconfig(\..+)?\.json$/.test(name) || name === 'package.json' || name === 'pnpm-workspace.yaml';
-}
-
-function fingerprintOf(parts: string[]): string {
-  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 24);
 }
 
 /** Why analysing a file failed, in a user's words: a stack overflow means the code nests too deeply. */
@@ -94,6 +78,7 @@ function overLimit(bytes: number): string {
   return `${size} is over the ${limit} limit for source files`;
 }
 
+const knownRules: ReadonlySet<string> = new Set(allRules.map((rule) => rule.meta.id));
 const ruleValidations = allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema }));
 
 export function createEngine(options: BoundaryEngineOptions, host: FileHost = diskHost): BoundaryEngine & EngineInternals {
@@ -121,8 +106,6 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   /** Files over MAX_SOURCE_FILE_BYTES, by size: parsed as empty and reported with a warning. */
   const oversized = new Map<string, number>();
   const planeCache = new Map<string, PlaneAssignment>();
-  let importers: Map<string, Set<string>> | undefined;
-  let externalEntries: Map<string, Map<string, ExternalEntry>> | undefined;
   let configFindingsCache: Finding[] | undefined;
   let packageDependencies: Set<string> | undefined;
   /** Handler registrations of changed files before the change, until affectedBy has seen them. */
@@ -156,8 +139,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     files = new Set(host.listFiles(root, config.include, config.exclude));
     loadResolver();
     planeCache.clear();
-    importers = undefined;
-    externalEntries = undefined;
+    importGraph.invalidate();
+    callGraph.invalidate();
     configFindingsCache = undefined;
     packageDependencies = undefined;
     log(`planewise: ${files.size} files under ${root}${file === undefined ? ' (no config: folder-name defaults)' : ` (config ${file})`}`);
@@ -183,8 +166,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
 
   function fileSetChanged(): void {
     loadResolver();
-    importers = undefined;
-    externalEntries = undefined;
+    importGraph.invalidate();
+    callGraph.invalidate();
     configFindingsCache = undefined;
   }
 
@@ -235,21 +218,6 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     }
   }
 
-  function notCheckedFinding(file: string, severity: FindingSeverity, message: string, key: string): EngineFinding {
-    const start = { line: 0, character: 0 };
-    return {
-      file,
-      range: { start, end: start },
-      ruleId: NOT_CHECKED_RULE_ID,
-      severity,
-      message,
-      related: [],
-      fingerprint: fingerprintOf([NOT_CHECKED_RULE_ID, relative(file), key]),
-      messageId: key,
-      fixData: undefined,
-    };
-  }
-
   function planeOf(file: string): PlaneAssignment {
     // Callers mostly pass the engine's own absolute paths: look those up before normalising.
     const hit = planeCache.get(file);
@@ -275,6 +243,9 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return resolver.resolve(from, fact.specifier).target;
   }
 
+  const importGraph = createImportGraph({ files: () => files, importTargets: (file) => (factsOf(file)?.imports ?? []).map((fact) => resolveImport(file, fact)) });
+  const callGraph = createCallGraph({ files: () => files, facts: factsOf, resolveImport });
+
   /** How the checked files' imports resolved. */
   function resolutionOf(checked: Iterable<string>): ResolutionSummary {
     const tally = new ResolutionTally();
@@ -285,120 +256,6 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       }
     }
     return tally.summary();
-  }
-
-  function resolveExport(file: string, name: string, member: string | undefined, depth: number): ResolvedCall {
-    const facts = factsOf(file);
-    if (facts === undefined || depth > 12) return { kind: 'module', file, name };
-    const exported = facts.exports.get(name);
-    if (exported?.kind === 'local') {
-      const key = member !== undefined ? `${exported.key}.${member}` : exported.key;
-      const fn = facts.functions.get(key) ?? facts.functions.get(exported.key);
-      return fn !== undefined ? { kind: 'function', file, fn } : { kind: 'module', file, name };
-    }
-    if (exported?.kind === 'value') {
-      if (member !== undefined && exported.origin !== undefined) {
-        const found = resolveMember(file, exported.origin, member, depth + 1);
-        if (found.kind !== 'unknown') return found;
-      }
-      return { kind: 'module', file, name, constant: exported.constant };
-    }
-    if (exported?.kind === 'reexport') {
-      const fact = facts.imports[exported.importIndex]!;
-      const target = resolveImport(file, fact);
-      if (target.kind === 'file') return exported.name === '*' ? { kind: 'module', file: target.file, name: member ?? '*' } : resolveExport(target.file, exported.name, member, depth + 1);
-      if (target.kind === 'package') return { kind: 'package', name: target.name, exportName: exported.name, member };
-      return { kind: 'unknown' };
-    }
-    if (exported === undefined && name !== 'default' && name !== '*') {
-      for (const index of facts.starExports) {
-        const target = resolveImport(file, facts.imports[index]!);
-        if (target.kind !== 'file') continue;
-        const found = resolveExport(target.file, name, member, depth + 1);
-        if (found.kind === 'function' || (found.kind === 'module' && factsOf(target.file)?.exports.has(name))) return found;
-      }
-    }
-    return { kind: 'module', file, name };
-  }
-
-  function resolveCall(from: string, target: CallTarget): ResolvedCall {
-    switch (target.kind) {
-      case 'local': {
-        const fn = factsOf(from)?.functions.get(target.key);
-        return fn === undefined ? { kind: 'unknown' } : { kind: 'function', file: from, fn };
-      }
-      case 'member':
-        return resolveMember(from, target.origin, target.member, 0);
-      case 'global':
-        return target;
-      case 'unknown':
-        return target;
-      case 'import': {
-        const fact = factsOf(from)?.imports[target.importIndex];
-        if (fact === undefined) return { kind: 'unknown' };
-        const resolved = resolveImport(from, fact);
-        if (resolved.kind === 'package') return { kind: 'package', name: resolved.name, exportName: target.name, member: target.member };
-        if (resolved.kind === 'unresolved') return { kind: 'unknown' };
-        return resolveExport(resolved.file, target.name, target.member, 0);
-      }
-    }
-  }
-
-  /** A method of a value made in `file`: of its class for `new C()`, of what the factory returns for `createC()`. */
-  function resolveMember(file: string, origin: ValueOrigin, member: string, depth: number): ResolvedCall {
-    if (depth > 12) return { kind: 'unknown' };
-    const of = origin.of;
-    if (origin.kind === 'instance') {
-      if (of.kind === 'local') return resolveCall(file, { kind: 'local', key: `${of.key}.${member}` });
-      if (of.kind === 'import' && of.member === undefined) return resolveCall(file, { ...of, member });
-      return { kind: 'unknown' };
-    }
-    const factory = of.kind === 'member' ? resolveMember(file, of.origin, of.member, depth + 1) : resolveCall(file, of);
-    if (factory.kind === 'function') return factory.fn.returns === undefined ? { kind: 'unknown' } : resolveMember(factory.file, factory.fn.returns, member, depth + 1);
-    if (factory.kind === 'package') return { ...factory, member: factory.member ?? member };
-    // A factory known only by module (a class, an object) of product code still leads into it.
-    return factory;
-  }
-
-  function importersIndex(): Map<string, Set<string>> {
-    if (importers !== undefined) return importers;
-    importers = new Map();
-    for (const file of files) {
-      for (const fact of factsOf(file)?.imports ?? []) {
-        const target = resolveImport(file, fact);
-        if (target.kind !== 'file') continue;
-        let set = importers.get(target.file);
-        if (set === undefined) importers.set(target.file, (set = new Set()));
-        set.add(file);
-      }
-    }
-    return importers;
-  }
-
-  /** file -> function key -> why and where another file registers it as a handler. */
-  function externalEntryIndex(): Map<string, Map<string, ExternalEntry>> {
-    if (externalEntries !== undefined) return externalEntries;
-    externalEntries = new Map();
-    for (const file of files) {
-      for (const reference of factsOf(file)?.entryReferences ?? []) {
-        const resolved = resolveCall(file, reference.target);
-        if (resolved.kind !== 'function' || resolved.file === file) continue;
-        let byKey = externalEntries.get(resolved.file);
-        if (byKey === undefined) externalEntries.set(resolved.file, (byKey = new Map()));
-        byKey.set(resolved.fn.key, { reason: reference.reason, file, range: reference.range });
-      }
-    }
-    return externalEntries;
-  }
-
-  /** The other files whose functions this file registers as request handlers. */
-  function entryTargetsOf(file: string): Set<string> {
-    const targets = new Set<string>();
-    for (const reference of factsOf(file)?.entryReferences ?? []) {
-      const resolved = resolveCall(file, reference.target);
-      if (resolved.kind === 'function' && resolved.file !== file) targets.add(resolved.file);
-    }
-    return targets;
   }
 
   function dependsOn(packageName: string): boolean {
@@ -430,9 +287,9 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     source: sourceOf,
     planeOf,
     resolveImport,
-    resolveCall,
+    resolveCall: callGraph.resolveCall,
     isProductPackage: productPackage,
-    externalEntry: (file: string, fn: FunctionFact) => externalEntryIndex().get(file)?.get(fn.key),
+    externalEntry: callGraph.externalEntry,
     dependsOn,
     packageName: () => {
       dependsOn('');
@@ -464,13 +321,13 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const facts = factsOf(file);
     const source = sourceOf(file);
     const failure = failures.get(file);
-    if (failure !== undefined) return [notCheckedFinding(file, 'error', `Could not analyse this file: ${failure}. No rule checked it.`, 'failed')];
+    if (failure !== undefined) return [notCheckedFinding(file, relative(file), 'error', `Could not analyse this file: ${failure}. No rule checked it.`, 'failed')];
     if (facts === undefined || source === undefined) return [];
     const findings: EngineFinding[] = [];
     const size = oversized.get(file);
     if (size !== undefined) {
       const message = `Not checked: ${overLimit(size)}; no rule checked it. Split the file, or add it to "exclude" in ${CONFIG_FILE_NAME} if it is generated.`;
-      findings.push(notCheckedFinding(file, 'warn', message, 'tooLarge'));
+      findings.push(notCheckedFinding(file, relative(file), 'warn', message, 'tooLarge'));
     }
     const rel = relative(file);
     const ordinals = new Map<string, number>();
@@ -498,115 +355,23 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       } catch (error) {
         log(`planewise: rule ${rule.meta.id} failed on ${rel}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         const reason = failureReason(`running ${rule.meta.id}`, error);
-        findings.push(notCheckedFinding(file, 'error', `Could not check this file with ${rule.meta.id}: ${reason}. Its other rules ran.`, `rule:${rule.meta.id}`));
+        findings.push(notCheckedFinding(file, rel, 'error', `Could not check this file with ${rule.meta.id}: ${reason}. Its other rules ran.`, `rule:${rule.meta.id}`));
       }
     }
-    return applySuppressions(file, source.getFullText(), findings);
-  }
-
-  function applySuppressions(file: string, text: string, findings: EngineFinding[]): EngineFinding[] {
-    const suppressions = parseSuppressions(text);
-    if (suppressions.length === 0) return findings;
-    const rel = relative(file);
-    const knownRules = new Set(allRules.map((rule) => rule.meta.id));
-    const kept: EngineFinding[] = [];
-    const used = new Set<number>();
-    for (const finding of findings) {
-      const index = suppressions.findIndex((suppression) => suppression.line === finding.range.start.line - 1 && suppression.reason !== undefined && suppression.rules.includes(finding.ruleId));
-      if (index === -1) kept.push(finding);
-      else used.add(index);
-    }
-    const severity = (ruleOverrides[SUPPRESSION_RULE_ID] ?? 'error') as RuleSeverity;
-    if (severity === 'off') return kept;
-    suppressions.forEach((suppression, index) => {
-      const problems: [string, string, FindingSeverity][] = [];
-      const unknown = suppression.rules.filter((rule) => !knownRules.has(rule));
-      if (suppression.rules.length === 0) problems.push(['noRule', 'This suppression names no rule: write `planewise-ignore-next-line <rule-id> -- <reason>`.', 'error']);
-      else if (unknown.length > 0) problems.push(['unknownRule', `This suppression names unknown rule(s) ${unknown.join(', ')}.`, 'error']);
-      if (suppression.reason === undefined) {
-        problems.push(['noReason', 'A suppression needs a reason after " -- " (e.g. `-- runs after the response is sent`); without one it suppresses nothing.', 'error']);
-      } else if (!used.has(index) && unknown.length === 0 && suppression.rules.length > 0) {
-        const enabled = suppression.rules.some((ruleId) => {
-          const rule = (allRules as Rule[]).find((candidate) => candidate.meta.id === ruleId);
-          return rule !== undefined && severityOf(rule, file) !== 'off';
-        });
-        if (enabled) problems.push(['unused', `This suppression of ${suppression.rules.join(', ')} suppresses nothing on the next line; remove it.`, 'warn']);
-      }
-      for (const [messageId, message, level] of problems) {
-        kept.push({
-          file,
-          range: suppression.range,
-          ruleId: SUPPRESSION_RULE_ID,
-          severity: severity === 'warn' ? 'warn' : level,
-          message,
-          related: [],
-          fingerprint: fingerprintOf([SUPPRESSION_RULE_ID, rel, messageId, suppression.rules.join(','), String(index)]),
-          messageId,
-          fixData: undefined,
-        });
-      }
+    return applySuppressions(file, source.getFullText(), findings, {
+      relativePath: rel,
+      severity: ruleOverrides[SUPPRESSION_RULE_ID] ?? 'error',
+      knownRules,
+      isEnabled: (ruleId) => {
+        const rule = (allRules as Rule[]).find((candidate) => candidate.meta.id === ruleId);
+        return rule !== undefined && severityOf(rule, file) !== 'off';
+      },
     });
-    return kept;
   }
 
   function configFindings(): Finding[] {
-    if (configFindingsCache !== undefined) return configFindingsCache;
-    const found = [...loaded.findings];
-    const file = config.file;
-    if (file !== undefined) {
-      if (files.size === 0) found.push(noFilesFinding(file));
-      const relativePaths = [...files].map((candidate) => toPosix(path.relative(config.baseDir, candidate)));
-      const unmatched = matchers.planeGlobs.filter((glob) => !relativePaths.some((candidate) => glob.matches(candidate)));
-      for (const plane of PLANES) {
-        const globs = matchers.planeGlobs.filter((glob) => glob.plane === plane);
-        const empty = globs.filter((glob) => unmatched.includes(glob));
-        // A plane none of whose globs matches anything checks nothing: an error, not one warning per glob.
-        if (globs.length > 0 && empty.length === globs.length && files.size > 0) {
-          const list = globs.map((glob) => `"${glob.glob}"`).join(', ');
-          found.push(configFinding(file, loaded.locate(['planes', plane]), `No file is in the ${plane} plane: none of its globs (${list}) matches a checked file, so the rules for ${plane}-plane code check nothing.`));
-          continue;
-        }
-        for (const glob of empty) {
-          found.push(configFinding(file, loaded.locate(['planes', glob.plane, glob.index]), `The ${glob.plane}-plane glob "${glob.glob}" matches no file.`, 'warn'));
-        }
-      }
-      const overlaps = new Map<string, string[]>();
-      for (const candidate of relativePaths) {
-        const planes = PLANES.filter((plane) => matchers.planes?.[plane](candidate));
-        if (planes.length > 1) {
-          const pair = planes.join(' and ');
-          overlaps.set(pair, [...(overlaps.get(pair) ?? []), candidate]);
-        }
-      }
-      for (const [pair, inBoth] of overlaps) {
-        const second = pair.split(' and ')[1]!;
-        const sample = inBoth.slice(0, 3).join(', ') + (inBoth.length > 3 ? `, and ${inBoth.length - 3} more` : '');
-        found.push(
-          configFinding(
-            file,
-            loaded.locate(['planes', second]),
-            `${inBoth.length} file(s) are in both the ${pair} planes (${sample}); a file belongs to one plane. They are checked as ${pair.split(' and ')[0]}-plane code until this is fixed.`,
-          ),
-        );
-      }
-    }
-    configFindingsCache = found;
-    return found;
-  }
-
-  /** Checking zero files passes nothing: say which setting leaves nothing to check. */
-  function noFilesFinding(file: string): Finding {
-    const includeList = config.include.map((glob) => `"${glob}"`).join(', ');
-    const beforeExclude = host.listFiles(root, config.include, []).length;
-    if (beforeExclude > 0) {
-      return configFinding(file, loaded.locate(['exclude']), `No file to check: "exclude" (with the built-in exclusions of tests and build output) removes all ${beforeExclude} file(s) that "include" (${includeList}) matches.`);
-    }
-    return configFinding(file, loaded.locate(['include']), `No file to check: "include" (${includeList}) matches no file in the project.`);
-  }
-
-  /** Problems in package configs, and tsconfig files that could not be read while resolving imports (warnings on those files). */
-  function scopedConfigFindings(): Finding[] {
-    return [...scopes.findings(), ...resolver.problems().map((problem) => configFinding(problem.file, problem.range, problem.message, 'warn'))];
+    configFindingsCache ??= configFileFindings({ loaded, matchers, files, listFiles: (include, exclude) => host.listFiles(root, include, exclude) });
+    return configFindingsCache;
   }
 
   function checkDetailed(targets: readonly string[] | 'all', isCancelled?: IsCancelled): { findings: Map<string, EngineFinding[]>; configFindings: Finding[]; cancelled: boolean } {
@@ -623,16 +388,11 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         fileFindings = checkFile(file);
       } catch (error) {
         log(`planewise: checking ${relative(file)} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        fileFindings = [notCheckedFinding(file, 'error', `Could not analyse this file: ${failureReason('checking it', error)}. No rule checked it.`, 'failed')];
+        fileFindings = [notCheckedFinding(file, relative(file), 'error', `Could not analyse this file: ${failureReason('checking it', error)}. No rule checked it.`, 'failed')];
       }
       findings.set(file, fileFindings);
     }
     return { findings, configFindings: configFindings(), cancelled };
-  }
-
-  function strip(finding: EngineFinding): Finding {
-    const { messageId: _messageId, fixData: _fixData, ...plain } = finding;
-    return plain;
   }
 
   loadConfig();
@@ -657,7 +417,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       const isNew = !files.has(absolute);
       files.add(absolute);
       if (factsCache.has(absolute)) {
-        const before = entryTargetsOf(absolute);
+        const before = callGraph.entryTargetsOf(absolute);
         if (before.size > 0) previousEntryTargets.set(absolute, new Set([...(previousEntryTargets.get(absolute) ?? []), ...before]));
       }
       factsCache.delete(absolute);
@@ -669,8 +429,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       }
       parse(absolute, content, project.getSourceFile(absolute) !== undefined);
       // Imports and handler registrations of this file may have changed: rebuild the reverse indexes lazily.
-      importers = undefined;
-      externalEntries = undefined;
+      importGraph.invalidate();
+      callGraph.invalidate();
       if (isNew) fileSetChanged();
     },
     removeFile(file) {
@@ -695,30 +455,17 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       ruleOverrides = { ...overrides };
     },
     affectedBy(changed) {
-      const result = new Set<string>();
-      const queue: string[] = [];
+      const changedFiles: string[] = [];
+      const entryTargets: string[] = [];
       for (const file of changed) {
         const absolute = path.resolve(file);
         if (path.basename(absolute) === CONFIG_FILE_NAME || isResolutionInput(absolute)) return [...files].sort();
-        if (files.has(absolute) && !result.has(absolute)) {
-          result.add(absolute);
-          queue.push(absolute);
-        }
+        if (files.has(absolute)) changedFiles.push(absolute);
         // Files whose functions this one registers (or registered) as handlers gain or lose their entry-point status.
-        for (const target of [...(previousEntryTargets.get(absolute) ?? []), ...entryTargetsOf(absolute)]) result.add(target);
+        entryTargets.push(...(previousEntryTargets.get(absolute) ?? []), ...callGraph.entryTargetsOf(absolute));
         previousEntryTargets.delete(absolute);
       }
-      const index = importersIndex();
-      while (queue.length > 0) {
-        const file = queue.pop()!;
-        for (const importer of index.get(file) ?? []) {
-          if (!result.has(importer)) {
-            result.add(importer);
-            queue.push(importer);
-          }
-        }
-      }
-      return [...result].sort();
+      return [...new Set([...importGraph.importersOf(changedFiles), ...entryTargets])].sort();
     },
     check(targets, isCancelled) {
       const started = performance.now();
@@ -726,7 +473,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       // Resolving every import first, so every tsconfig those imports need has been read and its problems are known.
       const resolution = resolutionOf(detailed.findings.keys());
       const findings = new Map<string, Finding[]>();
-      for (const [file, fileFindings] of detailed.findings) findings.set(file, fileFindings.map(strip));
+      for (const [file, fileFindings] of detailed.findings) findings.set(file, fileFindings.map(publicFinding));
       const planes: PlaneCounts = { data: 0, control: 0, intelligence: 0 };
       if (!detailed.cancelled) {
         for (const file of files) {
@@ -736,7 +483,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       }
       return {
         findings,
-        configFindings: [...detailed.configFindings, ...scopedConfigFindings()],
+        configFindings: [...detailed.configFindings, ...scopedConfigFindings(scopes, resolver)],
         filesChecked: detailed.findings.size,
         planes,
         durationMs: performance.now() - started,

@@ -92,7 +92,8 @@ export interface FileFacts {
 
 export const MODULE_FUNCTION = '<module>';
 
-export const RUNTIME_GLOBALS = new Set(['fetch', 'WebSocket', 'XMLHttpRequest', 'EventSource']);
+/** Globals that reach live systems; `$fetch` is the global of Nuxt and Nitro (ofetch). */
+export const RUNTIME_GLOBALS = new Set(['fetch', '$fetch', 'WebSocket', 'XMLHttpRequest', 'EventSource']);
 
 export function planeComment(source: ts.SourceFile): Plane | undefined {
   const text = source.text;
@@ -126,6 +127,10 @@ function isLiteral(expression: ts.Expression): boolean {
     node.kind === ts.SyntaxKind.FalseKeyword ||
     (ts.isArrayLiteralExpression(node) && node.elements.every((element) => isLiteral(element)))
   );
+}
+
+function isRequireCall(expression: ts.Expression): expression is ts.CallExpression {
+  return ts.isCallExpression(expression) && ts.isIdentifier(expression.expression) && expression.expression.text === 'require';
 }
 
 function paramNames(node: ts.SignatureDeclarationBase): string[] {
@@ -235,10 +240,22 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
         if (init !== undefined && isFunctionLike(init)) localFunctions.add(name);
         if (exported) facts.exports.set(name, init !== undefined && isFunctionLike(init) ? { kind: 'local', key: name } : { kind: 'value', constant: init !== undefined && isLiteral(init) });
         // const x = require('y')
-        if (init !== undefined && ts.isCallExpression(init) && ts.isIdentifier(init.expression) && init.expression.text === 'require') {
+        if (init !== undefined && isRequireCall(init)) {
           const specifier = stringValue(init.arguments[0]);
           if (specifier !== undefined) addImport(specifier, statement, false, new Map([[name, '*']]), undefined);
         }
+      }
+      // const { a, b: c } = require('y')
+      for (const declaration of statement.declarationList.declarations) {
+        const init = declaration.initializer;
+        if (!ts.isObjectBindingPattern(declaration.name) || init === undefined || !isRequireCall(init)) continue;
+        const specifier = stringValue(init.arguments[0]);
+        const bindings = new Map<string, string>();
+        for (const element of declaration.name.elements) {
+          const imported = element.propertyName ?? element.name;
+          if (ts.isIdentifier(element.name) && ts.isIdentifier(imported) && element.dotDotDotToken === undefined) bindings.set(element.name.text, imported.text);
+        }
+        if (specifier !== undefined) addImport(specifier, statement, false, bindings, undefined);
       }
     } else if (ts.isExportAssignment(statement) && ts.isIdentifier(statement.expression)) {
       facts.exports.set('default', { kind: 'local', key: statement.expression.text });
@@ -429,7 +446,7 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
 
     if (ts.isCallExpression(node) || ts.isNewExpression(node)) {
       const target = resolveCallee(node.expression, nextClass, next);
-      const isRequire = ts.isCallExpression(node) && ts.isIdentifier(node.expression) && node.expression.text === 'require';
+      const isRequire = isRequireCall(node);
       const isDynamicImport = ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword;
       if ((isRequire || isDynamicImport) && node.parent !== undefined) {
         const specifier = stringValue(node.arguments?.[0]);

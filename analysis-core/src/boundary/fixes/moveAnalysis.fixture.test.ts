@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import type { EngineFinding } from '../engine';
+import type { EngineFinding } from '../findings';
 import { applyChanges, testEngine, TEST_ROOT, typeErrors, type TestProject } from '../testing/ruleTester';
 import { MOVE_TITLE } from './moveAnalysis';
 import { SERVE_TITLE } from './serveLastResult';

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { applyChanges, fixFor, testEngine, TEST_ROOT, type TestProject } from '../testing/ruleTester';
-import type { EngineFinding } from '../engine';
+import type { EngineFinding } from '../findings';
 import { MOVE_TITLE } from './moveAnalysis';
 
 const TSX = path.resolve(__dirname, '../../../../node_modules/tsx/dist/cli.mjs');

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import type { EngineFinding } from '../engine';
+import type { EngineFinding } from '../findings';
 import { applyChanges, fixFor, testEngine, TEST_ROOT, type TestProject } from '../testing/ruleTester';
 import { SERVE_TITLE } from './serveLastResult';
 

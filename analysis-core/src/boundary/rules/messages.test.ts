@@ -27,6 +27,7 @@ const SAMPLES: Record<string, Record<string, Record<string, string | number>[]>>
   'no-runtime-calls-from-analysis': {
     call: RUNTIME_USES.map((what) => ({ what })),
     platformImport: ['@aws-sdk/client-dynamodb', 'child_process'].map((what) => ({ module: MODULE_PATH, what })),
+    wrapperCall: ['@aws-sdk/client-dynamodb', 'XMLHttpRequest'].map((what) => ({ callee: codeSnippet(`this.quarterlyRevenue.${FUNCTION_NAME}`, 30), what, uses: ' (12 calls)' })),
   },
   'no-license-gate-in-platform': Object.fromEntries(
     ['gate', 'gateAuthorization', 'gateTraceEmission'].map((id) => [id, LICENSE_CHECKS.flatMap((what) => ['data', 'control'].map((plane) => ({ plane, what })))]),
