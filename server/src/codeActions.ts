@@ -1,6 +1,6 @@
 import { OPEN_RULE_DOCS_COMMAND as ENGINE_OPEN_RULE_DOCS, type Fix } from '@planewise/analysis-core/boundary';
 import type { AnnotatedTextEdit, ChangeAnnotation, CodeAction, Command, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit, TextEdit } from 'vscode-languageserver/node';
-import { OPEN_RULE_DOCS_COMMAND } from './protocol';
+import { OPEN_RULE_DOCS_COMMAND, SHOW_FIX_CHANGES_COMMAND } from './protocol';
 import { fileToUri, isDiagnosticData } from './convert';
 
 export interface EditSupport {
@@ -11,6 +11,13 @@ export interface EditSupport {
   disabledActions?: boolean;
   /** The client honours change annotations that need confirmation (a refactoring preview). */
   changeAnnotations?: boolean;
+  /**
+   * The client names the other files a fix changed, with Open and Undo
+   * (SHOW_FIX_CHANGES_COMMAND): then the fix applies at once. Otherwise they
+   * are previewed (VS Code's preview leaves edits that need confirmation
+   * unticked, so only our own client takes the first way).
+   */
+  showFixChanges?: boolean;
 }
 
 export interface CodeActionContext {
@@ -46,6 +53,10 @@ export function fixToCodeAction(fix: Fix, context: CodeActionContext): CodeActio
     action.edit = edit;
   }
   if (fix.command) action.command = toCommand(fix.command, context);
+  const others = otherFiles(fix, context);
+  if (action.edit !== undefined && others.length > 0 && context.support.showFixChanges === true && action.command === undefined) {
+    action.command = { title: 'Show the files this fix changed', command: SHOW_FIX_CHANGES_COMMAND, arguments: [fix.title, others.map(fileToUri)] };
+  }
   if (!action.edit && !action.command) return undefined;
   return action;
 }
@@ -61,6 +72,12 @@ function toCommand(command: NonNullable<Fix['command']>, context: CodeActionCont
   return { title: command.title, command: command.id, arguments: command.arguments };
 }
 
+/** The files a fix changes besides the one in the editor. */
+function otherFiles(fix: Fix, context: CodeActionContext): string[] {
+  if (context.activeFile === undefined) return [];
+  return [...new Set(fix.changes.map((change) => change.file).filter((file) => file !== context.activeFile))];
+}
+
 function toWorkspaceEdit(fix: Fix, context: CodeActionContext): WorkspaceEdit | undefined {
   const creates = fix.changes.some((change) => change.kind === 'create');
   if (!context.support.documentChanges || (creates && !context.support.createFiles)) {
@@ -73,8 +90,8 @@ function toWorkspaceEdit(fix: Fix, context: CodeActionContext): WorkspaceEdit | 
     return { changes };
   }
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
-  // Changes to files other than the one in the editor are previewed before they apply.
-  const annotate = context.support.changeAnnotations === true && context.activeFile !== undefined && fix.changes.some((change) => change.file !== context.activeFile);
+  // Changes to files other than the one in the editor are previewed before they apply, unless the client names them afterwards.
+  const annotate = context.support.changeAnnotations === true && context.support.showFixChanges !== true && otherFiles(fix, context).length > 0;
   const annotation = (file: string) => (annotate && file !== context.activeFile ? OTHER_FILES_ANNOTATION : undefined);
   const annotated = (edits: TextEdit[], id: string | undefined): (TextEdit | AnnotatedTextEdit)[] => (id === undefined ? edits : edits.map((edit) => ({ ...edit, annotationId: id })));
   for (const change of fix.changes) {
@@ -90,7 +107,7 @@ function toWorkspaceEdit(fix: Fix, context: CodeActionContext): WorkspaceEdit | 
     }
   }
   if (!annotate) return { documentChanges };
-  const others = [...new Set(fix.changes.map((change) => change.file).filter((file) => file !== context.activeFile))];
+  const others = otherFiles(fix, context);
   const changeAnnotations: Record<string, ChangeAnnotation> = {
     [OTHER_FILES_ANNOTATION]: { label: `${fix.title}: also changes ${others.length} other file${others.length === 1 ? '' : 's'}`, needsConfirmation: true, description: others.map((file) => file.split(/[\\/]/).pop()).join(', ') },
   };

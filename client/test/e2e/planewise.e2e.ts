@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   extensionUnderTest,
   goToProblem,
+  notifications,
   openFile,
   openQuickFix,
   problemsRows,
@@ -71,6 +72,32 @@ describe('Planewise in the workbench (slow: ~1 min)', () => {
       await vscode.screenshot('quick-fix-menu');
       await vscode.page.keyboard.press('Escape');
       assert.ok(titles.some((title) => title.includes('Move analysis out of the execution path')), titles.join(' | '));
+    }));
+
+  it('applies the move quick fix, names the other file it changed, and the finding goes away', () =>
+    withScreenshotOnFailure(vscode, 'e2e-move-fix', async () => {
+      const page = vscode.page;
+      await openFile(page, 'src/handlers/objects.ts');
+      const rows = await problemsRows(page);
+      const analysis = rows.filter({ hasText: 'no-analysis-in-execution-path' });
+      await analysis.first().waitFor({ timeout: SERVER_TIMEOUT_MS });
+      const before = await analysis.count();
+      await goToProblem(page, analysis.first());
+      const fixes = await openQuickFix(page);
+      await fixes.filter({ hasText: 'Move analysis out of the execution path' }).first().click();
+      // The fix also changes the post-execution module: a notification names it, with Open and Undo.
+      const changed = notifications(page).filter({ hasText: 'Move analysis out of the execution path: also changed src/analysis/post-execution.ts' });
+      await changed.first().waitFor({ timeout: UI_TIMEOUT_MS });
+      // The server checks the edited files again and the finding leaves the Problems panel.
+      const deadline = Date.now() + SERVER_TIMEOUT_MS;
+      while ((await analysis.count()) >= before) {
+        if (Date.now() > deadline) assert.fail(`the finding stayed: ${(await analysis.allTextContents()).join(' | ')}`);
+        await page.waitForTimeout(250);
+      }
+      await vscode.screenshot('move-fix-applied');
+      await page.locator('.notifications-toasts .monaco-button', { hasText: 'Open' }).first().click();
+      await page.locator('.tabs-container .tab.active', { hasText: 'post-execution.ts' }).waitFor({ timeout: UI_TIMEOUT_MS });
+      await page.locator('.editor-instance .view-lines', { hasText: 'refreshUsageReport' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     }));
 
   it('lists its commands in the command palette', () =>
