@@ -7,10 +7,7 @@ import zlib from 'node:zlib';
 import { after, test } from 'node:test';
 import { iamAction } from './awsActions';
 import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
-import type { TraceIssue } from './lineParser';
-import { type ReadResult, readTraceFile } from './reader';
-import type { AuthzEvent, TraceEvent } from './schema';
-import { dropUndefined, json, maybeWrong, optional } from './testing';
+import { decisionRows, dropUndefined, json, maybeWrong, optional, readDecisions } from './testing';
 import { isTraceEvent } from './validate';
 
 const fixtures = path.join(__dirname, '..', '..', 'test-fixtures', 'cloudtrail');
@@ -21,17 +18,8 @@ const ACCOUNT = '111122223333';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/orders-api`;
 const ALICE = `arn:aws:iam::${ACCOUNT}:user/alice`;
 
-async function read(file: string): Promise<{ events: AuthzEvent[]; issues: TraceIssue[]; result: ReadResult }> {
-  const events: TraceEvent[] = [];
-  const issues: TraceIssue[] = [];
-  const result = await readTraceFile(file, { event: (event) => events.push(event), issue: (issue) => issues.push(issue) });
-  assert.ok(events.every((event) => event.kind === 'authz'));
-  return { events: events as AuthzEvent[], issues, result };
-}
-
-const fixture = (name: string) => read(path.join(fixtures, name));
-/** principal, action, resource, decision (with the deny reason) of each event. */
-const rows = (events: AuthzEvent[]) => events.map((e) => [e.principal, e.action, e.resource, e.decision === 'deny' ? `deny/${e.denyReason}` : 'allow']);
+const fixture = (name: string) => readDecisions(path.join(fixtures, name));
+const rows = decisionRows;
 
 test('an S3 delivery file: one decision per record, the role behind a session, resources from ARNs or the request', async () => {
   const { events, issues, result } = await fixture('records.json');
@@ -161,7 +149,7 @@ test('an EventBridge event carries the record in detail', async () => {
 test('a gzipped delivery file is read the same', async () => {
   const file = path.join(dir, `${ACCOUNT}_CloudTrail_us-east-1_20250107T1000Z_abc.json.gz`);
   fs.writeFileSync(file, zlib.gzipSync(fs.readFileSync(path.join(fixtures, 'records.json'))));
-  const { events } = await read(file);
+  const { events } = await readDecisions(file);
   assert.equal(events.length, 9);
 });
 
@@ -175,7 +163,7 @@ test('bad records are warnings and the rest of the file is used; a line with not
     { Records: [] },
   ];
   fs.writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\nnot json\n`);
-  const { events, issues, result } = await read(file);
+  const { events, issues, result } = await readDecisions(file);
   assert.equal(events.length, 1);
   assert.deepEqual(
     issues.map((issue) => `${issue.line} ${issue.severity}: ${issue.reason}`),
@@ -212,7 +200,7 @@ test('IAM names: endpoint prefixes that differ, renamed events, no prototype loo
 test('indented JSON (lookup-events as the AWS CLI prints it) is invalid, with a hint on its first line', async () => {
   const file = path.join(dir, 'lookup-events-indented.json');
   fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(path.join(fixtures, 'lookup-events.json'), 'utf8')), null, 4));
-  const { events, issues } = await read(file);
+  const { events, issues } = await readDecisions(file);
   assert.equal(events.length, 0);
   assert.match(issues[0]!.reason, /^not JSON: .*\(an indented JSON document\? write one document per line, e\.g\. with `jq -c \.`\)$/);
   assert.ok(issues.slice(1).every((issue) => !issue.reason.includes('indented')));

@@ -5,10 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { isK8sAuditLine, k8sAuditLineToEvents } from './k8sAudit';
-import type { TraceIssue } from './lineParser';
-import { type ReadResult, readTraceFile } from './reader';
-import type { AuthzEvent, TraceEvent } from './schema';
-import { dropUndefined, json, maybeWrong, optional } from './testing';
+import { decisionRows, dropUndefined, json, maybeWrong, optional, readDecisions } from './testing';
 import { isTraceEvent } from './validate';
 
 const fixtures = path.join(__dirname, '..', '..', 'test-fixtures', 'k8s-audit');
@@ -18,16 +15,8 @@ after(() => fs.rmSync(dir, { recursive: true, force: true }));
 const SA = 'system:serviceaccount:orders:orders-api';
 const ALICE = 'alice@example.com';
 
-async function read(file: string): Promise<{ events: AuthzEvent[]; issues: TraceIssue[]; result: ReadResult }> {
-  const events: TraceEvent[] = [];
-  const issues: TraceIssue[] = [];
-  const result = await readTraceFile(file, { event: (event) => events.push(event), issue: (issue) => issues.push(issue) });
-  assert.ok(events.every((event) => event.kind === 'authz'));
-  return { events: events as AuthzEvent[], issues, result };
-}
-
-const fixture = (name: string) => read(path.join(fixtures, name));
-const rows = (events: AuthzEvent[]) => events.map((e) => [e.principal, e.action, e.resource, e.decision === 'deny' ? `deny/${e.denyReason}` : 'allow']);
+const fixture = (name: string) => readDecisions(path.join(fixtures, name));
+const rows = decisionRows;
 
 test('an API server audit log: completed requests become decisions, earlier stages are skipped and counted', async () => {
   const { events, issues, result } = await fixture('audit.log');
@@ -98,7 +87,7 @@ test('bad lines are invalid with a reason and every good line is still used', as
   const good = { kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: 'ok', stage: 'ResponseComplete', verb: 'get', user: { username: 'u' }, requestURI: '/version', stageTimestamp: '2025-01-07T10:00:00Z' };
   const lines = [good, { ...good, auditID: 'x1', user: {}, verb: 7 }, { kind: 'Event', apiVersion: 'v1', reason: 'Scheduled' }, { log: 'plain text' }, { ...good, stageTimestamp: 'soon' }];
   fs.writeFileSync(file, `${lines.map((line) => JSON.stringify(line)).join('\n')}\n{`);
-  const { events, issues, result } = await read(file);
+  const { events, issues, result } = await readDecisions(file);
   assert.equal(events.length, 1);
   assert.deepEqual(
     issues.map((issue) => `${issue.line}: ${issue.reason.replace(/^(not JSON):.*/, '$1')}`),

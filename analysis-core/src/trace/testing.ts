@@ -1,5 +1,8 @@
 /** Arbitraries and helpers shared by the trace tests (not part of the package API). */
+import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import type { TraceIssue } from './lineParser';
+import { type ReadResult, readTraceFile } from './reader';
 import type { AuthzEvent, SpanEvent, TraceEvent } from './schema';
 
 export const spanArbitrary: fc.Arbitrary<SpanEvent> = fc.record({
@@ -101,3 +104,15 @@ export function shards<T>(items: T[], cuts: number[]): T[][] {
   result.push(items.slice(start));
   return result;
 }
+
+/** Reads a file that holds only decisions (an imported log): its events, issues and read result. */
+export async function readDecisions(file: string): Promise<{ events: AuthzEvent[]; issues: TraceIssue[]; result: ReadResult }> {
+  const events: TraceEvent[] = [];
+  const issues: TraceIssue[] = [];
+  const result = await readTraceFile(file, { event: (event) => events.push(event), issue: (issue) => issues.push(issue) });
+  assert.ok(events.every((event) => event.kind === 'authz'));
+  return { events: events as AuthzEvent[], issues, result };
+}
+
+/** principal, action, resource, decision (with the deny reason) of each event. */
+export const decisionRows = (events: AuthzEvent[]) => events.map((e) => [e.principal, e.action, e.resource, e.decision === 'deny' ? `deny/${e.denyReason}` : 'allow']);
