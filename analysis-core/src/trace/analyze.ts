@@ -155,6 +155,19 @@ async function digestInParallel(
   return wasAbandoned(task.claims) ? undefined : mergeShards(here, elsewhere);
 }
 
+/**
+ * A CloudTrail delivery file is one line holding every record of a few
+ * minutes, tens of MB in a busy account: files named as CloudTrail delivers
+ * them get a bound that fits them (still a bound: the line is one string).
+ */
+export const CLOUDTRAIL_MAX_LINE_BYTES = 256 * 1024 * 1024;
+
+function defaultMaxLineBytes(name: string): number {
+  const parts = name.split(/[\\/]/);
+  const deliveredByCloudTrail = /_CloudTrail_/.test(parts.at(-1) ?? '') || (parts.includes('AWSLogs') && parts.includes('CloudTrail'));
+  return deliveredByCloudTrail ? CLOUDTRAIL_MAX_LINE_BYTES : DEFAULT_MAX_LINE_BYTES;
+}
+
 export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOptions = {}): Promise<TraceDigest> {
   const issueCap = options.issueCap ?? DEFAULT_ISSUE_CAP;
   const jobs = Math.max(1, options.jobs ?? defaultJobs());
@@ -187,7 +200,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
     const sink = digest.coreSink({ issue: (issue) => digest.addIssue({ ...issue, file: source.name }) });
     let previous = 0;
     const readOptions = {
-      maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes(source.kind === 'stdin' ? source.name : source.path),
       onProgress: (bytes: number) => {
         progress(bytes - previous);
         previous = bytes;

@@ -5,8 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { after, test } from 'node:test';
+import { analyzeTraces } from './analyze';
 import { iamAction } from './awsActions';
 import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
+import { resolveTraceInputs } from './inputs';
 import { decisionRows, dropUndefined, json, maybeWrong, optional, readDecisions } from './testing';
 import { isTraceEvent } from './validate';
 
@@ -228,4 +230,23 @@ test('any line: never throws, and every event made is a valid authz event', () =
       for (const event of events) assert.ok(isTraceEvent(event), JSON.stringify(event));
     }),
   );
+});
+
+test('a delivery file over 4 MiB (one line) is read whole when named as CloudTrail delivers it', async () => {
+  const record = (index: number) => ({ eventVersion: '1.08', eventSource: 's3.amazonaws.com', eventName: 'GetObject', eventTime: '2025-01-01T00:00:00Z', userIdentity: { type: 'IAMUser', arn: `arn:aws:iam::111122223333:user/u${index % 7}` }, requestParameters: { bucketName: 'orders', key: `k/${index}` } });
+  const line = JSON.stringify({ Records: Array.from({ length: 24_000 }, (_, index) => record(index)) });
+  assert.ok(line.length > 4 * 1024 * 1024);
+  const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-cloudtrail-big-'));
+  try {
+    const delivered = path.join(folder, '111122223333_CloudTrail_us-east-1_20250101T0000Z_abc.json.gz');
+    const renamed = path.join(folder, 'export.json.gz');
+    for (const file of [delivered, renamed]) fs.writeFileSync(file, zlib.gzipSync(line));
+    const whole = await analyzeTraces(await resolveTraceInputs([delivered], folder));
+    assert.equal(whole.summary.result().decisions, 24_000);
+    const capped = await analyzeTraces(await resolveTraceInputs([renamed], folder));
+    assert.equal(capped.summary.result().decisions, 0);
+    assert.match(capped.issues[0]!.reason, /over the limit of 4194304/);
+  } finally {
+    fs.rmSync(folder, { recursive: true, force: true });
+  }
 });
