@@ -472,7 +472,7 @@ async function createConfigCommand(folderUri: unknown): Promise<CreateConfigResu
   const { applied, failureReason } = await connection.workspace.applyEdit({ label: fix.title, edit: action.edit });
   if (!applied) return { created: false, message: `The editor did not create ${configPath}${failureReason ? `: ${failureReason}` : ''}` };
   if (!watchesFiles) await session.configChanged();
-  return { created: true, uri: fileToUri(configPath), message: `Created ${configPath}` };
+  return { created: true, uri: fileToUri(configPath), message: `Created ${configPath}${fix.detail !== undefined ? `. ${fix.detail}` : ''}` };
 }
 
 documents.listen(connection);

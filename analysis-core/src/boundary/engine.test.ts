@@ -200,6 +200,31 @@ describe('code actions', () => {
     assert.deepEqual(config.planes, { data: ['src/handlers/**'], control: ['src/auth/**'], intelligence: ['src/analysis/**'] });
   });
 
+  it('the created config keeps handler files data plane, and names the folders it gave no plane with the request handlers there', () => {
+    const engine = testEngine({
+      name: 'create-config',
+      files: {
+        'src/analysis/report.ts': report,
+        'src/analysis/routes.ts': "import { Hono } from 'hono';\nexport const app = new Hono();\napp.get('/r', (c) => c.text('ok'));\n",
+        'src/lambda/refunds.ts': "import { generateReport } from '../analysis/report';\nexport const handler = async (event: { body: string }) => {\n  generateReport();\n  return { statusCode: 200, body: event.body };\n};\n",
+        'src/raw/bytes.ts': 'export const size = 1;\n',
+        'server.ts': 'export const port = 8080;\n',
+      },
+    });
+    const finding = all(engine).find((candidate) => candidate.ruleId === 'no-analysis-in-execution-path')!;
+    assert.ok(finding, 'a Lambda handler is an entry point, though its folder names no plane');
+    const create = engine.fixes(finding.file, finding.range).find((fix) => fix.title.startsWith('Create'))!;
+    const created = create.changes[0]!;
+    const config = JSON.parse(created.kind === 'create' ? created.text : '{}');
+    assert.deepEqual(config.planes, { data: ['src/analysis/routes.ts'], control: [], intelligence: ['src/analysis/**'] });
+    assert.equal(create.detail, 'Request handlers put in the data plane: src/analysis/routes.ts. No plane for: server.ts, src/lambda/ (request handlers: refunds.ts), src/raw/; add those that hold platform code to "planes".');
+    // With the config written, the handler's finding stays.
+    const configured = testEngine({ name: 'create-config', files: { ...Object.fromEntries([...engine.host.files].filter(([file]) => file.endsWith('.ts')).map(([file, text]) => [path.relative(TEST_ROOT, file), text])), [CONFIG_FILE_NAME]: created.kind === 'create' ? created.text : '' } });
+    assert.ok(all(configured).some((candidate) => candidate.ruleId === 'no-analysis-in-execution-path' && candidate.file === finding.file));
+    assert.deepEqual(all(configured).filter((candidate) => candidate.ruleId === 'config').map((candidate) => candidate.message), []);
+    assert.equal(configured.planeOf(at('src/analysis/routes.ts')).plane, 'data', 'the file named in data wins over its folder glob');
+  });
+
   it('the move fix is disabled, with the reason, where moving would change behaviour or could not compile', () => {
     const cases = {
       'the result is used': ["import { generateReport } from '../analysis/report';\nexport function create() {\n  return generateReport();\n}\n", 'unavailable: the result of `generateReport` is returned on line 3, and that use is part of the response'],

@@ -517,7 +517,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         if (meta !== undefined) fixes.push(docsFix(meta, finding.fingerprint));
       }
       if (config.file === undefined && facts !== undefined) {
-        const createConfig = createConfigFix(root, [...files], (candidate) => planeOf(candidate), fileFindings.map((finding) => finding.fingerprint));
+        const handlesRequests = (candidate: string) => (factsOf(candidate)?.requestHandlers.length ?? 0) > 0;
+        const createConfig = createConfigFix(root, [...files], (candidate) => planeOf(candidate), handlesRequests, fileFindings.map((finding) => finding.fingerprint));
         if (createConfig !== undefined) fixes.push(createConfig);
       }
       return dedupeFixes(fixes);

@@ -79,6 +79,8 @@ export interface Fix {
   command?: FixCommand;
   /** The fix exists but cannot apply here; `changes` is then empty and the menu shows the reason. */
   disabled?: { reason: string };
+  /** What applying it leaves to the user, said once it applied (e.g. folders a created config gives no plane). */
+  detail?: string;
 }
 
 export interface RuleDocs {

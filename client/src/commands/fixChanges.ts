@@ -1,7 +1,15 @@
-/** After a fix that also changed files besides the one in the editor: names them, with Open and Undo. */
+/**
+ * After a fix that also changed files besides the one in the editor: names
+ * them, with Open and Undo. The code action waits for its command, so the
+ * notification is shown without waiting for an answer.
+ */
 import * as vscode from 'vscode';
 
-export async function showFixChanges(title: string, uris: readonly string[]): Promise<void> {
+export function showFixChanges(title: string, uris: readonly string[]): void {
+  void askAboutFixChanges(title, uris);
+}
+
+async function askAboutFixChanges(title: string, uris: readonly string[]): Promise<void> {
   const files = uris.map((uri) => vscode.Uri.parse(uri));
   if (files.length === 0) return;
   const editor = vscode.window.activeTextEditor;
