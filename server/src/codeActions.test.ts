@@ -2,8 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Fix } from '@planewise/analysis-core/boundary';
 import { type CodeActionContext, type EditSupport, fixToCodeAction } from './codeActions';
-import { fileToUri } from './convert';
-import { SHOW_FIX_CHANGES_COMMAND } from './protocol';
 
 const handler = '/project/src/handlers/orders.ts';
 const postExecution = '/project/src/analysis/postExecution.ts';
@@ -24,9 +22,9 @@ function context(support: EditSupport): CodeActionContext {
 
 const VS_CODE: EditSupport = { documentChanges: true, createFiles: true, disabledActions: true, changeAnnotations: true };
 
-test('our extension applies a fix that changes other files at once, then names them (Open, Undo)', () => {
-  const action = fixToCodeAction(fix, context({ ...VS_CODE, showFixChanges: true }))!;
-  assert.deepEqual(action.command, { title: 'Show the files this fix changed', command: SHOW_FIX_CHANGES_COMMAND, arguments: [fix.title, [fileToUri(postExecution)]] });
+test('our extension applies a fix that changes other files at once', () => {
+  const action = fixToCodeAction(fix, context({ ...VS_CODE, applyFixesAtOnce: true }))!;
+  assert.equal(action.command, undefined);
   // Nothing needs confirmation: VS Code's preview would leave such edits unticked, and Apply would drop them.
   assert.equal(action.edit?.changeAnnotations, undefined);
   assert.ok(action.edit?.documentChanges?.every((change) => !('annotationId' in change) || change.annotationId === undefined));
@@ -41,9 +39,9 @@ test('another client with change annotations previews the other files before the
   assert.match(annotations[0]!.label, /also changes 1 other file/);
 });
 
-test('a fix that changes only the file in the editor gets neither', () => {
+test('a fix that changes only the file in the editor needs no confirmation either way', () => {
   const local: Fix = { ...fix, changes: [fix.changes[0]!] };
-  const action = fixToCodeAction(local, context({ ...VS_CODE, showFixChanges: true }))!;
+  const action = fixToCodeAction(local, context({ ...VS_CODE, applyFixesAtOnce: true }))!;
   assert.equal(action.command, undefined);
   assert.equal(action.edit?.changeAnnotations, undefined);
 });

@@ -1,6 +1,6 @@
 import { OPEN_RULE_DOCS_COMMAND as ENGINE_OPEN_RULE_DOCS, type Fix } from '@planewise/analysis-core/boundary';
 import type { AnnotatedTextEdit, ChangeAnnotation, CodeAction, Command, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit, TextEdit } from 'vscode-languageserver/node';
-import { OPEN_RULE_DOCS_COMMAND, SHOW_FIX_CHANGES_COMMAND } from './protocol';
+import { OPEN_RULE_DOCS_COMMAND } from './protocol';
 import { fileToUri, isDiagnosticData } from './convert';
 
 export interface EditSupport {
@@ -12,12 +12,11 @@ export interface EditSupport {
   /** The client honours change annotations that need confirmation (a refactoring preview). */
   changeAnnotations?: boolean;
   /**
-   * The client names the other files a fix changed, with Open and Undo
-   * (SHOW_FIX_CHANGES_COMMAND): then the fix applies at once. Otherwise they
-   * are previewed (VS Code's preview leaves edits that need confirmation
-   * unticked, so only our own client takes the first way).
+   * Apply a fix that changes other files at once (our own VS Code client,
+   * whose refactoring preview would leave those edits unticked); otherwise
+   * they are previewed for confirmation.
    */
-  showFixChanges?: boolean;
+  applyFixesAtOnce?: boolean;
 }
 
 export interface CodeActionContext {
@@ -53,10 +52,6 @@ export function fixToCodeAction(fix: Fix, context: CodeActionContext): CodeActio
     action.edit = edit;
   }
   if (fix.command) action.command = toCommand(fix.command, context);
-  const others = otherFiles(fix, context);
-  if (action.edit !== undefined && others.length > 0 && context.support.showFixChanges === true && action.command === undefined) {
-    action.command = { title: 'Show the files this fix changed', command: SHOW_FIX_CHANGES_COMMAND, arguments: [fix.title, others.map(fileToUri)] };
-  }
   if (!action.edit && !action.command) return undefined;
   return action;
 }
@@ -90,8 +85,8 @@ function toWorkspaceEdit(fix: Fix, context: CodeActionContext): WorkspaceEdit | 
     return { changes };
   }
   const documentChanges: (TextDocumentEdit | CreateFile)[] = [];
-  // Changes to files other than the one in the editor are previewed before they apply, unless the client names them afterwards.
-  const annotate = context.support.changeAnnotations === true && context.support.showFixChanges !== true && otherFiles(fix, context).length > 0;
+  // Changes to files other than the one in the editor are previewed before they apply, unless the client applies them at once.
+  const annotate = context.support.changeAnnotations === true && context.support.applyFixesAtOnce !== true && otherFiles(fix, context).length > 0;
   const annotation = (file: string) => (annotate && file !== context.activeFile ? OTHER_FILES_ANNOTATION : undefined);
   const annotated = (edits: TextEdit[], id: string | undefined): (TextEdit | AnnotatedTextEdit)[] => (id === undefined ? edits : edits.map((edit) => ({ ...edit, annotationId: id })));
   for (const change of fix.changes) {

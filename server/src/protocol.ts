@@ -31,18 +31,14 @@ export const CREATE_CONFIG_COMMAND = 'planewise.server.createConfig';
 /** Opens a rule's page (argument: its URL) with window/showDocument; code actions "Open documentation" use it. */
 export const OPEN_RULE_DOCS_COMMAND = 'planewise.server.openRuleDocs';
 
-/**
- * A command the Planewise extension implements on the client side: after a
- * fix that also changed files other than the one in the editor, it names them
- * in a notification with Open and Undo (arguments: the fix's title, the other
- * files' URIs). The server attaches it only for a client that says it has it.
- */
-export const SHOW_FIX_CHANGES_COMMAND = 'planewise.showFixChanges';
-
 /** initializationOptions the Planewise extension sends. */
 export interface PlanewiseInitializationOptions {
-  /** Client-side commands the server may attach to code actions. */
-  clientCommands?: string[];
+  /**
+   * Apply a fix that also changes other files at once, without a preview:
+   * VS Code's refactoring preview leaves edits that need confirmation
+   * unticked, so Apply would change the handler and drop the rest.
+   */
+  applyFixesAtOnce?: boolean;
 }
 
 export interface CheckWorkspaceResult {

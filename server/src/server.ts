@@ -29,7 +29,6 @@ import {
   CHECK_WORKSPACE_COMMAND,
   CREATE_CONFIG_COMMAND,
   OPEN_RULE_DOCS_COMMAND,
-  SHOW_FIX_CHANGES_COMMAND,
   STATUS_NOTIFICATION,
   type CheckWorkspaceResult,
   type PlanewiseInitializationOptions,
@@ -237,7 +236,7 @@ connection.onInitialize((params): InitializeResult => {
     createFiles: workspaceEdit?.resourceOperations?.includes('create') ?? false,
     disabledActions: capabilities.textDocument?.codeAction?.disabledSupport ?? false,
     changeAnnotations: workspaceEdit?.changeAnnotationSupport !== undefined,
-    showFixChanges: ((params.initializationOptions as PlanewiseInitializationOptions | undefined)?.clientCommands ?? []).includes(SHOW_FIX_CHANGES_COMMAND),
+    applyFixesAtOnce: (params.initializationOptions as PlanewiseInitializationOptions | undefined)?.applyFixesAtOnce === true,
   };
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
   for (const folder of folders) addFolder(folder);

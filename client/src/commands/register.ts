@@ -5,8 +5,7 @@
  */
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { CHECK_WORKSPACE_COMMAND, CREATE_CONFIG_COMMAND, SHOW_FIX_CHANGES_COMMAND, type CheckWorkspaceResult, type CreateConfigResult } from '@planewise/server/protocol';
-import { showFixChanges } from './fixChanges';
+import { CHECK_WORKSPACE_COMMAND, CREATE_CONFIG_COMMAND, type CheckWorkspaceResult, type CreateConfigResult } from '@planewise/server/protocol';
 import type { LanguageServer } from '../server/languageServer';
 import { JobCancelledError, runTraceJob } from '../traceEditor/jobRunner';
 import { TraceEditorProvider } from '../traceEditor/provider';
@@ -77,9 +76,6 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     });
     return document.uri;
   };
-
-  // Run by the language server's code actions after a fix that changed other files too.
-  register(SHOW_FIX_CHANGES_COMMAND, async (title, uris) => showFixChanges(String(title), Array.isArray(uris) ? uris.map(String) : []));
 
   register('planewise.generatePolicy', async (...args) => {
     const options = optionsArg<OutputOptions & { wildcardThreshold?: number }>(args);

@@ -16,7 +16,7 @@ import {
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { SHOW_FIX_CHANGES_COMMAND, STATUS_NOTIFICATION, type PlanewiseInitializationOptions, type StatusParams } from '@planewise/server/protocol';
+import { STATUS_NOTIFICATION, type PlanewiseInitializationOptions, type StatusParams } from '@planewise/server/protocol';
 import { CrashPolicy } from './crashPolicy';
 import { type ServerLifecycle, type StatusView, describeLifecycle, describeStatus } from './statusText';
 
@@ -61,7 +61,7 @@ export class LanguageServer implements vscode.Disposable {
       run: { module: serverModule, transport: TransportKind.ipc },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
-    const initializationOptions: PlanewiseInitializationOptions = { clientCommands: [SHOW_FIX_CHANGES_COMMAND] };
+    const initializationOptions: PlanewiseInitializationOptions = { applyFixesAtOnce: true };
     const clientOptions: LanguageClientOptions = {
       documentSelector: SERVER_DOCUMENT_SELECTOR,
       initializationOptions,
