@@ -26,3 +26,13 @@ test('a nested list is written piece by piece, never as one string', () => {
   assert.ok(pieces > 200_000);
   assert.ok(longest < 100);
 });
+
+test('objects and arrays holding undefined are written as JSON.stringify writes them', () => {
+  const withUndefined = fc.oneof(fc.jsonValue(), fc.constant(undefined));
+  fc.assert(
+    fc.property(fc.dictionary(fc.string(), fc.oneof(withUndefined, fc.array(withUndefined))), (value) => {
+      assert.equal([...jsonPieces(value)].join(''), JSON.stringify(value, null, 2));
+    }),
+    { numRuns: 500 },
+  );
+});

@@ -4,8 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import fc from 'fast-check';
-import { prettyJson, writeOutputFile } from './output';
+import { writeOutputFile } from './output';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-output-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -15,16 +14,6 @@ function freshDirectory(): string {
 }
 
 const tempFiles = (directory: string) => fs.readdirSync(directory).filter((name) => name.endsWith('.tmp'));
-
-test('prettyJson writes exactly what JSON.stringify(value, null, 2) writes', () => {
-  const withUndefined = fc.oneof(fc.jsonValue(), fc.constant(undefined));
-  fc.assert(
-    fc.property(fc.dictionary(fc.string(), fc.oneof(withUndefined, fc.array(withUndefined))), (value) => {
-      assert.equal([...prettyJson(value)].join(''), JSON.stringify(value, null, 2));
-    }),
-    { numRuns: 500 },
-  );
-});
 
 test('writeOutputFile writes pieces in order and never replaces a file without force', async () => {
   const directory = freshDirectory();

@@ -152,33 +152,6 @@ export async function writeOutputFile(target: string, content: string | Iterable
   }
 }
 
-/**
- * JSON.stringify(value, null, 2) in pieces: the elements of the top level's
- * arrays (principals, files, findings) are stringified one at a time, so a
- * large result never exists as one string. The text is the same.
- */
-export function* prettyJson(value: Record<string, unknown>): Generator<string> {
-  const indented = (item: unknown, indent: string) => (JSON.stringify(item, null, 2) ?? 'null').replaceAll('\n', `\n${indent}`);
-  // JSON.stringify leaves these properties out.
-  const entries = Object.entries(value).filter(([, item]) => item !== undefined && typeof item !== 'function' && typeof item !== 'symbol');
-  if (entries.length === 0) {
-    yield '{}';
-    return;
-  }
-  yield '{';
-  for (const [index, [key, item]] of entries.entries()) {
-    const comma = index < entries.length - 1 ? ',' : '';
-    if (!Array.isArray(item) || item.length === 0) {
-      yield `\n  ${JSON.stringify(key)}: ${indented(item, '  ')}${comma}`;
-      continue;
-    }
-    yield `\n  ${JSON.stringify(key)}: [`;
-    for (const [position, element] of item.entries()) yield `\n    ${indented(element, '    ')}${position < item.length - 1 ? ',' : ''}`;
-    yield `\n  ]${comma}`;
-  }
-  yield '\n}';
-}
-
 function* withFinalNewline(pieces: Iterable<string>): Generator<string> {
   yield* pieces;
   yield '\n';

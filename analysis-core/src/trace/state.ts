@@ -100,16 +100,20 @@ export function leafState(digest: TraceDigest, identities: Map<string, InputIden
   return { digest, leaves: new Set([crypto.randomUUID()]), inputs };
 }
 
+/** The identities of the traces `state` counted (stdin and pipes have none). */
+function countedIdentities(state: TraceState): Set<string> {
+  return new Set(state.inputs.flatMap((input) => (input.identity !== undefined ? [identityKey(input.identity)] : [])));
+}
+
 /** Whether `identity` is among what `state` counted. */
 export function hasCounted(state: TraceState, identity: InputIdentity): boolean {
-  const key = identityKey(identity);
-  return state.inputs.some((input) => input.identity !== undefined && identityKey(input.identity) === key);
+  return countedIdentities(state).has(identityKey(identity));
 }
 
 /** Whether everything `part` counted is counted in `whole`: all its reads, or all its traces by identity. */
 function countsAllOf(whole: TraceState, part: TraceState): boolean {
   if ([...part.leaves].every((leaf) => whole.leaves.has(leaf))) return true;
-  const known = new Set(whole.inputs.flatMap((input) => (input.identity !== undefined ? [identityKey(input.identity)] : [])));
+  const known = countedIdentities(whole);
   return part.inputs.length > 0 && part.inputs.every((input) => input.identity !== undefined && known.has(identityKey(input.identity)));
 }
 
@@ -117,7 +121,7 @@ function countsAllOf(whole: TraceState, part: TraceState): boolean {
 function sharedCount(a: TraceState, b: TraceState): string | undefined {
   const leaf = [...b.leaves].find((id) => a.leaves.has(id));
   if (leaf !== undefined) return `the read ${leaf}`;
-  const known = new Set(a.inputs.flatMap((input) => (input.identity !== undefined ? [identityKey(input.identity)] : [])));
+  const known = countedIdentities(a);
   return b.inputs.find((input) => input.identity !== undefined && known.has(identityKey(input.identity)))?.name;
 }
 

@@ -1,6 +1,7 @@
 /** `planewise validate`: checks trace files against the schema, line by line. */
 import { type Command, formatOption } from '../command';
-import { OUTPUT_HELP, OUTPUT_OPTIONS, emit, prettyJson } from '../output';
+import { jsonPieces } from '../jsonStream';
+import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { styleFor } from '../style';
 import { table } from '../table';
 import { INPUTS_HELP, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, printIssues, readDigest } from '../traceInput';
@@ -33,7 +34,7 @@ input (including an unsupported schema version).`,
     printIssues(context, digest);
     const exit = inputExitCode(digest);
     if (format === 'json') {
-      await emit(context, prettyJson({ schema: VALIDATE_SCHEMA, valid: exit === 0, ...inputJson(digest) }));
+      await emit(context, jsonPieces({ schema: VALIDATE_SCHEMA, valid: exit === 0, ...inputJson(digest) }));
       return exit;
     }
     const style = styleFor(context.io.stdout, context.io);
