@@ -1,5 +1,6 @@
 import { OPEN_RULE_DOCS_COMMAND as ENGINE_OPEN_RULE_DOCS, type Fix } from '@planewise/analysis-core/boundary';
-import type { AnnotatedTextEdit, ChangeAnnotation, CodeAction, Command, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit, TextEdit } from 'vscode-languageserver/node';
+import type { AnnotatedTextEdit, ChangeAnnotation, CodeAction, Command, Diagnostic, TextDocumentEdit, CreateFile, WorkspaceEdit, TextEdit, SnippetTextEdit } from 'vscode-languageserver/node';
+import type { TextEdit as FixEdit } from '@planewise/analysis-core/boundary';
 import { OPEN_RULE_DOCS_COMMAND } from './protocol';
 import { fileToUri, isDiagnosticData } from './convert';
 
@@ -17,6 +18,8 @@ export interface EditSupport {
    * they are previewed for confirmation.
    */
   applyFixesAtOnce?: boolean;
+  /** The client takes snippet edits in `documentChanges` (LSP 3.18) and places the cursor in them. */
+  snippetEdits?: boolean;
 }
 
 export interface CodeActionContext {
@@ -80,7 +83,7 @@ function toWorkspaceEdit(fix: Fix, context: CodeActionContext): WorkspaceEdit | 
     if (creates) return undefined;
     const changes: Record<string, TextEdit[]> = {};
     for (const change of fix.changes) {
-      if (change.kind === 'edit') (changes[fileToUri(change.file)] ??= []).push(...change.edits);
+      if (change.kind === 'edit') (changes[fileToUri(change.file)] ??= []).push(...change.edits.map(({ range, newText }) => ({ range, newText })));
     }
     return { changes };
   }
@@ -88,7 +91,11 @@ function toWorkspaceEdit(fix: Fix, context: CodeActionContext): WorkspaceEdit | 
   // Changes to files other than the one in the editor are previewed before they apply, unless the client applies them at once.
   const annotate = context.support.changeAnnotations === true && context.support.applyFixesAtOnce !== true && otherFiles(fix, context).length > 0;
   const annotation = (file: string) => (annotate && file !== context.activeFile ? OTHER_FILES_ANNOTATION : undefined);
-  const annotated = (edits: TextEdit[], id: string | undefined): (TextEdit | AnnotatedTextEdit)[] => (id === undefined ? edits : edits.map((edit) => ({ ...edit, annotationId: id })));
+  const annotated = (edits: FixEdit[], id: string | undefined): (TextEdit | AnnotatedTextEdit | SnippetTextEdit)[] =>
+    edits.map(({ range, newText, snippet }) => {
+      const edit: TextEdit | SnippetTextEdit = snippet !== undefined && context.support.snippetEdits ? { range, snippet: { kind: 'snippet', value: snippet } } : { range, newText };
+      return id === undefined ? edit : { ...edit, annotationId: id };
+    });
   for (const change of fix.changes) {
     const uri = fileToUri(change.file);
     const id = annotation(change.file);

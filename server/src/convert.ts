@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Finding, RuleMeta } from '@planewise/analysis-core/boundary';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver/node';
+import { DIAGNOSTIC_SOURCE } from './protocol';
 
-export const DIAGNOSTIC_SOURCE = 'planewise';
 
 /** Carried in Diagnostic.data so a code action request can name the findings it is about. */
 export interface DiagnosticData {

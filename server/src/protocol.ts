@@ -31,6 +31,10 @@ export const CREATE_CONFIG_COMMAND = 'planewise.server.createConfig';
 /** Opens a rule's page (argument: its URL) with window/showDocument; code actions "Open documentation" use it. */
 export const OPEN_RULE_DOCS_COMMAND = 'planewise.server.openRuleDocs';
 
+/** Diagnostic source and the code of problems with `planewise-ignore-next-line` comments themselves. */
+export const DIAGNOSTIC_SOURCE = 'planewise';
+export const SUPPRESSION_CODE = 'suppression';
+
 /** initializationOptions the Planewise extension sends. */
 export interface PlanewiseInitializationOptions {
   /**

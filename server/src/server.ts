@@ -236,6 +236,7 @@ connection.onInitialize((params): InitializeResult => {
     createFiles: workspaceEdit?.resourceOperations?.includes('create') ?? false,
     disabledActions: capabilities.textDocument?.codeAction?.disabledSupport ?? false,
     changeAnnotations: workspaceEdit?.changeAnnotationSupport !== undefined,
+    snippetEdits: workspaceEdit?.snippetEditSupport === true,
     applyFixesAtOnce: (params.initializationOptions as PlanewiseInitializationOptions | undefined)?.applyFixesAtOnce === true,
   };
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);

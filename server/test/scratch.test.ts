@@ -26,7 +26,8 @@ const SERVICE = {
 };
 
 const usageFile = (root: string) => path.join(root, 'src/services/usage.ts');
-const hasImportFinding = (client: TestClient, root: string) => client.diagnosticsFor(usageFile(root)).some((d) => d.code === 'no-product-import-in-platform');
+/** The service's one violation: refreshUsage runs generateReport (its import is named in the finding). */
+const hasAnalysisFinding = (client: TestClient, root: string) => client.diagnosticsFor(usageFile(root)).some((d) => d.code === 'no-analysis-in-execution-path');
 
 async function started(files: Record<string, string>, settings: Record<string, unknown> = {}): Promise<{ client: TestClient; root: string }> {
   const root = writeProject(files);
@@ -57,7 +58,7 @@ describe('config problems', () => {
     writeFileSync(config, '{\n  "planes": { "data": ["src/services/**"], "intelligence": ["src/analysis/**"] }\n}\n');
     await client.filesChanged([{ file: config, type: FileChangeType.Changed }]);
     await client.waitFor(() => client.diagnosticsFor(config).length === 0 && client.statuses.at(-1)!.message === undefined, 'the config diagnostics to clear');
-    await client.waitFor(() => hasImportFinding(client, root), 'the import finding under the new config');
+    await client.waitFor(() => hasAnalysisFinding(client, root), 'the finding under the new config');
   });
 });
 
@@ -78,16 +79,16 @@ describe('settings and commands', () => {
   });
 
   test('planewise.rules overrides and planewise.enable re-check the workspace', async () => {
-    assert.ok(hasImportFinding(client, root));
+    assert.ok(hasAnalysisFinding(client, root));
     const notify = () => client.connection.sendNotification(DidChangeConfigurationNotification.type, { settings: null });
 
-    client.settings = { rules: { 'no-product-import-in-platform': 'off' } };
+    client.settings = { rules: { 'no-analysis-in-execution-path': 'off' } };
     await notify();
-    await client.waitFor(() => !hasImportFinding(client, root), 'the rule to be turned off');
+    await client.waitFor(() => !hasAnalysisFinding(client, root), 'the rule to be turned off');
 
-    client.settings = { rules: { 'no-product-import-in-platform': 'warn' } };
+    client.settings = { rules: { 'no-analysis-in-execution-path': 'warn' } };
     await notify();
-    await client.waitFor(() => client.diagnosticsFor(usageFile(root)).find((d) => d.code === 'no-product-import-in-platform')?.severity === 2, 'a warning');
+    await client.waitFor(() => client.diagnosticsFor(usageFile(root)).find((d) => d.code === 'no-analysis-in-execution-path')?.severity === 2, 'a warning');
 
     client.settings = { enable: false };
     await notify();
@@ -95,7 +96,7 @@ describe('settings and commands', () => {
 
     client.settings = {};
     await notify();
-    await client.waitFor(() => hasImportFinding(client, root), 'the finding back');
+    await client.waitFor(() => hasAnalysisFinding(client, root), 'the finding back');
   });
 
   test('createConfig writes planewise.config.json through workspace/applyEdit, and never overwrites it', async () => {
@@ -153,7 +154,7 @@ describe('hostile projects', () => {
   test('syntax errors, cycles, unresolved modules, node_modules, symlink loops and huge files do not stop the check', () => {
     const status = client.statuses.at(-1)!;
     assert.notEqual(status.state, 'error', status.message);
-    assert.ok(hasImportFinding(client, root));
+    assert.ok(hasAnalysisFinding(client, root));
     assert.ok(![...client.diagnostics.keys()].some((uri) => uri.includes('node_modules')));
     assert.equal(client.child.exitCode, null);
   });
@@ -227,7 +228,7 @@ test('the server also runs over --socket', async () => {
     const result = await client.initialize(root);
     assert.equal(result.serverInfo?.name, 'planewise');
     await client.idle();
-    assert.ok(hasImportFinding(client, root));
+    assert.ok(hasAnalysisFinding(client, root));
   } finally {
     await client.stop();
     removeProject(root);

@@ -43,8 +43,9 @@ describe('config problems are findings on planewise.config.json, and checks go o
     assert.equal(colour.range.start.line, JSON.stringify(config, null, 2).split('\n').findIndex((line) => line.includes('"colour"')), 'reported on the key');
     // The planes section minus its unknown key still applies.
     assert.equal(engine.planeOf(at('src/handlers/orders.ts')).source, 'config');
-    // The invalid severity does not turn the rule off: it keeps its default (error).
-    assert.ok(summary([...result.findings.values()].flat()).includes('src/handlers/orders.ts:1 no-product-import-in-platform error'));
+    // The invalid severity does not turn the rule off: it keeps its default (error), and names the import in the call's finding.
+    const call = [...result.findings.values()].flat().find((finding) => finding.ruleId === 'no-analysis-in-execution-path');
+    assert.ok(call?.related.some((related) => related.message.startsWith('Imported here: Imports intelligence-plane module')));
   });
 
   it('a glob that matches no file and files in two planes', () => {
@@ -70,16 +71,25 @@ describe('suppressions', () => {
 
   it('a suppression with a reason suppresses its rule on the next line only', () => {
     const engine = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-analysis-in-execution-path -- runs after the response is flushed')) });
-    assert.deepEqual(summary(all(engine)), ['src/handlers/orders.ts:1 no-product-import-in-platform error']);
+    // The import of the analysis is part of the call's finding, so it goes with it.
+    assert.deepEqual(summary(all(engine)), []);
+    const later = testEngine({ name: 's', files: files(`${suppressed('// planewise-ignore-next-line no-analysis-in-execution-path -- runs after the response is flushed')}export function again() {\n  generateReport();\n}\n`) });
+    assert.deepEqual(summary(all(later)), ['src/handlers/orders.ts:7 no-analysis-in-execution-path error']);
   });
 
   it('without a reason it suppresses nothing and is reported', () => {
     const engine = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-analysis-in-execution-path')) });
     assert.deepEqual(summary(all(engine)), [
-      'src/handlers/orders.ts:1 no-product-import-in-platform error',
       'src/handlers/orders.ts:3 suppression error',
       'src/handlers/orders.ts:4 no-analysis-in-execution-path error',
     ]);
+  });
+
+  it("the suppress fix's reason placeholder, left as it was, is no reason", () => {
+    const engine = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-analysis-in-execution-path -- reason')) });
+    assert.ok(summary(all(engine)).includes('src/handlers/orders.ts:3 suppression error'));
+    const written = testEngine({ name: 's', files: files(suppressed('// planewise-ignore-next-line no-analysis-in-execution-path -- reason: runs after the flush')) });
+    assert.ok(!summary(all(written)).includes('src/handlers/orders.ts:3 suppression error'));
   });
 
   it('the directive inside a string or a block comment is not a suppression', () => {
@@ -111,7 +121,7 @@ describe('incremental updates', () => {
     assert.deepEqual(engine.affectedBy([at('src/lib/deeper.ts')]).map((file) => path.relative(TEST_ROOT, file)), ['src/handlers/orders.ts', 'src/lib/deeper.ts', 'src/lib/helper.ts']);
     engine.updateFile(at('src/lib/deeper.ts'), "import { generateReport } from '../analysis/report';\nexport function deeper() {\n  generateReport();\n}\n");
     const result = engine.check(engine.affectedBy([at('src/lib/deeper.ts')]));
-    assert.deepEqual(summary([...result.findings.values()].flat()), ['src/handlers/orders.ts:1 no-product-import-in-platform error', 'src/handlers/orders.ts:3 no-analysis-in-execution-path error']);
+    assert.deepEqual(summary([...result.findings.values()].flat()), ['src/handlers/orders.ts:3 no-analysis-in-execution-path error']);
     assert.equal(result.filesChecked, 3);
     engine.removeFile(at('src/lib/deeper.ts'));
     assert.deepEqual(summary(all(engine)), []);
@@ -137,7 +147,7 @@ describe('incremental updates', () => {
   it('a new file, rule overrides, and a changed config', () => {
     const engine = testEngine({ name: 'inc2', files: { 'src/analysis/report.ts': report } });
     engine.updateFile(at('src/handlers/new.ts'), handler);
-    assert.equal(all(engine).length, 2);
+    assert.deepEqual(summary(all(engine)), ['src/handlers/new.ts:3 no-analysis-in-execution-path error']);
     engine.setRuleOverrides({ 'no-product-import-in-platform': 'off', 'no-analysis-in-execution-path': 'warn' });
     assert.deepEqual(summary(all(engine)), ['src/handlers/new.ts:3 no-analysis-in-execution-path warn']);
     engine.host.files.set(at(CONFIG_FILE_NAME), JSON.stringify({ planes: { intelligence: ['src/**'] } }));
@@ -277,7 +287,7 @@ describe('on disk', () => {
       assert.deepEqual(result.configFindings, []);
       assert.deepEqual(
         [...result.findings.values()].flat().map((finding) => `${path.relative(app, finding.file)}:${finding.range.start.line + 1} ${finding.ruleId}`).sort(),
-        ['src/handlers/orders.ts:1 no-product-import-in-platform', 'src/handlers/orders.ts:3 no-analysis-in-execution-path'],
+        ['src/handlers/orders.ts:3 no-analysis-in-execution-path'],
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -301,6 +311,6 @@ describe('planes of request handlers', () => {
     // Beside a route, a helper is request-serving code too: an intelligence folder name under api/ gives no intelligence plane.
     assert.equal(engine.planeOf(at('src/app/api/reports/format.ts')).plane, 'data');
     assert.equal(engine.planeOf(at('src/app/api/analytics/route.ts')).source, 'comment');
-    assert.deepEqual(summary(all(engine)), ['src/app/api/reports/route.ts:1 no-product-import-in-platform error', 'src/app/api/reports/route.ts:3 no-analysis-in-execution-path error']);
+    assert.deepEqual(summary(all(engine)), ['src/app/api/reports/route.ts:3 no-analysis-in-execution-path error']);
   });
 });

@@ -19,7 +19,7 @@ import {
 } from './config';
 import { configFileFindings, scopedConfigFindings } from './configChecks';
 import { extractFacts, type FileFacts, type ImportFact } from './facts';
-import { type EngineFinding, fingerprintOf, notCheckedFinding, publicFinding } from './findings';
+import { type EngineFinding, fingerprintOf, foldImportFindings, notCheckedFinding, publicFinding } from './findings';
 import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/common';
 import { diskHost, type FileHost } from './host';
 import { createImportGraph, isResolutionInput } from './importGraph';
@@ -79,6 +79,7 @@ function overLimit(bytes: number): string {
 }
 
 const knownRules: ReadonlySet<string> = new Set(allRules.map((rule) => rule.meta.id));
+const importRules: ReadonlySet<string> = new Set((allRules as Rule[]).filter((rule) => rule.meta.importsOnly === true).map((rule) => rule.meta.id));
 const ruleValidations = allRules.map((rule) => ({ id: rule.meta.id, optionsSchema: rule.optionsSchema }));
 
 export function createEngine(options: BoundaryEngineOptions, host: FileHost = diskHost): BoundaryEngine & EngineInternals {
@@ -348,6 +349,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
           fingerprint: fingerprintOf([rule.meta.id, rel, report.key, String(ordinal)]),
           messageId: report.messageId,
           fixData: report.fixData,
+          ...(report.viaImport === undefined ? {} : { viaImport: report.viaImport }),
+          ...(report.importedNames === undefined ? {} : { importedNames: report.importedNames }),
         });
       };
       try {
@@ -358,7 +361,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         findings.push(notCheckedFinding(file, rel, 'error', `Could not check this file with ${rule.meta.id}: ${reason}. Its other rules ran.`, `rule:${rule.meta.id}`));
       }
     }
-    return applySuppressions(file, source.getFullText(), findings, {
+    return applySuppressions(file, source.getFullText(), foldImportFindings(findings, importRules), {
       relativePath: rel,
       severity: ruleOverrides[SUPPRESSION_RULE_ID] ?? 'error',
       knownRules,

@@ -68,6 +68,20 @@ export interface RuleReport<MessageIds extends string = string> {
   related?: RelatedInformation[];
   /** Whatever the rule's fix needs later, kept with the finding inside the engine. */
   fixData?: unknown;
+  /**
+   * The import a reported call goes through, and the name it takes from it.
+   * The call is the violation: a finding of an `importsOnly` rule on that
+   * import whose names are all such calls' becomes their related information
+   * instead of a row of its own.
+   */
+  viaImport?: ImportUse;
+  /** For an `importsOnly` rule's finding on one import statement: the value names it imports ("default", "*" for a namespace). */
+  importedNames?: string[];
+}
+
+export interface ImportUse {
+  range: Range;
+  name: string;
 }
 
 export interface RuleContext<Options, MessageIds extends string = string> {
@@ -105,6 +119,8 @@ export interface RuleDefinitionMeta<MessageIds extends string = string> extends 
   /** Message templates by id; `{name}` placeholders are filled from the report's data. */
   messages: Record<MessageIds, string>;
   appliesTo: RuleScope;
+  /** Its findings are import statements, folded into the call findings that use everything they import (see `viaImport`). */
+  importsOnly?: true;
 }
 
 export interface Rule<Options = unknown, MessageIds extends string = string> {

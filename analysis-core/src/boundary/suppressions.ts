@@ -18,6 +18,9 @@ export interface Suppression {
   range: Range;
 }
 
+/** The suppress fix's placeholder for the reason: left as it was, it says nothing, so it is no reason. */
+const REASON_PLACEHOLDER = 'reason';
+
 export function parseSuppressions(text: string): Suppression[] {
   const suppressions: Suppression[] = [];
   const lines = text.split('\n');
@@ -32,13 +35,19 @@ export function parseSuppressions(text: string): Suppression[] {
       .map((rule) => rule.trim())
       .filter((rule) => rule !== '');
     const start = lineText.indexOf('//');
-    suppressions.push({ line, rules, reason: reason === '' ? undefined : reason, range: { start: { line, character: start }, end: { line, character: lineText.replace(/\r$/, '').length } } });
+    suppressions.push({ line, rules, reason: reason === '' || reason === REASON_PLACEHOLDER ? undefined : reason, range: { start: { line, character: start }, end: { line, character: lineText.replace(/\r$/, '').length } } });
   });
   return suppressions;
 }
 
 export function suppressionComment(ruleId: string, indent: string): string {
   return `${indent}// planewise-ignore-next-line ${ruleId} -- \n`;
+}
+
+/** The suppression comment as a snippet whose placeholder selects `reason`, so typing replaces it. */
+export function suppressionSnippet(ruleId: string, indent: string): string {
+  const literal = (text: string) => text.replace(/[$}\\]/g, '\\$&');
+  return `${literal(indent)}// planewise-ignore-next-line ${literal(ruleId)} -- \${1:${REASON_PLACEHOLDER}}\n`;
 }
 
 export interface SuppressionSettings {

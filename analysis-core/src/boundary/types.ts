@@ -53,6 +53,8 @@ export interface Finding extends Location {
 export interface TextEdit {
   range: Range;
   newText: string;
+  /** The same insertion as an LSP snippet, for editors that then put the cursor where the user has to type (`newText` is the plain form). */
+  snippet?: string;
 }
 
 export type FileChange =

@@ -13,12 +13,14 @@ import {
   TransportKind,
   type CloseHandlerResult,
   type ErrorHandler,
+  type HandleDiagnosticsSignature,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { STATUS_NOTIFICATION, type PlanewiseInitializationOptions, type StatusParams } from '@planewise/server/protocol';
 import { CrashPolicy } from './crashPolicy';
 import { type ServerLifecycle, type StatusView, describeLifecycle, describeStatus } from './statusText';
+import { problemsToShow } from './suppressionTyping';
 
 export const SERVER_DOCUMENT_SELECTOR = [
   { scheme: 'file', language: 'typescript' },
@@ -34,6 +36,8 @@ export class LanguageServer implements vscode.Disposable {
   private readonly statusItem: vscode.LanguageStatusItem;
   private readonly disposables: vscode.Disposable[] = [];
   private lastStatus: StatusParams | undefined;
+  /** The server's last diagnostics per document, and how many of them are shown (problems of a comment being typed wait). */
+  private readonly diagnostics = new Map<string, { all: vscode.Diagnostic[]; shown: number; show: HandleDiagnosticsSignature }>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -75,6 +79,11 @@ export class LanguageServer implements vscode.Disposable {
       },
       errorHandler: this.errorHandler(),
       middleware: {
+        handleDiagnostics: (uri, diagnostics, show) => {
+          const shown = problemsToShow(diagnostics, cursorsIn(uri));
+          this.diagnostics.set(uri.toString(), { all: diagnostics, shown: shown.length, show });
+          show(uri, shown);
+        },
         window: {
           // Rule pages shipped with the extension are for reading: render them instead of opening the Markdown source.
           showDocument: async (params, token, next) => {
@@ -89,6 +98,7 @@ export class LanguageServer implements vscode.Disposable {
     this.client = client;
     this.disposables.push(
       client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => this.showStatus(status)),
+      vscode.window.onDidChangeTextEditorSelection(({ textEditor }) => this.showWaitingProblems(textEditor.document.uri)),
       client.onDidChangeState(({ newState }) => {
         if (newState === State.Stopped && !this.lastStatus) this.showLifecycle('stopped');
       }),
@@ -118,6 +128,7 @@ export class LanguageServer implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     this.lastStatus = undefined;
+    this.diagnostics.clear();
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     if (client) {
       try {
@@ -146,6 +157,16 @@ export class LanguageServer implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.statusItem.dispose();
+  }
+
+  /** Shows the problems of a suppression comment once the cursor left it (or hides them when it came back). */
+  private showWaitingProblems(uri: vscode.Uri): void {
+    const received = this.diagnostics.get(uri.toString());
+    if (!received) return;
+    const shown = problemsToShow(received.all, cursorsIn(uri));
+    if (shown.length === received.shown) return;
+    received.shown = shown.length;
+    received.show(uri, shown);
   }
 
   private showStatus(status: StatusParams): void {
@@ -188,6 +209,11 @@ export class LanguageServer implements vscode.Disposable {
       },
     };
   }
+}
+
+function cursorsIn(uri: vscode.Uri): vscode.Position[] {
+  const key = uri.toString();
+  return vscode.window.visibleTextEditors.filter((editor) => editor.document.uri.toString() === key).flatMap((editor) => editor.selections.map((selection) => selection.active));
 }
 
 export function describeError(error: unknown): string {

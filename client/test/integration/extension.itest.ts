@@ -109,6 +109,10 @@ describe('Planewise in VS Code', () => {
       const diagnostic = await waitFor(`${finding.ruleId} at ${finding.file}:${finding.line}`, () => findingAt(uri, finding.ruleId, finding.line), 30_000);
       assert.equal(diagnostic.source, 'planewise');
     }
+    // One violation, one row: the handler's import of the analysis is named in the call's finding, not reported again.
+    const objects = vscode.languages.getDiagnostics(inWorkspace('src/handlers/objects.ts')).filter((diagnostic) => diagnostic.source === 'planewise');
+    assert.deepEqual(objects.map((diagnostic) => diagnostic.range.start.line + 1), [9]);
+    assert.ok(objects[0]!.relatedInformation?.some((related) => related.location.range.start.line === 0 && related.message.startsWith('Imported here')));
   });
 
   it('applies "Move analysis out of the execution path" and the diagnostic goes away', async function () {
@@ -127,6 +131,34 @@ describe('Planewise in VS Code', () => {
     await vscode.workspace.saveAll(false);
     await waitFor('the diagnostic to disappear', () =>
       vscode.languages.getDiagnostics(uri).every((candidate) => codeOf(candidate) !== 'no-analysis-in-execution-path') ? true : undefined, 30_000);
+  });
+
+  it('suppresses with the cursor on the reason, and a missing reason waits until the cursor leaves the comment', async function () {
+    this.timeout(60_000);
+    const uri = inWorkspace('src/telemetry/tracer.ts');
+    const editor = await vscode.window.showTextDocument(uri);
+    const gate = await waitFor('the no-license-gate-in-platform diagnostic', () => findingAt(uri, 'no-license-gate-in-platform', 11), 30_000);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, gate.range);
+    const suppress = actions.find((action) => action.title.startsWith('Suppress no-license-gate-in-platform'));
+    assert.ok(suppress?.edit, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
+    try {
+      assert.equal(await vscode.workspace.applyEdit(suppress.edit), true);
+      const comment = editor.document.lineAt(10);
+      assert.match(comment.text, /^\s*\/\/ planewise-ignore-next-line no-license-gate-in-platform -- reason$/);
+      // The placeholder is selected: typing replaces it.
+      assert.equal(editor.document.getText(editor.selection), 'reason');
+      const suppressionProblem = () => vscode.languages.getDiagnostics(uri).find((diagnostic) => codeOf(diagnostic) === 'suppression');
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      await waitFor('the missing reason once the cursor left the comment', suppressionProblem, 30_000);
+      editor.selection = new vscode.Selection(10, comment.text.length, 10, comment.text.length);
+      await waitFor('the missing reason to wait while the cursor is back in the comment', () => suppressionProblem() === undefined, 10_000);
+      const placeholder = comment.text.lastIndexOf('reason');
+      await editor.edit((edit) => edit.replace(new vscode.Range(10, placeholder, 10, placeholder + 'reason'.length), 'enterprise tracing is the product'));
+      editor.selection = new vscode.Selection(0, 0, 0, 0);
+      await waitFor('the suppressed finding to go', () => (findingAt(uri, 'no-license-gate-in-platform', 12) === undefined && suppressionProblem() === undefined ? true : undefined), 30_000);
+    } finally {
+      await vscode.commands.executeCommand('workbench.action.files.revert');
+    }
   });
 
   it('opens a trace in the viewer and reports its summary and policy', async () => {

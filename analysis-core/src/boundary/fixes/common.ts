@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { SourceFile } from 'ts-morph';
 import { CONFIG_FILE_NAME, DEFAULT_PLANE_FOLDERS } from '../config';
 import { PLANES, toPosix } from '../planes';
-import { suppressionComment } from '../suppressions';
+import { suppressionComment, suppressionSnippet } from '../suppressions';
 import type { Finding, Fix, Plane, PlaneAssignment, RuleMeta } from '../types';
 
 export const OPEN_RULE_DOCS_COMMAND = 'planewise.openRuleDocs';
@@ -19,7 +19,7 @@ export function suppressFix(source: SourceFile, finding: Finding): Fix {
     title: `Suppress ${finding.ruleId} on this line (write the reason after --)`,
     kind: 'quickfix',
     resolves: [finding.fingerprint],
-    changes: [{ kind: 'edit', file: finding.file, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: suppressionComment(finding.ruleId, indent) }] }],
+    changes: [{ kind: 'edit', file: finding.file, edits: [{ range: { start: { line, character: 0 }, end: { line, character: 0 } }, newText: suppressionComment(finding.ruleId, indent), snippet: suppressionSnippet(finding.ruleId, indent) }] }],
   };
 }
 

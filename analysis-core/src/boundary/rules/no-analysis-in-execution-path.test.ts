@@ -105,7 +105,7 @@ runRuleTests(noAnalysisInExecutionPath, {
     {
       name: 'a flag-guarded analysis: the flag is recorded with the event; emitter and post-execution module are created and recorded in a new config',
       files: { 'src/handlers/orders.ts': handler, 'src/analysis/report.ts': report, 'src/storage/orders.ts': storage },
-      errors: [{ messageId: 'direct', line: 11, file: 'src/handlers/orders.ts', message: 'createOrder (data-plane) runs analysis generateReport', related: 1 }],
+      errors: [{ messageId: 'direct', line: 11, file: 'src/handlers/orders.ts', message: 'createOrder (data-plane) runs analysis generateReport', related: 2, relatedMessage: 'Imported here: Imports intelligence-plane module src/analysis/report.ts' }],
       fix: {
         title: 'Move analysis out of the execution path',
         typeCheck: true,
@@ -182,7 +182,7 @@ runRuleTests(noAnalysisInExecutionPath, {
         'src/analysis/post-execution.ts': "import { readTraceFile } from './reader';\n\nexport async function runAll(paths: string[]): Promise<number> {\n  let count = 0;\n  for (const tracePath of paths) {\n    const trace = readTraceFile(tracePath);\n    count += trace.records.length;\n  }\n  return count;\n}\n",
       },
       config: { trace: { emitter: { module: 'src/telemetry/emit.ts', export: 'emitTraceEvent' } } },
-      errors: [{ messageId: 'transitive', line: 4, file: 'src/handlers/objects.ts', message: 'Calls refreshUsageReport, which leads to analysis generateReport', related: 3, relatedMessage: 'refreshUsageReport (src/shared/usage.ts) calls generateReport' }],
+      errors: [{ messageId: 'transitive', line: 4, file: 'src/handlers/objects.ts', message: 'Calls refreshUsageReport, which leads to analysis generateReport', related: 4, relatedMessage: 'refreshUsageReport (src/shared/usage.ts) calls generateReport' }],
       fix: {
         title: 'Move analysis out of the execution path',
         output: {
@@ -208,7 +208,7 @@ runRuleTests(noAnalysisInExecutionPath, {
         'src/lib/audit.ts': "import { generateReport } from '../analysis/report';\nexport function audit() {\n  generateReport();\n}\n",
         'src/analysis/report.ts': 'export function generateReport() {}\n',
       },
-      errors: [{ messageId: 'transitive', line: 3, file: 'src/handlers/checkout.ts', message: 'Calls finish, which leads to analysis generateReport', related: 4 }],
+      errors: [{ messageId: 'transitive', line: 3, file: 'src/handlers/checkout.ts', message: 'Calls finish, which leads to analysis generateReport', related: 5, relatedMessage: 'Imported here: Reaches product code src/analysis/report.ts in 3 imports' }],
     },
     {
       name: 'Express, Koa, Fastify, Hono routes and http.createServer in unassigned files',

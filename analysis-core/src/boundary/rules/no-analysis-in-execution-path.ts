@@ -8,7 +8,7 @@
  * the import and license rules' business. Reported once per call site in
  * platform code; related information lists each hop of the chain.
  */
-import { MODULE_FUNCTION, type CallFact, type FunctionFact } from '../facts';
+import { MODULE_FUNCTION, type CallFact, type CallTarget, type FunctionFact } from '../facts';
 import { moveAnalysisFixes } from '../fixes/moveAnalysis';
 import { analysisFixNote, serveLastResultFixes } from '../fixes/serveLastResult';
 import { isPlatform, isProductSide } from '../planes';
@@ -137,6 +137,13 @@ function reachAnalysis(project: ProjectView, file: string, fn: FunctionFact, mem
   return result;
 }
 
+/** The import a call reaches its callee through, and the name it takes: the callee's own, or the class's or factory's its value came from. */
+function importOf(target: CallTarget): { importIndex: number; name: string } | undefined {
+  if (target.kind === 'import') return target;
+  if (target.kind === 'member') return importOf(target.origin.of);
+  return undefined;
+}
+
 export interface MoveAnalysisData {
   /** Offsets of the call in the platform file. */
   start: number;
@@ -167,6 +174,11 @@ export const noAnalysisInExecutionPath = defineRule({
   check(context) {
     const { project, file, facts } = context;
     const memo = new Map<FunctionFact, Reach>();
+    const viaImport = (call: CallFact) => {
+      const use = importOf(call.target);
+      const fact = use === undefined ? undefined : facts.imports[use.importIndex];
+      return use === undefined || fact === undefined ? {} : { viaImport: { range: fact.range, name: use.name } };
+    };
     for (const fn of facts.functions.values()) {
       const path = executionPathOf(project, file, fn);
       if (path === undefined) continue;
@@ -203,6 +215,7 @@ export const noAnalysisInExecutionPath = defineRule({
               ...(fixNote === undefined ? [] : [{ file, range: call.range, message: fixNote }]),
             ],
             fixData,
+            ...viaImport(call),
           });
           continue;
         }
@@ -220,6 +233,7 @@ export const noAnalysisInExecutionPath = defineRule({
           key: `${fn.key}:${call.calleeText}:${reach.target.label}`,
           // The fix moves the helper call that leads to the analysis.
           fixData: transitiveFix,
+          ...viaImport(call),
           related: [
             { file, range: call.range, message: `${where} calls ${call.calleeText}` },
             ...(registration === undefined ? [] : [registration]),

@@ -4,6 +4,13 @@ import { noProductImportInPlatform } from './no-product-import-in-platform';
 runRuleTests(noProductImportInPlatform, {
   valid: [
     {
+      name: 'an import whose every value is analysis called on the request path: the call is the finding, and names the import',
+      files: {
+        'src/handlers/orders.ts': "import { generateReport, ReportOptions } from '../analysis/report';\nexport function create(options: ReportOptions) {\n  generateReport(options);\n}\n",
+        'src/analysis/report.ts': 'export interface ReportOptions { days: number }\nexport function generateReport(options: ReportOptions) { return options.days; }\n',
+      },
+    },
+    {
       name: 'a barrel re-exporting report code: only the names used are followed',
       files: {
         'src/auth/login.ts': "import { findSession } from '../queries';\nimport { loadUser } from '../lib/load';\nexport const login = [findSession, loadUser];\n",
@@ -76,6 +83,14 @@ runRuleTests(noProductImportInPlatform, {
     },
   ],
   invalid: [
+    {
+      name: 'an import that also brings code no reported call stands for stays a finding of its own',
+      files: {
+        'src/handlers/orders.ts': "import { generateReport, REPORT_DAYS } from '../analysis/report';\nexport function create() {\n  generateReport(REPORT_DAYS);\n}\n",
+        'src/analysis/report.ts': 'export const REPORT_DAYS = 7;\nexport function generateReport(days: number) { return days; }\n',
+      },
+      errors: [{ messageId: 'direct', line: 1, message: 'Imports intelligence-plane module src/analysis/report.ts' }],
+    },
     {
       name: 'a handler importing an analysis module',
       files: {

@@ -4,7 +4,8 @@
  * Type-only imports are fine: no code crosses the boundary at run time.
  * Through a barrel (`index.ts` re-exporting many modules) only the modules
  * defining the names actually imported are followed. Each edge is reported
- * once per importing file, with the number of imports that use it.
+ * once per importing file, with the number of imports that use it, unless a
+ * call through the import is reported as analysis: that call is the finding.
  */
 import { isPlatform, isProductSide } from '../planes';
 import type { ImportFact } from '../facts';
@@ -75,6 +76,15 @@ function definingFiles(project: ProjectView, file: string, index: number, fact: 
   return [...found];
 }
 
+/** The names an import takes that are code (a namespace, functions, classes, values), not types. */
+function valueNames(project: ProjectView, file: string, index: number, fact: ImportFact): string[] {
+  return [...new Set(fact.bindings.values())].filter((name) => {
+    if (name === '*') return true;
+    const resolved = project.resolveCall(file, { kind: 'import', importIndex: index, name, member: undefined });
+    return resolved.kind === 'function' || resolved.kind === 'package' || (resolved.kind === 'module' && (resolved.name === '*' || project.facts(resolved.file)?.exports.has(resolved.name) === true));
+  });
+}
+
 export const noProductImportInPlatform = defineRule({
   meta: {
     id: 'no-product-import-in-platform',
@@ -85,6 +95,7 @@ export const noProductImportInPlatform = defineRule({
       page: 'docs/rules/no-product-import-in-platform.md',
     },
     fixable: false,
+    importsOnly: true,
     // The chain of imports is the related information; why platform code must not depend on product code is on the docs page.
     messages: {
       direct: 'Imports {kind} {target}{uses}',
@@ -98,13 +109,14 @@ export const noProductImportInPlatform = defineRule({
     const memo = new Map<string, Hop[] | null>();
     /** One finding per edge (key); later imports using the same edge only add to its count. */
     const edges = new Map<string, { report: Parameters<typeof context.report>[0]; uses: number }>();
-    const addEdge = (key: string, report: Parameters<typeof context.report>[0]): void => {
+    const recordEdge = (key: string, report: Parameters<typeof context.report>[0]): void => {
       const edge = edges.get(key);
       if (edge === undefined) edges.set(key, { report, uses: 1 });
       else edge.uses += 1;
     };
     context.facts.imports.forEach((fact, index) => {
       if (fact.typeOnly) return;
+      const addEdge = (key: string, report: Parameters<typeof context.report>[0]): void => recordEdge(key, { ...report, importedNames: valueNames(project, context.file, index, fact) });
       const target = project.resolveImport(context.file, fact);
       if (target.kind === 'package') {
         if (project.isProductPackage(target.name)) {
@@ -154,7 +166,9 @@ export const noProductImportInPlatform = defineRule({
       }
     });
     for (const { report, uses } of edges.values()) {
-      context.report({ ...report, data: { ...report.data, uses: uses === 1 ? '' : ` (${uses} imports)` } });
+      // An edge several imports use stands for more than one statement: it is never folded into one call.
+      const { importedNames, ...rest } = report;
+      context.report({ ...rest, ...(uses === 1 && importedNames !== undefined && importedNames.length > 0 ? { importedNames } : {}), data: { ...report.data, uses: uses === 1 ? '' : ` (${uses} imports)` } });
     }
   },
 });

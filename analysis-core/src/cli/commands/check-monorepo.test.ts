@@ -47,7 +47,6 @@ describe('planewise check in a monorepo', () => {
     assert.equal(fromRoot.stderr, '');
     const web = findingsOf(fromRoot.stdout).filter((finding) => finding.startsWith(`apps${path.sep}web${path.sep}`));
     assert.deepEqual(web, [
-      `apps${path.sep}web${path.sep}app${path.sep}api${path.sep}reports${path.sep}route.ts:1:1 no-product-import-in-platform error`,
       `apps${path.sep}web${path.sep}app${path.sep}api${path.sep}reports${path.sep}route.ts:7:62 no-analysis-in-execution-path error`,
     ]);
     assert.deepEqual(findingsOf(fromApp.stdout), web);
