@@ -73,7 +73,8 @@ Options:
       --format text|json|k8s-rbac
                           output format (default text; JSON schema "${POLICY_SCHEMA}";
                           k8s-rbac: Roles, ClusterRoles and their bindings as YAML
-                          for the Kubernetes principals, others skipped with a note)
+                          for the Kubernetes principals, others skipped with a note;
+                          there --wildcard-threshold N drops resourceNames past N)
 ${POLICY_OPTIONS_HELP}
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
