@@ -177,6 +177,8 @@ test('a denied request RBAC cannot tell from an allowed one is granted and repor
   const [policy] = policiesOf([
     event('bob', res('create', 'ns', '', 'pods', 'allowed-pod')),
     event('bob', res('create', 'ns', '', 'pods', 'denied-pod'), 'deny'),
+    // Denied explicitly too (an admission webhook, say): still one request, reported once.
+    { ...event('bob', res('create', 'ns', '', 'pods', 'denied-pod'), 'deny'), denyReason: 'explicit' },
     event('bob', res('get', undefined, '', 'pods', 'p')),
     event('bob', res('get', 'ns', '', 'pods', 'p'), 'deny'),
     event('bob', res('get', 'ns', '', 'pods', 'q'), 'deny'),

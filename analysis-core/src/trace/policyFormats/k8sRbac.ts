@@ -313,8 +313,12 @@ function accessesOf(policy: PrincipalPolicy): { allowed: { action: string; resou
   for (const statement of policy.policy.Statement) {
     for (const action of statement.Action) for (const resource of statement.Resource) allowed.push({ action, resource });
   }
-  const deniedOnly = [...policy.denied.explicit, ...policy.denied.implicit].filter((deny) => !deny.alsoAllowed).map(({ action, resource }) => ({ action, resource }));
-  return { allowed, deniedOnly };
+  // A pair denied both explicitly and implicitly is in both lists: once is enough.
+  const deniedOnly = new Map<string, { action: string; resource: string }>();
+  for (const { action, resource, alsoAllowed } of [...policy.denied.explicit, ...policy.denied.implicit]) {
+    if (!alsoAllowed) deniedOnly.set(`${action}\u0000${resource}`, { action, resource });
+  }
+  return { allowed, deniedOnly: [...deniedOnly.values()] };
 }
 
 /**
