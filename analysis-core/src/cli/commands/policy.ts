@@ -5,6 +5,7 @@ import { JsonArray, jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
+import { k8sRbacYaml } from '../../trace/policyFormats/k8sRbac';
 import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest } from '../traceInput';
 
 export const POLICY_SCHEMA = 'planewise.policy/1';
@@ -69,7 +70,11 @@ same resources share a statement, and denied decisions are listed apart
 ${INPUTS_HELP}
 
 Options:
-      --format text|json  output format (default text; JSON schema "${POLICY_SCHEMA}")
+      --format text|json|k8s-rbac
+                          output format (default text; JSON schema "${POLICY_SCHEMA}";
+                          k8s-rbac: Roles, ClusterRoles and their bindings as YAML
+                          for the Kubernetes principals, others skipped with a note;
+                          there --wildcard-threshold N drops resourceNames past N)
 ${POLICY_OPTIONS_HELP}
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
@@ -79,10 +84,16 @@ ${STATE_HELP}
 Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
   options: { format: { type: 'string' }, ...POLICY_OPTIONS, ...OUTPUT_OPTIONS, ...STATE_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
-    const format = formatOption(context.values, ['text', 'json'] as const, 'text');
+    const format = formatOption(context.values, ['text', 'json', 'k8s-rbac'] as const, 'text');
     const options = policyOptions(context);
     const digest = await readDigest(context, context.positionals, { summary: false, policy: true, principals: principalScope(context, options.principals) });
     printIssues(context, digest);
+    if (format === 'k8s-rbac') {
+      // RBAC generalizes over names, not resource prefixes: the threshold is applied in RBAC's terms, to concrete policies.
+      const note = (line: string) => context.io.stderr.write(`planewise: ${inertText(line)}\n`);
+      await emit(context, k8sRbacYaml(principalPolicies(digest.policy, { principals: options.principals }), { wildcardThreshold: options.wildcardThreshold }, note));
+      return inputExitCode(digest);
+    }
     const policies = principalPolicies(digest.policy, options);
     if (format === 'json') {
       const generalization = { wildcardThreshold: options.wildcardThreshold ?? null };
