@@ -71,7 +71,10 @@ describe('trace session', () => {
     assert.equal(filtered.total, 1);
     assert.equal(filtered.rows[0]?.line, 5);
 
-    const policy = JSON.parse(session.policyJson()) as { principals: { principal: string }[] };
+    const policy = JSON.parse(session.policyJson()) as { schema: string; principals: { principal: string }[] };
+    // Copy All and Save write what `planewise policy --format json` writes, schema first.
+    assert.equal(Object.keys(policy)[0], 'schema');
+    assert.equal(policy.schema, 'planewise.policy/1');
     assert.deepEqual(policy.principals.map((entry) => entry.principal), ['svc-checkout']);
     assert.match(session.policyJson('svc-checkout'), /storage:bucket\/a/);
 

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { pipeline } from 'node:stream/promises';
 import {
+  POLICY_SCHEMA,
   type PolicySet,
   type ReadCheckpoint,
   type TraceEvent,
@@ -113,7 +114,7 @@ export class TraceSession {
   }
 
   policyJson(principal?: string): string {
-    if (principal === undefined) return `${JSON.stringify(this.currentPolicy(), null, 2)}\n`;
+    if (principal === undefined) return `${JSON.stringify({ schema: POLICY_SCHEMA, ...this.currentPolicy() }, null, 2)}\n`;
     return `${JSON.stringify(this.principalPolicy(principal).policy, null, 2)}\n`;
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDay, formatDelta, formatTimeOfDay, naturalCompare, plural, showControlCharacters, splitForElision } from './format';
+import { formatDay, formatDelta, formatTimeOfDay, jsonTokens, naturalCompare, plural, showControlCharacters, splitForElision } from './format';
 
 describe('webview formatting', () => {
   it('splits a timestamp into its UTC day and time of day', () => {
@@ -32,5 +32,17 @@ describe('webview formatting', () => {
 
   it('shows control characters as escapes', () => {
     assert.equal(showControlCharacters('a\u0000b\u001bc\td'), 'a\\u0000b\\u001bc\td');
+  });
+
+  it('splits JSON into the tokens the editor colours, and round-trips any text', () => {
+    const json = JSON.stringify({ Version: '2012-10-17', Statement: [{ Sid: 'S1', Action: ['s3:GetObject'], n: -1.5e3, ok: true, none: null, quote: 'a"b\\c:' }] }, null, 2);
+    const tokens = jsonTokens(json);
+    assert.equal(tokens.map((token) => token.text).join(''), json);
+    const of = (kind: string) => tokens.filter((token) => token.kind === kind).map((token) => token.text);
+    assert.deepEqual(of('key'), ['"Version"', '"Statement"', '"Sid"', '"Action"', '"n"', '"ok"', '"none"', '"quote"']);
+    assert.deepEqual(of('string'), ['"2012-10-17"', '"S1"', '"s3:GetObject"', JSON.stringify('a"b\\c:')]);
+    assert.deepEqual(of('number'), ['-1500']);
+    assert.deepEqual(of('literal'), ['true', 'null']);
+    for (const cut of ['{\n  "a": "unterminated', 'not json at all \u0000 "', '']) assert.equal(jsonTokens(cut).map((token) => token.text).join(''), cut);
   });
 });

@@ -90,3 +90,24 @@ export function showControlCharacters(text: string): string {
   // eslint-disable-next-line no-control-regex
   return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+export type JsonTokenKind = 'key' | 'string' | 'number' | 'literal' | 'punctuation' | 'space';
+
+/**
+ * JSON text (as JSON.stringify writes it, possibly cut after a line) as
+ * tokens to colour like the editor does: keys, strings, numbers, literals.
+ * Anything else stays one plain token, so the text always round-trips.
+ */
+export function jsonTokens(json: string): { kind: JsonTokenKind; text: string }[] {
+  const tokens: { kind: JsonTokenKind; text: string }[] = [];
+  const pattern = /("(?:[^"\\\n]|\\.)*")(?=\s*:)|("(?:[^"\\\n]|\\.)*")|(-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|\b(true|false|null)\b|([{}[\],:])|(\s+)|([^"\s{}[\],:]+|")/g;
+  for (const match of json.matchAll(pattern)) {
+    const [text, key, string, number, literal, punctuation, space] = match;
+    const kind: JsonTokenKind = key ? 'key' : string ? 'string' : number ? 'number' : literal ? 'literal' : punctuation ? 'punctuation' : space ? 'space' : 'punctuation';
+    const last = tokens[tokens.length - 1];
+    // Runs of punctuation and spaces are one text node: a large document stays a few thousand nodes.
+    if (last !== undefined && (kind === 'punctuation' || kind === 'space') && (last.kind === 'punctuation' || last.kind === 'space')) last.text += text;
+    else tokens.push({ kind: kind === 'space' ? 'punctuation' : kind, text });
+  }
+  return tokens;
+}

@@ -3,7 +3,7 @@
  * Compare, built from validated messages. Plain DOM, no framework.
  */
 import { append, el, replaceChildren, table } from './dom';
-import { formatBytes, formatCount, formatDay, plural, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, showControlCharacters, splitForElision } from './format';
+import { formatBytes, formatCount, formatDay, jsonTokens, plural, formatMs, formatTimeOfDay, formatTimestamp, formatWindow, percent, showControlCharacters, splitForElision } from './format';
 import {
   DEFAULT_POLICY_OPTIONS,
   EVENT_COLUMNS,
@@ -369,7 +369,7 @@ function renderPrincipalPolicy(detail: PrincipalPolicyView): void {
     threshold !== null &&
       !generalized &&
       el('p', { class: 'muted' }, `Generalizing changed nothing here: no resource prefix is shared by more than ${plural(threshold, 'resource')}.`),
-    el('pre', { class: 'code', tabindex: 0, 'aria-label': `Policy document of ${detail.principal}` }, detail.json),
+    el('pre', { class: 'code', tabindex: 0, 'aria-label': `Policy document of ${detail.principal}` }, ...jsonTokens(detail.json).map((token) => (token.kind === 'punctuation' ? token.text : el('span', { class: `json-${token.kind}` }, token.text)))),
     detail.omittedLines > 0 &&
       el('p', { class: 'muted' }, `${formatCount(detail.omittedLines)} more lines are not shown here; Copy and Save Policy take the whole document.`),
     detail.denied.length > 0 &&

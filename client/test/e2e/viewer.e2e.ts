@@ -364,13 +364,16 @@ describe('the trace viewer in the workbench (slow: ~2 min)', () => {
         await view.getByRole('tab', { name: 'Policy' }).click();
         await view.locator('.warning-text').first().waitFor();
         const warnings = await view.locator('.warning-text').evaluateAll(CONTRAST_OF_CELLS);
+        await view.locator('.principal-detail pre.code .json-key').first().waitFor({ timeout: UI_TIMEOUT_MS });
+        const policyTokens = await view.locator('.principal-detail pre.code [class^="json-"]').evaluateAll(CONTRAST_OF_CELLS);
+        assert.ok(policyTokens.length > 0, 'the policy JSON is coloured');
         assert.equal(errorCounts.length, 3, 'span errors, denied and invalid lines are counted as errors');
 
-        const all = [...outcomes, ...errorCounts, ...errors, ...warnings];
+        const all = [...outcomes, ...errorCounts, ...errors, ...warnings, ...policyTokens];
         const lowest = (cells: { ratio: number }[]) => Math.min(...cells.map((cell) => cell.ratio));
         assert.deepEqual(all.filter((cell) => cell.ratio < 4.5), [], `lowest: ${lowest(all)}`);
         console.log(
-          `${theme}: contrast at least ${lowest(outcomes)}:1 (${outcomes.length} outcomes), ${lowest([...errorCounts, ...errors])}:1 (errors), ${lowest(warnings)}:1 (warning)`,
+          `${theme}: contrast at least ${lowest(outcomes)}:1 (${outcomes.length} outcomes), ${lowest([...errorCounts, ...errors])}:1 (errors), ${lowest(warnings)}:1 (warning), ${lowest(policyTokens)}:1 (policy JSON)`,
         );
       }));
   }

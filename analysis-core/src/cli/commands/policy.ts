@@ -1,5 +1,5 @@
 /** `planewise policy`: least-privilege IAM-style policies from observed decisions. */
-import { type PrincipalPolicy, principalPolicies } from '../../trace';
+import { POLICY_SCHEMA, type PrincipalPolicy, principalPolicies } from '../../trace';
 import { type Command, type CommandContext, formatOption, UsageError } from '../command';
 import { JsonArray, jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
@@ -7,8 +7,6 @@ import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
 import { k8sRbacYaml } from '../../trace/policyFormats/k8sRbac';
 import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest } from '../traceInput';
-
-export const POLICY_SCHEMA = 'planewise.policy/1';
 
 export const POLICY_OPTIONS = {
   'wildcard-threshold': { type: 'string' },

@@ -24,6 +24,9 @@ export type { AccessTally } from './tally';
 
 export const POLICY_VERSION = '2012-10-17';
 
+/** The `schema` of a policy set written as JSON (`planewise policy --format json`, the viewer's Copy All and Save). */
+export const POLICY_SCHEMA = 'planewise.policy/1';
+
 export interface PolicyStatement {
   Sid: string;
   Effect: 'Allow';
