@@ -229,8 +229,10 @@ describe('Planewise in VS Code', () => {
     await openViewer(uri);
     const target = inWorkspace('out', 'viewer.policy.json');
     await vscode.commands.executeCommand('planewise.test.traceViewer', uri, 'savePolicy', target);
-    const saved = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { principals: unknown[] };
+    const saved = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { schema: string; principals: unknown[] };
     assert.ok(saved.principals.length > 0);
+    // The same document `planewise policy --format json` writes.
+    assert.equal(saved.schema, 'planewise.policy/1');
 
     await vscode.commands.executeCommand('planewise.test.traceViewer', uri, 'compare', inWorkspace('traces', 'run-2.trace.jsonl'));
     const compared = await viewState(uri);
