@@ -29,7 +29,22 @@ export const AWS_FORMAT_OPTIONS = {
   'template-region': { type: 'boolean' },
 } as const;
 
-const FORMAT_HELP = POLICY_FORMATS.map((format) => `                          ${format.name}: ${format.help}`).join('\n');
+/** `name: help`, wrapped at 80 columns under the options' descriptions. */
+function formatHelp(format: PolicyFormat): string {
+  const lines: string[] = [];
+  let line = `                          ${format.name}:`;
+  for (const word of format.help.split(' ')) {
+    if (line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = `                            ${word}`;
+    } else {
+      line += ` ${word}`;
+    }
+  }
+  return [...lines, line].join('\n');
+}
+
+const FORMAT_HELP = POLICY_FORMATS.map(formatHelp).join('\n');
 
 export const AWS_FORMAT_HELP = `      --iam-target managed|inline
                           with --format iam: fit each principal's policy into
@@ -104,9 +119,10 @@ ${INPUTS_HELP}
 
 Options:
       --format FORMAT     output format:
-                          text: for people (the default, also for AWS principals:
-                          what a terminal shows does not depend on the input)
-                          json: the policies with denials (schema "${POLICY_SCHEMA}")
+                          text: for people (the default, also for AWS
+                            principals: the output does not depend on the input)
+                          json: the policies with denials (schema
+                            "${POLICY_SCHEMA}")
 ${FORMAT_HELP}
 ${POLICY_OPTIONS_HELP}
 ${AWS_FORMAT_HELP}
