@@ -1,12 +1,12 @@
 /** `planewise policy`: least-privilege IAM-style policies from observed decisions. */
 import { POLICY_SCHEMA, type PrincipalPolicy, principalPolicies } from '../../trace';
-import { type Command, type CommandContext, formatOption, UsageError } from '../command';
+import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, formatOption, stringOption, UsageError } from '../command';
 import { JsonArray, jsonPieces } from '../jsonStream';
 import { OUTPUT_HELP, OUTPUT_OPTIONS, emit } from '../output';
 import { inertText } from '../../trace/inertText';
 import { styleFor } from '../style';
-import { k8sRbacYaml } from '../../trace/policyFormats/k8sRbac';
-import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest } from '../traceInput';
+import { type AwsFormatOptions, POLICY_FORMATS, type PolicyFormat } from '../../trace/policyFormats';
+import { INPUTS_HELP, PRINCIPAL_LIMIT_HELP, PRINCIPAL_LIMIT_OPTIONS, STATE_HELP, STATE_OPTIONS, TRACE_INPUT_HELP, TRACE_INPUT_OPTIONS, inputExitCode, inputJson, principalScope, printIssues, readDigest, worstExit } from '../traceInput';
 
 export const POLICY_OPTIONS = {
   'wildcard-threshold': { type: 'string' },
@@ -20,6 +20,56 @@ export const POLICY_OPTIONS_HELP = `      --wildcard-threshold N  generalize: wh
                           resource also starts with P (default: no wildcards)
       --principal NAME    only this principal (repeatable)
 ${PRINCIPAL_LIMIT_HELP}`;
+
+export const AWS_FORMAT_OPTIONS = {
+  'iam-target': { type: 'string' },
+  'template-account': { type: 'boolean' },
+  'template-region': { type: 'boolean' },
+} as const;
+
+/** `name: help`, wrapped at 80 columns under the options' descriptions. */
+function formatHelp(format: PolicyFormat): string {
+  const lines: string[] = [];
+  let line = `                          ${format.name}:`;
+  for (const word of format.help.split(' ')) {
+    if (line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = `                            ${word}`;
+    } else {
+      line += ` ${word}`;
+    }
+  }
+  return [...lines, line].join('\n');
+}
+
+const FORMAT_HELP = POLICY_FORMATS.map(formatHelp).join('\n');
+
+export const AWS_FORMAT_HELP = `      --iam-target managed|inline
+                          with --format iam: fit each principal's policy into
+                          managed policies (6,144 characters each, split when
+                          needed; the default) or its inline policies (10,240
+                          characters in all per role, 2,048 per user, 5,120 per
+                          group); whitespace is not counted
+      --template-account  write the principal's own account id in resource
+                          ARNs as \${AWS::AccountId} (iam, cloudformation and
+                          terraform formats)
+      --template-region   write the region of resource ARNs as \${AWS::Region}
+                          when all of a principal's resources are in one region`;
+
+/** The AWS formats' options, refused where they would be ignored. */
+export function awsFormatOptions(context: CommandContext, format: PolicyFormat | undefined): AwsFormatOptions {
+  const target = stringOption(context.values, 'iam-target');
+  if (target !== undefined && target !== 'managed' && target !== 'inline') throw new UsageError(`--iam-target must be managed or inline (got "${target}")`);
+  if (target !== undefined && format?.choosesIamTarget !== true) {
+    throw new UsageError(`--iam-target applies to --format ${POLICY_FORMATS.filter((candidate) => candidate.choosesIamTarget).map((candidate) => candidate.name).join(', ')}; the other AWS formats write managed policies`);
+  }
+  const account = context.values['template-account'] === true;
+  const region = context.values['template-region'] === true;
+  if ((account || region) && format?.cloud !== 'aws') {
+    throw new UsageError(`--template-account and --template-region apply to --format ${POLICY_FORMATS.filter((candidate) => candidate.cloud === 'aws').map((candidate) => candidate.name).join(', ')}`);
+  }
+  return { iamTarget: target ?? 'managed', template: { account, region } };
+}
 
 export function policyOptions(context: CommandContext): { wildcardThreshold?: number; principals?: string[] } {
   const options: { wildcardThreshold?: number; principals?: string[] } = {};
@@ -68,31 +118,49 @@ same resources share a statement, and denied decisions are listed apart
 ${INPUTS_HELP}
 
 Options:
-      --format text|json|k8s-rbac
-                          output format (default text; JSON schema "${POLICY_SCHEMA}";
-                          k8s-rbac: Roles, ClusterRoles and their bindings as YAML
-                          for the Kubernetes principals, others skipped with a note;
-                          there --wildcard-threshold N drops resourceNames past N)
+      --format FORMAT     output format:
+                          text: for people (the default, also for AWS
+                            principals: the output does not depend on the input)
+                          json: the policies with denials (schema
+                            "${POLICY_SCHEMA}")
+${FORMAT_HELP}
 ${POLICY_OPTIONS_HELP}
+${AWS_FORMAT_HELP}
 ${OUTPUT_HELP}
 ${TRACE_INPUT_HELP}
 ${STATE_HELP}
   -h, --help              show this help
 
-Exit codes: 0 ok, 1 invalid lines were skipped, 2 usage or unreadable input.`,
-  options: { format: { type: 'string' }, ...POLICY_OPTIONS, ...OUTPUT_OPTIONS, ...STATE_OPTIONS, ...TRACE_INPUT_OPTIONS },
+The AWS formats report on stderr which IAM limit applied and what fitting
+took (statements merged, documents split); a principal that cannot fit
+(inline policies over the total, one action on one resource longer than a
+managed policy) is named there and makes the exit code 1, as does a
+CloudFormation template over CloudFormation's quotas.
+
+Exit codes: 0 ok, 1 invalid lines were skipped or a policy does not fit,
+2 usage or unreadable input.`,
+  options: { format: { type: 'string' }, ...POLICY_OPTIONS, ...AWS_FORMAT_OPTIONS, ...OUTPUT_OPTIONS, ...STATE_OPTIONS, ...TRACE_INPUT_OPTIONS },
   async run(context) {
-    const format = formatOption(context.values, ['text', 'json', 'k8s-rbac'] as const, 'text');
+    const format = formatOption(context.values, ['text', 'json', ...POLICY_FORMATS.map((candidate) => candidate.name)], 'text');
+    const policyFormat = POLICY_FORMATS.find((candidate) => candidate.name === format);
+    const aws = awsFormatOptions(context, policyFormat);
     const options = policyOptions(context);
     const digest = await readDigest(context, context.positionals, { summary: false, policy: true, principals: principalScope(context, options.principals) });
     printIssues(context, digest);
-    if (format === 'k8s-rbac') {
-      // RBAC generalizes over names, not resource prefixes: the threshold is applied in RBAC's terms, to concrete policies.
-      const note = (line: string) => context.io.stderr.write(`planewise: ${inertText(line)}\n`);
-      await emit(context, k8sRbacYaml(principalPolicies(digest.policy, { principals: options.principals }), { wildcardThreshold: options.wildcardThreshold }, note));
-      return inputExitCode(digest);
+    // A format that generalizes in its own terms (RBAC: over names, not resource prefixes) gets the policies as observed.
+    const policies = principalPolicies(digest.policy, policyFormat?.ownGeneralization === true ? { principals: options.principals } : options);
+    if (policyFormat !== undefined) {
+      let problems = 0;
+      const report = {
+        note: (line: string) => context.io.stderr.write(`planewise: ${inertText(line)}\n`),
+        problem: (line: string) => {
+          problems += 1;
+          context.io.stderr.write(`planewise: ${inertText(line)}\n`);
+        },
+      };
+      await emit(context, policyFormat.render({ policies, aws, wildcardThreshold: options.wildcardThreshold, report, trailer: inputJson(digest) }));
+      return worstExit(inputExitCode(digest), problems > 0 ? EXIT_FINDINGS : EXIT_OK);
     }
-    const policies = principalPolicies(digest.policy, options);
     if (format === 'json') {
       const generalization = { wildcardThreshold: options.wildcardThreshold ?? null };
       await emit(context, jsonPieces({ schema: POLICY_SCHEMA, generalization, principals: new JsonArray(policies), ...inputJson(digest) }));
