@@ -29,6 +29,7 @@ export { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, type DigestState,
 export { type AnalyzeOptions, DEFAULT_PARALLEL_MIN_BYTES, MIN_RANGE_BYTES, analyzeTraces, defaultJobs, maxUsefulJobs } from './analyze';
 export * from './analyses/summarize';
 export * from './analyses/policy';
+export { POLICY_FORMATS, type PolicyFormat, policyFormat, renderPolicyFormat } from './policyFormats';
 export * from './analyses/diff';
 export * from './analyses/drift';
 export * from './analyses/report';

@@ -11,6 +11,7 @@ import { JobCancelledError, runTraceJob } from '../traceEditor/jobRunner';
 import { TraceEditorProvider } from '../traceEditor/provider';
 import type { JobResult } from '../traceEditor/workerProtocol';
 import { activeTraceUri, activeTraceViewerUri, baseName, besidePick, describeInputs, isTraceUri, isUri, pickTraceInputs, writeNewFile } from './inputs';
+import { pickPolicyFormat, policyFormatChoice } from './policyFormats';
 import { type SaveReportOptions, saveActiveReport, showReport } from './reportPanel';
 
 export interface CommandDeps {
@@ -55,6 +56,7 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
 
   /** Opens `result` as an untitled document or writes it where the caller said. */
   const deliver = async (result: JobResult, options: OutputOptions, suggestedName: string, scope: vscode.Uri | undefined): Promise<vscode.Uri> => {
+    for (const note of result.notes ?? []) log.info(note);
     if (isUri(options.output)) {
       await writeNewFile(options.output, result.text, options.overwrite === true);
       void vscode.window.showInformationMessage(`${result.headline} Saved to ${vscode.workspace.asRelativePath(options.output)}.`);
@@ -78,16 +80,21 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
   };
 
   register('planewise.generatePolicy', async (...args) => {
-    const options = optionsArg<OutputOptions & { wildcardThreshold?: number }>(args);
+    const options = optionsArg<OutputOptions & { wildcardThreshold?: number; format?: string }>(args);
+    if (options.format !== undefined && policyFormatChoice(options.format) === undefined) throw new Error(`unknown policy format "${options.format}"`);
     const inputs = await pickTraceInputs(args[0], args[1], 'Generate a policy from these traces');
     if (!inputs?.length) return undefined;
+    // A caller that passes options answers no dialog it did not name: the format is then the planewise JSON.
+    const passedOptions = Object.keys(options).length > 0;
+    const format = options.format !== undefined || passedOptions ? policyFormatChoice(options.format ?? 'json') : await pickPolicyFormat('Generate a policy as');
+    if (!format) return undefined;
     const result = await runTraceJob(
       context,
       `Generating a policy from ${describeInputs(inputs)}`,
-      { kind: 'policy', inputs: inputs.map((uri) => uri.fsPath), ...(options.wildcardThreshold !== undefined ? { wildcardThreshold: options.wildcardThreshold } : {}) },
+      { kind: 'policy', inputs: inputs.map((uri) => uri.fsPath), format: format.name, ...(options.wildcardThreshold !== undefined ? { wildcardThreshold: options.wildcardThreshold } : {}) },
       inputs[0],
     );
-    return deliver(result, options, `${baseName(inputs)}.policy.json`, inputs[0]);
+    return deliver(result, options, `${baseName(inputs)}${format.fileSuffix}`, inputs[0]);
   });
 
   register('planewise.summarizeTrace', async (...args) => {
@@ -218,10 +225,10 @@ export function registerCommands(context: vscode.ExtensionContext, deps: Command
     // Read-back and drive hooks for the tests that run inside VS Code; never registered for users.
     register('planewise.test.serverStatusText', async () => (await deps.getServer()).statusText);
     register('planewise.test.getTraceViewState', async (...args) => deps.traceEditor.viewer(isUri(args[0]) ? args[0] : undefined)?.state);
-    register('planewise.test.traceViewer', async (uri, action, argument) => {
+    register('planewise.test.traceViewer', async (uri, action, argument, format) => {
       const viewer = deps.traceEditor.viewer(isUri(uri) ? uri : undefined);
       if (!viewer) throw new Error('no trace viewer is open for that file');
-      if (action === 'savePolicy' && isUri(argument)) return viewer.savePolicy(argument);
+      if (action === 'savePolicy' && isUri(argument)) return viewer.savePolicy(argument, typeof format === 'string' ? format : undefined);
       if (action === 'compare' && isUri(argument)) return viewer.pickCompare(argument);
       if (action === 'policyJson') return viewer.policyJson(typeof argument === 'string' ? argument : undefined);
       if (action === 'message') return viewer.fromWebview(argument);

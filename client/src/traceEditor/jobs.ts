@@ -13,8 +13,11 @@ import {
   detectDrift,
   diffTraces,
   driftCount,
+  POLICY_SCHEMA,
   parseDeclaredPolicies,
+  policyFormat,
   renderHtml,
+  renderPolicyFormat,
   renderMarkdown,
   resolveTraceInputs,
 } from '@planewise/analysis-core/trace';
@@ -88,10 +91,27 @@ export async function runJob(job: Job, options: JobOptions, progress: JobProgres
       };
     }
     case 'policy': {
+      const format = job.format === undefined || job.format === 'json' ? undefined : policyFormat(job.format);
+      if (job.format !== undefined && job.format !== 'json' && format === undefined) throw new Error(`unknown policy format "${job.format}"`);
       const { digest, files } = await digestOf(job.inputs, options, progress);
-      const policies = digest.policy.result(job.wildcardThreshold === undefined ? {} : { wildcardThreshold: job.wildcardThreshold });
+      const generalization = job.wildcardThreshold === undefined ? {} : { wildcardThreshold: job.wildcardThreshold };
+      const principals = digest.policy.observed.size;
+      if (format !== undefined) {
+        const { text, notes, problems } = renderPolicyFormat(format, digest.policy, generalization);
+        const unfit = problems.length === 0 ? '' : ` ${plural(problems.length, 'problem')}: see the Planewise output.`;
+        return {
+          text,
+          language: format.fileSuffix.endsWith('.json') ? 'json' : format.fileSuffix.endsWith('.yaml') ? 'yaml' : 'plaintext',
+          headline: `Generated ${format.label} for ${plural(principals, 'principal')} from ${plural(files, 'file')}.${unfit}`,
+          files,
+          invalidLines: digest.invalidLines,
+          notes: [...problems, ...notes],
+        };
+      }
+      const policies = digest.policy.result(generalization);
       return {
-        text: `${JSON.stringify(policies, null, 2)}\n`,
+        // The document `planewise policy --format json` writes, schema first.
+        text: `${JSON.stringify({ schema: POLICY_SCHEMA, ...policies }, null, 2)}\n`,
         language: 'json',
         headline: `Generated a policy for ${plural(policies.principals.length, 'principal')} from ${plural(files, 'file')}.`,
         files,

@@ -18,6 +18,7 @@ import type { HostToWorker, WorkerToHost } from './workerProtocol';
 import type { TraceDiff } from '@planewise/analysis-core/trace';
 import { diffChanges, diffHeadline } from './diffView';
 import { fieldRange } from './fieldRange';
+import { pickPolicyFormat, policyFormatChoice } from '../commands/policyFormats';
 
 /** What a test can read back about an open viewer: the last of each message sent to its webview. */
 export interface TraceViewState {
@@ -82,7 +83,7 @@ export class TraceViewer implements vscode.Disposable {
   private readonly worker: Worker;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly decompressedFile: string | undefined;
-  private readonly pendingPolicy = new Map<number, (reply: { json?: string; error?: string }) => void>();
+  private readonly pendingPolicy = new Map<number, (reply: { json?: string; notes?: string[]; error?: string }) => void>();
   private nextRequestId = 1;
   private updateTimer: NodeJS.Timeout | undefined;
   private compareCancel: vscode.CancellationTokenSource | undefined;
@@ -321,27 +322,40 @@ export class TraceViewer implements vscode.Disposable {
   }
 
   policyJson(principal?: string): Promise<string> {
+    return this.policyText(principal).then((reply) => reply.text);
+  }
+
+  /** The policy as the worker writes it: one principal's document, or all of them as `format`. */
+  private policyText(principal?: string, format?: string): Promise<{ text: string; notes: string[] }> {
     const requestId = this.nextRequestId++;
     return new Promise((resolve, reject) => {
-      this.pendingPolicy.set(requestId, (reply) => (reply.json !== undefined ? resolve(reply.json) : reject(new Error(reply.error ?? 'no policy'))));
-      this.toWorker({ type: 'policyJson', requestId, ...(principal !== undefined ? { principal } : {}) });
+      this.pendingPolicy.set(requestId, (reply) => (reply.json !== undefined ? resolve({ text: reply.json, notes: reply.notes ?? [] }) : reject(new Error(reply.error ?? 'no policy'))));
+      this.toWorker({ type: 'policyJson', requestId, ...(principal !== undefined ? { principal } : {}), ...(format !== undefined ? { format } : {}) });
     });
   }
 
-  /** Saves the policy where the user chooses; the save dialog asks before replacing a file. */
-  async savePolicy(target?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  /**
+   * Saves the policy where the user chooses, in the format they pick (the
+   * formats of `planewise policy --format`); the save dialog asks before
+   * replacing a file. A target given without a format gets the JSON.
+   */
+  async savePolicy(target?: vscode.Uri, formatName?: string): Promise<vscode.Uri | undefined> {
+    const format = formatName !== undefined || target !== undefined ? policyFormatChoice(formatName ?? 'json') : await pickPolicyFormat('Save the policy as');
+    if (!format) return undefined;
     const base = path.basename(this.uri.fsPath).replace(/\.trace\.jsonl(\.gz)?$/, '');
     const uri =
       target ??
       (await vscode.window.showSaveDialog({
-        defaultUri: vscode.Uri.file(path.join(path.dirname(this.uri.fsPath), `${base}.policy.json`)),
-        filters: { 'Policy JSON': ['json'] },
+        defaultUri: vscode.Uri.file(path.join(path.dirname(this.uri.fsPath), `${base}${format.fileSuffix}`)),
+        filters: { [format.label]: [format.fileSuffix.split('.').pop()!] },
         saveLabel: 'Save Policy',
         title: 'Save the generated policy',
       }));
     if (!uri) return undefined;
-    await vscode.workspace.fs.writeFile(uri, Buffer.from(await this.policyJson(), 'utf8'));
-    this.post({ type: 'notice', level: 'info', message: `Saved the policy to ${uri.fsPath}.` });
+    const { text, notes } = await this.policyText(undefined, format.name);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(text, 'utf8'));
+    const noted = notes.length === 0 ? '' : ` ${notes[0]}${notes.length > 1 ? ` (and ${notes.length - 1} more)` : ''}`;
+    this.post({ type: 'notice', level: 'info', message: `Saved the policy to ${uri.fsPath}.${noted}` });
     return uri;
   }
 

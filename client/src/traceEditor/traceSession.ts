@@ -17,7 +17,9 @@ import {
   isTraceEvent,
   isTraceHeader,
   otlpBatchToEvents,
+  policyFormat,
   readTraceFile,
+  renderPolicyFormat,
 } from '@planewise/analysis-core/trace';
 import type { EventRow, EventSort, PolicyOptions, PrincipalPolicyView, Problems, Progress, RowsPage } from '../webview/messages';
 import { DEFAULT_POLICY_OPTIONS, OPERATION_ROWS_PER_MESSAGE, TABLE_ROWS_SHOWN } from '../webview/messages';
@@ -113,9 +115,18 @@ export class TraceSession {
     this.emitPolicy();
   }
 
+  /** One principal's document, or every principal's policy as `format` (a POLICY_FORMATS name; the planewise.policy JSON when absent), with what the format noted. */
+  policyText(principal?: string, format?: string): { text: string; notes: string[] } {
+    if (principal !== undefined) return { text: `${JSON.stringify(this.principalPolicy(principal).policy, null, 2)}\n`, notes: [] };
+    if (format === undefined || format === 'json') return { text: `${JSON.stringify({ schema: POLICY_SCHEMA, ...this.currentPolicy() }, null, 2)}\n`, notes: [] };
+    const chosen = policyFormat(format);
+    if (chosen === undefined) throw new Error(`unknown policy format "${format}"`);
+    const { text, notes, problems } = renderPolicyFormat(chosen, this.digest.policy, this.policyOptionArgs());
+    return { text, notes: [...problems, ...notes] };
+  }
+
   policyJson(principal?: string): string {
-    if (principal === undefined) return `${JSON.stringify({ schema: POLICY_SCHEMA, ...this.currentPolicy() }, null, 2)}\n`;
-    return `${JSON.stringify(this.principalPolicy(principal).policy, null, 2)}\n`;
+    return this.policyText(principal).text;
   }
 
   /** One principal's policy as the viewer shows it. */

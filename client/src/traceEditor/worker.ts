@@ -42,7 +42,8 @@ async function handle(message: HostToWorker): Promise<void> {
       return;
     case 'policyJson':
       try {
-        send({ type: 'policyJson', requestId: message.requestId, json: requireSession().policyJson(message.principal) });
+        const { text, notes } = requireSession().policyText(message.principal, message.format);
+        send({ type: 'policyJson', requestId: message.requestId, json: text, ...(notes.length > 0 ? { notes } : {}) });
       } catch (error) {
         send({ type: 'policyJson', requestId: message.requestId, error: describe(error) });
       }

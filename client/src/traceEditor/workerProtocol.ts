@@ -19,7 +19,8 @@ export interface SessionOptions {
 /** Trace commands over many files: one job per worker. */
 export type Job =
   | { kind: 'summary'; inputs: string[] }
-  | { kind: 'policy'; inputs: string[]; wildcardThreshold?: number }
+  /** `format`: `json` (the planewise.policy document, the default) or a name from POLICY_FORMATS. */
+  | { kind: 'policy'; inputs: string[]; wildcardThreshold?: number; format?: string }
   | { kind: 'diff'; before: string[]; after: string[] }
   | { kind: 'drift'; policyFile: string; inputs: string[] }
   | { kind: 'report'; inputs: string[]; format: 'html' | 'markdown'; title?: string };
@@ -41,7 +42,8 @@ export type HostToWorker =
   | { type: 'cancel' }
   | { type: 'rows'; requestId: number; start: number; count: number; filter: string; sort?: EventSort }
   | { type: 'policyOptions'; options: PolicyOptions }
-  | { type: 'policyJson'; requestId: number; principal?: string }
+  /** The policy as text: one principal's document, or all of them as `format` (json when absent, else a name from POLICY_FORMATS). */
+  | { type: 'policyJson'; requestId: number; principal?: string; format?: string }
   | { type: 'principalPolicy'; principal: string }
   | { type: 'job'; job: Job; options: JobOptions };
 
@@ -52,7 +54,7 @@ export type WorkerToHost =
   | { type: 'policy'; policy: PolicyView }
   | { type: 'principalPolicy'; detail?: PrincipalPolicyView; error?: string }
   | { type: 'rows'; page: RowsPage }
-  | { type: 'policyJson'; requestId: number; json?: string; error?: string }
+  | { type: 'policyJson'; requestId: number; json?: string; notes?: string[]; error?: string }
   | { type: 'jobProgress'; done: number; total: number; files: number }
   | { type: 'jobDone'; result: JobResult }
   | { type: 'jobFailed'; message: string };
@@ -60,11 +62,13 @@ export type WorkerToHost =
 export interface JobResult {
   /** The main output: a policy or report document, a summary or diff as text. */
   text: string;
-  language: 'json' | 'markdown' | 'html';
+  language: 'json' | 'markdown' | 'html' | 'yaml' | 'plaintext';
   /** One line for a notification. */
   headline: string;
   files: number;
   invalidLines: number;
   /** For a summary or diff: the structured result (rendered by the trace viewer). */
   data?: unknown;
+  /** What producing it noted (a policy format's limits, principals it skipped), for the output channel. */
+  notes?: string[];
 }

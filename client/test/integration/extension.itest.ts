@@ -270,9 +270,25 @@ describe('Planewise in VS Code', () => {
       const policies = JSON.parse(fs.readFileSync(target.fsPath, 'utf8')) as { principals: { principal: string }[] };
       assert.ok(policies.principals.length > 0);
       await assert.rejects(Promise.resolve(vscode.commands.executeCommand('planewise.generatePolicy', run1(), undefined, { output: target })), /already exists/);
-      const untitled = await vscode.commands.executeCommand<vscode.Uri>('planewise.generatePolicy', inWorkspace('traces'));
+      const untitled = await vscode.commands.executeCommand<vscode.Uri>('planewise.generatePolicy', inWorkspace('traces'), undefined, { format: 'json' });
       assert.equal(untitled.scheme, 'untitled');
       assert.equal(vscode.window.activeTextEditor?.document.languageId, 'json');
+      assert.equal(JSON.parse(vscode.window.activeTextEditor!.document.getText()).schema, 'planewise.policy/1');
+    });
+
+    it('Generate Policy and the viewer write the formats of planewise policy --format', async () => {
+      const template = inWorkspace('out', 'generated.policy.cfn.json');
+      await vscode.commands.executeCommand('planewise.generatePolicy', run1(), undefined, { output: template, format: 'cloudformation' });
+      const resources = Object.values((JSON.parse(fs.readFileSync(template.fsPath, 'utf8')) as { Resources: Record<string, { Type: string }> }).Resources);
+      assert.ok(resources.length > 0 && resources.every((resource) => resource.Type === 'AWS::IAM::ManagedPolicy'));
+      await vscode.commands.executeCommand('planewise.generatePolicy', run1(), undefined, { format: 'terraform-hcl' });
+      assert.match(vscode.window.activeTextEditor!.document.getText(), /data "aws_iam_policy_document"/);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('planewise.generatePolicy', run1(), undefined, { format: 'xml' })), /unknown policy format/);
+
+      await openViewer(run1());
+      const saved = inWorkspace('out', 'viewer.iam.json');
+      await vscode.commands.executeCommand('planewise.test.traceViewer', run1(), 'savePolicy', saved, 'iam');
+      assert.match((JSON.parse(fs.readFileSync(saved.fsPath, 'utf8')) as { schema: string }).schema, /^planewise\.iam\//);
     });
 
     it('Summarize Trace opens the viewer for one trace and a Markdown summary for a folder', async () => {
