@@ -13,6 +13,7 @@ import {
   detectDrift,
   diffTraces,
   driftCount,
+  issueLocation,
   parseDeclaredPolicies,
   renderHtml,
   renderMarkdown,
@@ -67,7 +68,7 @@ export function summaryMarkdown(digest: TraceDigest, files: number): string {
   }
   if (digest.issueTotal > 0) {
     lines.push('', '## Problems', '');
-    for (const issue of digest.issues) lines.push(`- ${issue.file}:${issue.line}: ${issue.reason}`);
+    for (const issue of digest.issues) lines.push(`- ${issueLocation(issue)}: ${issue.reason}`);
     if (digest.issueTotal > digest.issues.length) lines.push(`- … ${plural(digest.issueTotal - digest.issues.length, 'more problem')}`);
   }
   return `${lines.join('\n')}\n`;
