@@ -82,10 +82,13 @@ export class RecordSplitter {
    */
   finish(holdPartial = false): SplitterPosition {
     if (holdPartial) return this.consumed;
-    if (this.remaining === -1 && this.prefixLength > 0) {
+    if (this.remaining > 0 && this.skipping) {
+      // Already reported as over the bound.
+      this.advance(this.position);
+    } else if (this.remaining === -1 && this.prefixLength > 0) {
       this.onProblem(this.recordNumber, this.recordStart, `truncated: ${this.prefixLength} of the ${LENGTH_PREFIX_BYTES} bytes of a length prefix, then the end of the input`);
       this.advance(this.position);
-    } else if (this.remaining > 0) {
+    } else if (this.remaining > 0 && !this.skipping) {
       const have = this.declared - this.remaining;
       this.onProblem(this.recordNumber, this.recordStart, `truncated: the length prefix says ${this.declared} bytes, the input ends after ${have}`);
       this.advance(this.position);
