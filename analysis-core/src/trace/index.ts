@@ -24,6 +24,7 @@ export {
   type TraceFileForm,
   traceFileForm,
 } from './reader';
+export { type JsonLinesCopyOptions, copyAsJsonLines } from './jsonLinesCopy';
 export { type InputFs, TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, UnreadableInputError, resolveTraceInputs } from './inputs';
 export { AUTHZ_ATTRIBUTES, type OtlpConversion, isOtlpBatch, otlpBatchToEvents, operationName } from './otlp';
 export { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from './sketch';

@@ -9,7 +9,6 @@ import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
 import type { ImportedLine } from './importedLine';
 import { isK8sAuditLine, k8sAuditLineToEvents } from './k8sAudit';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
-import { decodeOtlpProtoBatch } from './otlpProto';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
 import { explainInvalidEvent, explainInvalidHeader, isTraceEvent, isTraceHeader } from './validate';
 
@@ -240,19 +239,12 @@ export class LineParser {
     this.state.newerMinor = (minor ?? 0) > CURRENT_MINOR;
   }
 
-  /** One length-prefixed OTLP/protobuf `ExportTraceServiceRequest`, bytes [start, end). */
-  protoRecord(bytes: Uint8Array, start: number, end: number, record: number, offset: number): void {
+  /** One length-prefixed record's OTLP batch, decoded from protobuf. */
+  otlpRecord(batch: { resourceSpans: unknown[] }, record: number, offset: number, length: number): void {
     if (this.fatal !== undefined) return;
     this.counts.lines += 1;
-    let batch: unknown;
-    try {
-      batch = decodeOtlpProtoBatch(bytes.subarray(start, end));
-    } catch (error) {
-      this.invalid(record, offset, `not an OTLP/protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
-      return;
-    }
     if (this.state.format === 'unknown') this.state.format = 'otlp';
-    this.otlpLine(batch, record, offset, end - start);
+    this.otlpLine(batch, record, offset, length);
   }
 
   /** A record that could not be used at all (cut short, over the bound, not decompressible). */

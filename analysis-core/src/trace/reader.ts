@@ -17,7 +17,8 @@ import zlib from 'node:zlib';
 import { type LineCounts, LineParser, type ParserState, type TraceSink, initialParserState } from './lineParser';
 import { LineSplitter, type SplitterPosition } from './lines';
 import { RecordSplitter } from './records';
-import { ZstdDecoder, ZstdError, startsWithZstdFrame, zstdDecompress } from './zstd';
+import { recordContent } from './recordContent';
+import { ZstdDecoder, ZstdError, startsWithZstdFrame } from './zstd';
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
@@ -83,7 +84,7 @@ export type TraceFileForm = 'lines' | 'gzip' | 'zstd' | 'records';
  * Text starts with '{', '[', whitespace or a byte order mark, never with a
  * control byte below TAB; a 4-byte big-endian length under 144 MiB always does.
  */
-const startsWithLengthPrefix = (bytes: Uint8Array) => bytes.length > 0 && bytes[0]! < 0x09;
+export const startsWithLengthPrefix = (bytes: Uint8Array) => bytes.length > 0 && bytes[0]! < 0x09;
 
 function formOf(head: Buffer): TraceFileForm {
   if (isGzip(head)) return 'gzip';
@@ -113,37 +114,20 @@ interface ByteSplitter {
   readonly done: boolean;
 }
 
-/** The first non-blank byte is '{': a JSON document (OTLP/JSON) rather than protobuf, whose first byte is a field tag. */
-function isJsonText(bytes: Buffer): boolean {
-  for (const byte of bytes) {
-    if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0d) return byte === 0x7b;
-  }
-  return false;
-}
-
 /**
- * Splits length-prefixed records and hands each to the parser: a zstd frame
- * is decompressed first (within the same bound), then the payload is read as
- * OTLP/JSON or OTLP/protobuf. Every record stands alone, so a damaged one is
- * an issue and the next is read.
+ * Splits length-prefixed records and hands each to the parser as OTLP/JSON
+ * or OTLP/protobuf (recordContent.ts). Every record stands alone, so a
+ * damaged one is an issue and the next is read.
  */
 function makeRecordSplitter(parser: LineParser, maxRecordBytes: number, options: { startOffset: number; startRecord: number }): RecordSplitter {
   parser.unit = 'record';
   return new RecordSplitter(
     maxRecordBytes,
     (bytes, start, end, record, offset) => {
-      let payload = bytes.subarray(start, end);
-      if (startsWithZstdFrame(payload)) {
-        try {
-          payload = zstdDecompress(payload, maxRecordBytes);
-        } catch (error) {
-          if (!(error instanceof ZstdError)) throw error;
-          parser.invalidRecord(record, offset, `zstd: ${error.message}`);
-          return;
-        }
-      }
-      if (isJsonText(payload)) parser.line(payload, 0, payload.length, record, offset);
-      else parser.protoRecord(payload, 0, payload.length, record, offset);
+      const content = recordContent(bytes.subarray(start, end), maxRecordBytes);
+      if (content.kind === 'json') parser.line(content.text, 0, content.text.length, record, offset);
+      else if (content.kind === 'batch') parser.otlpRecord(content.batch, record, offset, end - start);
+      else parser.invalidRecord(record, offset, content.reason);
     },
     (record, offset, reason) => parser.invalidRecord(record, offset, reason),
     options,
