@@ -23,6 +23,8 @@ export interface JsonLinesCopyOptions {
 }
 
 const NEWLINE = Buffer.from('\n');
+/** Protobuf's 64-bit integers are decoded as bigint; OTLP/JSON writes them as decimal strings. */
+const asJsonInt64 = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
 const CHUNK_BYTES = 1024 * 1024;
 
 /** Writes the copy of `file` to `output` (replaced). The file must not be plain text (`traceFileForm` other than `lines`, `gzip`). */
@@ -41,7 +43,7 @@ export async function copyAsJsonLines(file: string, output: string, options: Jso
       if (content.kind === 'invalid') issue(record, offset, 'error', content.reason);
       // JSON whitespace may hold line breaks; inside a string they would be invalid JSON anyway.
       else if (content.kind === 'json') pending.push(Buffer.from(content.text.toString('utf8').replace(/[\r\n]+/g, ' ')));
-      else pending.push(Buffer.from(JSON.stringify(content.batch)));
+      else pending.push(Buffer.from(JSON.stringify(content.batch, asJsonInt64)));
       pending.push(NEWLINE);
     },
     (record, offset, reason) => {

@@ -16,11 +16,13 @@ function exportTraceServiceRequest(): Type {
 }
 
 /**
- * Options that give the OTLP/JSON mapping: 64-bit integers as decimal
- * strings, enums as numbers, bytes as base64 (trace and span ids are
- * rewritten to hex below, as OTLP/JSON has them), absent fields left out.
+ * Options that give the OTLP/JSON mapping: enums as numbers, bytes as base64
+ * (trace and span ids are rewritten to hex below, as OTLP/JSON has them),
+ * absent fields left out. 64-bit integers become bigint, which
+ * otlpBatchToEvents reads as it reads JSON's decimal strings: the long
+ * library's own decimal conversion took a third of the decoding time.
  */
-const AS_JSON_MAPPING = { longs: String, enums: Number, bytes: String, defaults: false } as const;
+const AS_JSON_MAPPING = { longs: BigInt, enums: Number, bytes: String, defaults: false } as const;
 const ID_FIELDS = ['traceId', 'spanId', 'parentSpanId'] as const;
 
 type Json = Record<string, unknown>;
