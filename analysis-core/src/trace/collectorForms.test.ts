@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import fc from 'fast-check';
 import { analyzeTraces } from './analyze';
 import type { TraceDigest } from './digest';
 import type { TraceIssue } from './lineParser';
@@ -196,4 +197,27 @@ test('garbage that is not a zstd frame after a whole-file stream is fatal, not a
   assert.equal(events.length, (await read(files.get('json')!)).events.length);
   assert.deepEqual(issues.map(({ severity, unit }) => [severity, unit]), [['fatal', undefined]]);
   assert.match(issues[0]!.reason, /not a zstd frame \(bad magic number\)/);
+});
+
+test('damage anywhere in any binary form never throws: the reader reports and goes on', async () => {
+  const small = recordBatches(3, 3);
+  const originals = await Promise.all(COLLECTOR_FORMS.filter((form) => form !== 'json').map((form) => collectorFile(small, form)));
+  const file = path.join(dir, 'fuzzed.otlp.pb');
+  await fc.assert(
+    fc.asyncProperty(
+      fc.nat({ max: originals.length - 1 }),
+      fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 6 }),
+      fc.double({ min: 0.2, max: 1, noNaN: true }),
+      async (which, flips, keep) => {
+        const bytes = Buffer.from(originals[which]!);
+        for (const [at, value] of flips) bytes[Math.floor(at * (bytes.length - 1))] = value;
+        fs.writeFileSync(file, bytes.subarray(0, Math.ceil(bytes.length * keep)));
+        const { issues } = await read(file, 64 * 1024);
+        for (const issue of issues) assert.ok(issue.reason.length > 0);
+        const streamed: TraceIssue[] = [];
+        await readTraceStream(Readable.from([fs.readFileSync(file)]), '<stdin>', { event: () => undefined, issue: (issue) => streamed.push(issue) }, { maxLineBytes: 64 * 1024 });
+      },
+    ),
+    { numRuns: 150 },
+  );
 });
