@@ -139,7 +139,7 @@ function makeRecordSplitter(parser: LineParser, maxRecordBytes: number, options:
  * first byte as for a plain file.
  */
 class ZstdContent {
-  private inner: { splitter: LineSplitter; kind: 'lines' } | { splitter: RecordSplitter; kind: 'records' } | undefined;
+  private inner: LineSplitter | RecordSplitter | undefined;
 
   constructor(
     private readonly parser: LineParser,
@@ -149,18 +149,17 @@ class ZstdContent {
   push(data: Uint8Array): void {
     const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     this.inner ??= startsWithLengthPrefix(chunk)
-      ? { kind: 'records', splitter: makeRecordSplitter(this.parser, this.maxLineBytes, { startOffset: 0, startRecord: 1 }) }
-      : { kind: 'lines', splitter: makeSplitter(this.parser, this.maxLineBytes, { startOffset: 0, startLine: 1 }) };
-    this.inner.splitter.push(chunk);
+      ? makeRecordSplitter(this.parser, this.maxLineBytes, { startOffset: 0, startRecord: 1 })
+      : makeSplitter(this.parser, this.maxLineBytes, { startOffset: 0, startLine: 1 });
+    this.inner.push(chunk);
   }
 
   get consumed(): SplitterPosition {
-    return this.inner?.splitter.consumed ?? { offset: 0, line: 1 };
+    return this.inner?.consumed ?? { offset: 0, line: 1 };
   }
 
   finish(): SplitterPosition {
-    if (this.inner === undefined) return this.consumed;
-    return this.inner.kind === 'lines' ? this.inner.splitter.finish(false) : this.inner.splitter.finish(false);
+    return this.inner?.finish(false) ?? this.consumed;
   }
 }
 

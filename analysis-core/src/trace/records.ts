@@ -28,6 +28,7 @@ export class RecordSplitter {
   private recordStart: number;
   private position: number;
   private recordNumber: number;
+  /** Never stops early (a line splitter does, at the end of its range): records are not split into ranges. */
   readonly done = false;
 
   constructor(
