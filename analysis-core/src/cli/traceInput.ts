@@ -3,7 +3,7 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, issueLocation, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
 import path from 'node:path';
 import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
 import { writeOutputFile } from './output';
@@ -37,9 +37,11 @@ export function principalScope(context: CommandContext, principals?: string[]): 
   return { ...(principals !== undefined ? { principals } : {}), ...(maxPrincipals !== undefined ? { maxPrincipals } : {}) };
 }
 
-export const INPUTS_HELP = `Inputs: trace files (*.trace.jsonl, *.trace.jsonl.gz, OTLP/JSON), directories
-(searched recursively for *.trace.jsonl[.gz] and *.otlp.json[l][.gz]), globs
-(quote them), or - for stdin.`;
+export const INPUTS_HELP = `Inputs: trace files (*.trace.jsonl, *.trace.jsonl.gz, OTLP/JSON or OTLP/protobuf
+as the OpenTelemetry Collector's file exporter writes them, zstd or not),
+directories (searched recursively for *.trace.jsonl[.gz], *.otlp.json[l][.gz],
+*.otlp.{pb,proto}, *.otlp.*.zst and their rotated backups), globs (quote them),
+or - for stdin.`;
 
 /** How many invalid lines are listed on stderr before "...and N more". */
 export const STDERR_ISSUE_LIMIT = 20;
@@ -190,7 +192,7 @@ async function readSources(context: CommandContext, sources: TraceSource[], anal
 /** One stderr line; file names and reasons may echo trace bytes, so controls are shown as escapes. */
 export function formatIssue(issue: TraceIssue): string {
   const label = issue.severity === 'error' ? '' : `${issue.severity}: `;
-  return inertText(`${issue.file}:${issue.line}: ${label}${issue.reason}`);
+  return inertText(`${issueLocation(issue)}: ${label}${issue.reason}`);
 }
 
 /** Lists issues on stderr, the first STDERR_ISSUE_LIMIT of them. */

@@ -2,6 +2,9 @@
  * One pass over all the inputs into a TraceDigest. A large plain file is cut
  * into byte ranges that are digested on worker threads while this thread
  * takes the first range; the shard digests are merged in file order.
+ * Compressed files and files of length-prefixed records (OTLP/protobuf) are
+ * read front to back on one thread: a range cannot find the next record or
+ * line boundary inside them without reading everything before it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,7 +15,7 @@ import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } fro
 import type { TraceSource } from './inputs';
 import { type ParserState, initialParserState } from './lineParser';
 import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
-import { DEFAULT_MAX_LINE_BYTES, isGzipFile, readTraceFile, readTraceRange, readTraceStream } from './reader';
+import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream, traceFileForm } from './reader';
 
 /**
  * With the default thread count, smaller files are read on one thread: on the
@@ -185,7 +188,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
   const analyses = options.analyses ?? ALL_ANALYSES;
   const digest = new TraceDigest(issueCap, analyses);
   for (const source of sources) {
-    if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && !(await isGzipFile(source.path))) {
+    if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && (await traceFileForm(source.path)) === 'lines') {
       const state = await probeState(source.path, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
       if (state !== undefined) {
         const parallel = await digestInParallel(source, state, jobs, worker, options, issueCap, progress);

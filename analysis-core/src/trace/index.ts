@@ -10,6 +10,7 @@ export {
   type LineCounts,
   LineParser,
   initialParserState,
+  issueLocation,
 } from './lineParser';
 export {
   DEFAULT_MAX_LINE_BYTES,
@@ -20,7 +21,10 @@ export {
   readTraceFile,
   readTraceRange,
   readTraceStream,
+  type TraceFileForm,
+  traceFileForm,
 } from './reader';
+export { type JsonLinesCopyOptions, copyAsJsonLines } from './jsonLinesCopy';
 export { type InputFs, TRACE_FILE_PATTERNS, type TraceSource, TraceInputError, UnreadableInputError, resolveTraceInputs } from './inputs';
 export { AUTHZ_ATTRIBUTES, type OtlpConversion, isOtlpBatch, otlpBatchToEvents, operationName } from './otlp';
 export { QuantileSketch, RELATIVE_ACCURACY, type SketchState } from './sketch';

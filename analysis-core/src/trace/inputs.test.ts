@@ -79,3 +79,33 @@ test('a directory search finds CloudTrail deliveries and Kubernetes audit logs b
   const sources = await resolveTraceInputs(['search'], dir);
   assert.deepEqual(sources.map((source) => source.name), wanted.map((file) => path.join('search', file)).sort());
 });
+
+test('a Collector directory: protobuf, zstd and rotated backups are found, each rotated set oldest first and the live file last', async () => {
+  const names = [
+    'collector/traces.otlp.pb',
+    'collector/traces.otlp-2025-04-30T15-00-00.000-size.pb',
+    'collector/traces.otlp-2025-04-30T09-12-00.000-size.pb',
+    'collector/json/traces.otlp.json',
+    'collector/json/traces.otlp-2022-09-14T05-02-14.173.json',
+    'collector/zst/traces.otlp.proto.zst',
+    'collector/zst/traces.otlp.proto-2025-05-01T10-30-00.000-time.zst',
+    'collector/zst/spans.otlp.json.zst',
+    'collector/other/traces.pb',
+    'collector/other/traces.otlp-old.pb',
+  ];
+  for (const name of names) write(name);
+  const sources = await resolveTraceInputs(['collector'], dir);
+  assert.deepEqual(
+    sources.map((source) => source.name),
+    [
+      'collector/json/traces.otlp-2022-09-14T05-02-14.173.json',
+      'collector/json/traces.otlp.json',
+      'collector/traces.otlp-2025-04-30T09-12-00.000-size.pb',
+      'collector/traces.otlp-2025-04-30T15-00-00.000-size.pb',
+      'collector/traces.otlp.pb',
+      'collector/zst/spans.otlp.json.zst',
+      'collector/zst/traces.otlp.proto-2025-05-01T10-30-00.000-time.zst',
+      'collector/zst/traces.otlp.proto.zst',
+    ],
+  );
+});

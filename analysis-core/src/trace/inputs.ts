@@ -12,15 +12,31 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 
 const withGzip = (patterns: string[]) => patterns.flatMap((pattern) => [pattern, `${pattern}.gz`]);
 
+/** The extensions the Collector's file exporter is given for OTLP files here: JSON Lines and protobuf records. */
+const OTLP_EXTENSIONS = '{json,jsonl,pb,proto}';
+/**
+ * The timestamp the exporter's `rotation` puts before the last extension of
+ * a backup (`traces.otlp-2025-04-30T15-00-00.000-size.pb` for
+ * `traces.otlp.pb`); '-' sorts before '.', so backups come before the live
+ * file, oldest first.
+ */
+const ROTATION_STAMP = '[0-9][0-9][0-9][0-9]-*';
+
 /**
  * Paths a directory search picks up; named files are read whatever their
- * name. CloudTrail files are taken by their delivery name or their place
+ * name. OpenTelemetry Collector files are taken as `*.otlp.<ext>`, with
+ * `.zst` for the exporter's whole-file compression and with its rotated
+ * backups (any form is told from the content, not the name). CloudTrail files are taken by their delivery name or their place
  * under `AWSLogs/`, never from the `CloudTrail-Digest` folders beside them
  * (integrity digests, not records); Kubernetes audit logs by the API
  * server's usual names, rotated files included.
  */
 export const TRACE_FILE_PATTERNS = [
   ...withGzip(['**/*.trace.jsonl', '**/*.otlp.json', '**/*.otlp.jsonl']),
+  '**/*.otlp.{pb,proto}',
+  `**/*.otlp.${OTLP_EXTENSIONS}.zst`,
+  `**/*.otlp-${ROTATION_STAMP}.${OTLP_EXTENSIONS}`,
+  `**/*.otlp.${OTLP_EXTENSIONS}-${ROTATION_STAMP}.zst`,
   '**/*_CloudTrail_*.json.gz',
   '**/AWSLogs/**/CloudTrail/**/*.json.gz',
   ...withGzip(['**/audit.log', '**/audit-*.log', '**/*-audit.log', '**/*.audit.log', '**/*.audit.jsonl']),

@@ -25,11 +25,19 @@ export interface EventLocation {
 
 export interface TraceIssue {
   file: string;
+  /** 1-based line number, or record number where `unit` says so. */
   line: number;
   offset: number;
   /** error: the line was skipped; warning: read anyway; fatal: the rest of the file was not read. */
   severity: 'error' | 'warning' | 'fatal';
   reason: string;
+  /** Set for a file of length-prefixed records (OTLP/protobuf, compressed records): `line` numbers records. */
+  unit?: 'record';
+}
+
+/** `file:line` or `file:record N`, where an issue is. */
+export function issueLocation(issue: Pick<TraceIssue, 'file' | 'line' | 'unit'>): string {
+  return `${issue.file}:${issue.unit === 'record' ? 'record ' : ''}${issue.line}`;
 }
 
 /** Gets every event whole. */
@@ -116,6 +124,8 @@ export class LineParser {
   fatal: string | undefined;
   /** A header that is not the first line of the file (concatenated traces): a read split into ranges cannot know its effect on later ranges. */
   laterHeader = false;
+  /** What the numbers handed in count: the reader sets `record` for a file of length-prefixed records. */
+  unit: 'line' | 'record' = 'line';
   /** The fast path, for a sink that takes core events. */
   private readonly fast: { scanner: CoreEventScanner; sink: CoreEventSink } | undefined;
 
@@ -229,6 +239,21 @@ export class LineParser {
     this.state.newerMinor = (minor ?? 0) > CURRENT_MINOR;
   }
 
+  /** One length-prefixed record's OTLP batch, decoded from protobuf. */
+  otlpRecord(batch: { resourceSpans: unknown[] }, record: number, offset: number, length: number): void {
+    if (this.fatal !== undefined) return;
+    this.counts.lines += 1;
+    if (this.state.format === 'unknown') this.state.format = 'otlp';
+    this.otlpLine(batch, record, offset, length);
+  }
+
+  /** A record that could not be used at all (cut short, over the bound, not decompressible). */
+  invalidRecord(record: number, offset: number, reason: string): void {
+    if (this.fatal !== undefined) return;
+    this.counts.lines += 1;
+    this.invalid(record, offset, reason);
+  }
+
   private otlpLine(value: unknown, line: number, offset: number, length: number): void {
     const { events, problems } = otlpBatchToEvents(value);
     if (!isOtlpBatch(value)) {
@@ -277,6 +302,12 @@ export class LineParser {
 
   private report(severity: TraceIssue['severity'], line: number, offset: number, reason: string): void {
     if (severity === 'warning') this.counts.warnings += 1;
-    this.sink.issue?.({ file: this.file, line, offset, severity, reason });
+    this.sink.issue?.(this.unit === 'record' ? { file: this.file, line, offset, severity, reason, unit: 'record' } : { file: this.file, line, offset, severity, reason });
+  }
+
+  /** The rest of the file cannot be read (corrupt compressed data): recorded as the fatal issue. */
+  stop(line: number, offset: number, reason: string): void {
+    this.fatal = reason;
+    this.report('fatal', line, offset, reason);
   }
 }

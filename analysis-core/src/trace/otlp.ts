@@ -32,7 +32,11 @@ export function isOtlpBatch(value: unknown): value is { resourceSpans: unknown[]
   return isObject(value) && Array.isArray(value.resourceSpans);
 }
 
-function toNumber(value: unknown): number | undefined {
+/** int64 and fixed64 values decoded from protobuf arrive as bigint (otlpProto.ts); JSON has them as decimal strings. */
+const decimal = (value: unknown): unknown => (typeof value === 'bigint' ? value.toString() : value);
+
+function toNumber(raw: unknown): number | undefined {
+  const value = decimal(raw);
   if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
   if (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value)) return Number(value);
   return undefined;
@@ -67,14 +71,17 @@ function nonEmptyString(value: AttributeValue | undefined): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
-/** Nanoseconds since the epoch (string or number) -> milliseconds. */
-function nanosToMillis(value: unknown): number | undefined {
+/** Nanoseconds since the epoch (string, number or bigint) -> milliseconds. */
+function nanosToMillis(raw: unknown): number | undefined {
+  const value = decimal(raw);
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value / 1e6 : undefined;
   if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value) / 1e6;
   return undefined;
 }
 
-function durationMillis(start: unknown, end: unknown): number | undefined {
+function durationMillis(rawStart: unknown, rawEnd: unknown): number | undefined {
+  const start = decimal(rawStart);
+  const end = decimal(rawEnd);
   if (typeof start === 'string' && typeof end === 'string' && /^\d+$/.test(start) && /^\d+$/.test(end)) {
     // Exact in BigInt: at today's epoch a double only resolves ~256 ns.
     const nanos = BigInt(end) - BigInt(start);

@@ -4,12 +4,21 @@
  * current one), split into lines in place, and each line is decoded on its
  * own. Plain files can be read from a checkpoint, so a viewer of a file that
  * is still being written reads only what was appended.
+ *
+ * Besides text (JSON Lines, optionally gzipped) it reads what the OpenTelemetry
+ * Collector's file exporter writes with `format: proto` or `compression: zstd`:
+ * length-prefixed records (each an OTLP/protobuf message or a zstd frame of
+ * one), or a whole-file zstd stream of lines or records. The form is told
+ * from the first bytes, never from the name (docs/trace-format.md).
  */
 import fs from 'node:fs';
 import { Readable } from 'node:stream';
 import zlib from 'node:zlib';
 import { type LineCounts, LineParser, type ParserState, type TraceSink, initialParserState } from './lineParser';
-import { LineSplitter } from './lines';
+import { LineSplitter, type SplitterPosition } from './lines';
+import { RecordSplitter } from './records';
+import { recordContent } from './recordContent';
+import { ZstdDecoder, ZstdError, startsWithZstdFrame } from './zstd';
 
 export const DEFAULT_MAX_LINE_BYTES = 4 * 1024 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
@@ -57,24 +66,123 @@ export interface RangeOptions extends ReadOptions {
 
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
+/** Bytes that tell the forms apart: the zstd magic number is the longest. */
+const HEAD_BYTES = 4;
 
 function isGzip(bytes: Buffer): boolean {
   return bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1;
 }
 
+/**
+ * How a trace file is stored. `lines`: text, one JSON document a line.
+ * `gzip`: the same, gzipped. `zstd`: a zstd stream whose content is lines or
+ * records. `records`: length-prefixed records.
+ */
+export type TraceFileForm = 'lines' | 'gzip' | 'zstd' | 'records';
+
+/**
+ * Text starts with '{', '[', whitespace or a byte order mark, never with a
+ * control byte below TAB; a 4-byte big-endian length under 144 MiB always does.
+ */
+export const startsWithLengthPrefix = (bytes: Uint8Array) => bytes.length > 0 && bytes[0]! < 0x09;
+
+function formOf(head: Buffer): TraceFileForm {
+  if (isGzip(head)) return 'gzip';
+  if (startsWithZstdFrame(head)) return 'zstd';
+  return startsWithLengthPrefix(head) ? 'records' : 'lines';
+}
+
 async function readHead(handle: fs.promises.FileHandle): Promise<Buffer> {
-  const head = Buffer.alloc(2);
-  const { bytesRead } = await handle.read(head, 0, 2, 0);
+  const head = Buffer.alloc(HEAD_BYTES);
+  const { bytesRead } = await handle.read(head, 0, HEAD_BYTES, 0);
   return head.subarray(0, bytesRead);
 }
 
-/** True when the file starts with the gzip magic bytes. */
-export async function isGzipFile(file: string): Promise<boolean> {
+/** The form of a trace file, from its first bytes. Only `lines` files can be split into byte ranges. */
+export async function traceFileForm(file: string): Promise<TraceFileForm> {
   const handle = await fs.promises.open(file, 'r');
   try {
-    return isGzip(await readHead(handle));
+    return formOf(await readHead(handle));
   } finally {
     await handle.close();
+  }
+}
+
+/** What the byte pumps feed: a line or record splitter. */
+interface ByteSplitter {
+  push(chunk: Buffer): void;
+  readonly done: boolean;
+}
+
+/**
+ * Splits length-prefixed records and hands each to the parser as OTLP/JSON
+ * or OTLP/protobuf (recordContent.ts). Every record stands alone, so a
+ * damaged one is an issue and the next is read.
+ */
+function makeRecordSplitter(parser: LineParser, maxRecordBytes: number, options: { startOffset: number; startRecord: number }): RecordSplitter {
+  parser.unit = 'record';
+  return new RecordSplitter(
+    maxRecordBytes,
+    (bytes, start, end, record, offset) => {
+      const content = recordContent(bytes.subarray(start, end), maxRecordBytes);
+      if (content.kind === 'json') parser.line(content.text, 0, content.text.length, record, offset);
+      else if (content.kind === 'batch') parser.otlpRecord(content.batch, record, offset, end - start);
+      else parser.invalidRecord(record, offset, content.reason);
+    },
+    (record, offset, reason) => parser.invalidRecord(record, offset, reason),
+    options,
+  );
+}
+
+/**
+ * The content of a whole-file zstd stream: lines or records, told by its
+ * first byte as for a plain file.
+ */
+class ZstdContent {
+  private inner: LineSplitter | RecordSplitter | undefined;
+
+  constructor(
+    private readonly parser: LineParser,
+    private readonly maxLineBytes: number,
+  ) {}
+
+  push(data: Uint8Array): void {
+    const chunk = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    this.inner ??= startsWithLengthPrefix(chunk)
+      ? makeRecordSplitter(this.parser, this.maxLineBytes, { startOffset: 0, startRecord: 1 })
+      : makeSplitter(this.parser, this.maxLineBytes, { startOffset: 0, startLine: 1 });
+    this.inner.push(chunk);
+  }
+
+  get consumed(): SplitterPosition {
+    return this.inner?.consumed ?? { offset: 0, line: 1 };
+  }
+
+  finish(): SplitterPosition {
+    return this.inner?.finish(false) ?? this.consumed;
+  }
+}
+
+/**
+ * Decompresses a whole-file zstd stream into `content`. Damage ends the file
+ * with a fatal issue and keeps everything before it, as for gzip.
+ */
+async function pumpZstd(source: AsyncIterable<Buffer>, content: ZstdContent, parser: LineParser, onProgress?: (bytes: number) => void): Promise<void> {
+  const decoder = new ZstdDecoder((data) => content.push(data));
+  let compressed = 0;
+  try {
+    for await (const chunk of source) {
+      decoder.push(chunk);
+      compressed += chunk.length;
+      onProgress?.(compressed);
+      if (parser.fatal !== undefined) return;
+    }
+    decoder.end();
+  } catch (error) {
+    if (!(error instanceof ZstdError)) throw error;
+    const { line, offset } = content.consumed;
+    const what = parser.unit === 'record' ? 'records' : 'lines';
+    parser.stop(line, offset, `zstd data is corrupt or truncated at byte ${error.offset}: ${error.message}; the ${what} before it were read`);
   }
 }
 
@@ -87,7 +195,7 @@ function makeSplitter(parser: LineParser, maxLineBytes: number, options: { start
 }
 
 /** Reads plain bytes [start, end) with a prefetching read loop. */
-async function pumpFile(handle: fs.promises.FileHandle, splitter: LineSplitter, parser: LineParser, start: number, end: number, onProgress?: (bytes: number) => void): Promise<void> {
+async function pumpFile(handle: fs.promises.FileHandle, splitter: ByteSplitter, parser: LineParser, start: number, end: number, onProgress?: (bytes: number) => void): Promise<void> {
   const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   let position = start;
   let turn = 0;
@@ -106,7 +214,7 @@ async function pumpFile(handle: fs.promises.FileHandle, splitter: LineSplitter, 
   if (pending !== undefined) await pending;
 }
 
-async function pumpStream(source: AsyncIterable<Buffer>, splitter: LineSplitter, parser: LineParser, onChunk?: (bytes: number) => void): Promise<void> {
+async function pumpStream(source: AsyncIterable<Buffer>, splitter: ByteSplitter, parser: LineParser, onChunk?: (bytes: number) => void): Promise<void> {
   for await (const chunk of source) {
     splitter.push(chunk);
     onChunk?.(chunk.length);
@@ -212,28 +320,45 @@ async function pumpGzip(source: Readable, splitter: LineSplitter, parser: LinePa
 }
 
 /**
- * Reads one trace file (planewise JSON Lines or OTLP/JSON, optionally gzipped)
- * and hands every valid event and every issue to `sink`. Throws only when the
- * file cannot be opened or read; bad content becomes issues.
+ * Reads one trace file (planewise JSON Lines or OTLP/JSON, optionally gzipped;
+ * OTLP/protobuf or OTLP/JSON records, optionally zstd-compressed) and hands
+ * every valid event and every issue to `sink`. Throws only when the file
+ * cannot be opened or read; bad content becomes issues.
  */
 export async function readTraceFile(file: string, sink: TraceSink, options: ReadOptions = {}): Promise<ReadResult> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const handle = await fs.promises.open(file, 'r');
   try {
     const size = (await handle.stat()).size;
-    if (isGzip(await readHead(handle))) {
+    const form = formOf(await readHead(handle));
+    if (form === 'gzip' || form === 'zstd') {
       const parser = new LineParser(file, initialParserState(), sink);
+      const stream = handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES, autoClose: false });
+      if (form === 'zstd') {
+        const content = new ZstdContent(parser, maxLineBytes);
+        try {
+          await pumpZstd(stream, content, parser, options.onProgress);
+        } finally {
+          stream.destroy();
+        }
+        return result(file, parser, { ...content.finish(), state: parser.state }, false);
+      }
       const splitter = makeSplitter(parser, maxLineBytes, { startOffset: 0, startLine: 1 });
-      await pumpGzip(handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES, autoClose: false }), splitter, parser, file, file, sink, options.onProgress);
+      await pumpGzip(stream, splitter, parser, file, file, sink, options.onProgress);
       return result(file, parser, { ...splitter.finish(false), state: parser.state }, false);
     }
     const restarted = options.from !== undefined && options.from.offset > size;
     const from = restarted || options.from === undefined ? { offset: 0, line: 1, state: initialParserState() } : options.from;
     const parser = new LineParser(file, { ...from.state }, sink);
+    const follow = options.follow === true;
+    if (form === 'records') {
+      const splitter = makeRecordSplitter(parser, maxLineBytes, { startOffset: from.offset, startRecord: from.line });
+      await pumpFile(handle, splitter, parser, from.offset, size, options.onProgress);
+      return result(file, parser, { ...splitter.finish(follow), state: parser.state }, restarted);
+    }
     const splitter = makeSplitter(parser, maxLineBytes, { startOffset: from.offset, startLine: from.line });
     await pumpFile(handle, splitter, parser, from.offset, size, options.onProgress);
-    const end = splitter.finish(options.follow === true);
-    return result(file, parser, { ...end, state: parser.state }, restarted);
+    return result(file, parser, { ...splitter.finish(follow), state: parser.state }, restarted);
   } finally {
     await handle.close();
   }
@@ -257,24 +382,45 @@ export async function readTraceRange(file: string, sink: TraceSink, options: Ran
   }
 }
 
-/** Reads a trace from a stream (stdin); gzip is recognised by its magic bytes. */
+/** Reads a trace from a stream (stdin); its form is recognised from its first bytes as for a file. */
 export async function readTraceStream(stream: Readable, name: string, sink: TraceSink, options: ReadOptions = {}): Promise<ReadResult> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const parser = new LineParser(name, initialParserState(), sink);
-  const splitter = makeSplitter(parser, maxLineBytes, { startOffset: 0, startLine: 1 });
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const first = await iterator.next();
-  if (first.done === true) return result(name, parser, { ...splitter.finish(false), state: parser.state }, false);
-  const firstChunk = Buffer.isBuffer(first.value) ? first.value : Buffer.from(first.value);
+  // A pipe may deliver fewer bytes than the form needs at first.
+  const firstChunks: Buffer[] = [];
+  let firstLength = 0;
+  let ended = false;
+  while (firstLength < HEAD_BYTES && !ended) {
+    const next = await iterator.next();
+    if (next.done === true) ended = true;
+    else {
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      firstChunks.push(chunk);
+      firstLength += chunk.length;
+    }
+  }
+  const firstChunk = Buffer.concat(firstChunks, firstLength);
   async function* rest(): AsyncGenerator<Buffer> {
-    yield firstChunk;
+    if (firstChunk.length > 0) yield firstChunk;
+    if (ended) return;
     for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
   }
   let total = 0;
-  if (isGzip(firstChunk)) {
-    await pumpGzip(Readable.from(rest()), splitter, parser, name, undefined, sink, options.onProgress);
-  } else {
-    await pumpStream(rest(), splitter, parser, (bytes) => options.onProgress?.((total += bytes)));
+  const countBytes = (bytes: number) => options.onProgress?.((total += bytes));
+  const form = formOf(firstChunk);
+  if (form === 'zstd') {
+    const content = new ZstdContent(parser, maxLineBytes);
+    await pumpZstd(rest(), content, parser, options.onProgress);
+    return result(name, parser, { ...content.finish(), state: parser.state }, false);
   }
+  if (form === 'records') {
+    const splitter = makeRecordSplitter(parser, maxLineBytes, { startOffset: 0, startRecord: 1 });
+    await pumpStream(rest(), splitter, parser, countBytes);
+    return result(name, parser, { ...splitter.finish(false), state: parser.state }, false);
+  }
+  const splitter = makeSplitter(parser, maxLineBytes, { startOffset: 0, startLine: 1 });
+  if (form === 'gzip') await pumpGzip(Readable.from(rest()), splitter, parser, name, undefined, sink, options.onProgress);
+  else await pumpStream(rest(), splitter, parser, countBytes);
   return result(name, parser, { ...splitter.finish(false), state: parser.state }, false);
 }

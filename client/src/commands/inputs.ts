@@ -7,7 +7,12 @@ import path from 'node:path';
 import * as vscode from 'vscode';
 import { TraceEditorProvider } from '../traceEditor/provider';
 
-export const TRACE_FILE = /\.trace\.jsonl(\.gz)?$|\.otlp\.jsonl?(\.gz)?$/;
+/**
+ * Trace names, as analysis-core's directory search knows them: planewise
+ * traces, and the OpenTelemetry Collector's files (OTLP/JSON, protobuf,
+ * zstd, rotated backups with a timestamp before the last extension).
+ */
+export const TRACE_FILE = /\.trace\.jsonl(\.gz)?$|\.otlp\.jsonl?(\.gz)?$|\.otlp\.(pb|proto)$|\.otlp\.(json|jsonl|pb|proto)(-\d{4}-[^/]*)?\.zst$|\.otlp-\d{4}-[^/]*\.(json|jsonl|pb|proto)$/;
 
 export function isTraceUri(uri: vscode.Uri): boolean {
   return TRACE_FILE.test(uri.path);
@@ -53,7 +58,7 @@ export async function pickTraceInputs(clicked: unknown, selection: unknown, titl
     canSelectMany: options.allowMany ?? true,
     openLabel: 'Use',
     title,
-    filters: { Traces: ['jsonl', 'gz', 'json'] },
+    filters: { Traces: ['jsonl', 'gz', 'json', 'pb', 'proto', 'zst'] },
     ...(defaultUri ? { defaultUri } : {}),
   });
 }
@@ -71,7 +76,7 @@ export function describeInputs(uris: vscode.Uri[]): string {
 export function baseName(uris: vscode.Uri[]): string {
   const first = uris[0];
   if (!first) return 'traces';
-  return path.basename(first.fsPath).replace(/\.trace\.jsonl(\.gz)?$/, '').replace(/\.otlp\.jsonl?(\.gz)?$/, '');
+  return path.basename(first.fsPath).replace(/\.trace\.jsonl(\.gz)?$/, '').replace(/\.otlp([.-].*)?$/, '');
 }
 
 /** Writes a file the caller named; refuses to replace one unless told to. */

@@ -14,6 +14,7 @@ import {
   diffTraces,
   driftCount,
   POLICY_SCHEMA,
+  issueLocation,
   parseDeclaredPolicies,
   policyFormat,
   renderHtml,
@@ -70,7 +71,7 @@ export function summaryMarkdown(digest: TraceDigest, files: number): string {
   }
   if (digest.issueTotal > 0) {
     lines.push('', '## Problems', '');
-    for (const issue of digest.issues) lines.push(`- ${issue.file}:${issue.line}: ${issue.reason}`);
+    for (const issue of digest.issues) lines.push(`- ${issueLocation(issue)}: ${issue.reason}`);
     if (digest.issueTotal > digest.issues.length) lines.push(`- … ${plural(digest.issueTotal - digest.issues.length, 'more problem')}`);
   }
   return `${lines.join('\n')}\n`;

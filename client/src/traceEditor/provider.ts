@@ -82,7 +82,8 @@ export class TraceViewer implements vscode.Disposable {
   readonly state: TraceViewState;
   private readonly worker: Worker;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly decompressedFile: string | undefined;
+  /** The JSON Lines copy of a compressed or binary trace, read by the worker and shown as text. */
+  private readonly copyFile: string;
   private readonly pendingPolicy = new Map<number, (reply: { json?: string; notes?: string[]; error?: string }) => void>();
   private nextRequestId = 1;
   private updateTimer: NodeJS.Timeout | undefined;
@@ -118,8 +119,9 @@ export class TraceViewer implements vscode.Disposable {
     });
     this.disposables.push(webview.onDidReceiveMessage((message: unknown) => this.fromWebview(message)));
 
-    const compressed = isCompressedTrace(uri);
-    if (compressed) this.decompressedFile = path.join(os.tmpdir(), `planewise-${process.pid}-${Date.now()}-${path.basename(uri.fsPath, '.gz')}`);
+    // Written only when the worker finds the trace compressed or binary.
+    const base = path.basename(uri.fsPath);
+    this.copyFile = path.join(os.tmpdir(), `planewise-${process.pid}-${Date.now()}-${base.endsWith('.gz') ? base.slice(0, -3) : `${base}.jsonl`}`);
     const settings = readerSettings(uri);
     this.worker = new Worker(workerScript(context));
     this.worker.on('message', (message: WorkerToHost) => this.fromWorker(message));
@@ -128,8 +130,7 @@ export class TraceViewer implements vscode.Disposable {
       type: 'open',
       options: {
         file: uri.fsPath,
-        compressed,
-        decompressedFile: this.decompressedFile ?? '',
+        copyFile: this.copyFile,
         maxLineBytes: settings.maxLineBytes,
         maxProblems: settings.maxProblems,
         live: true,
@@ -146,7 +147,7 @@ export class TraceViewer implements vscode.Disposable {
     for (const disposable of this.disposables.splice(0)) disposable.dispose();
     this.diagnostics.delete(this.textUri);
     void this.worker.terminate();
-    if (this.decompressedFile) fs.rm(this.decompressedFile, { force: true }, () => undefined);
+    fs.rm(this.copyFile, { force: true }, () => undefined);
   }
 
   /** Watches the file: VS Code's watcher, plus fs.watch for files outside the workspace. */
@@ -359,9 +360,9 @@ export class TraceViewer implements vscode.Disposable {
     return uri;
   }
 
-  /** The file the text editor shows: the trace, or the decompressed copy of a .gz trace. */
+  /** The file the text editor shows: the trace, or its JSON Lines copy when the worker made one. */
   private get textUri(): vscode.Uri {
-    return this.decompressedFile ? vscode.Uri.file(this.decompressedFile) : this.uri;
+    return fs.existsSync(this.copyFile) ? vscode.Uri.file(this.copyFile) : this.uri;
   }
 
   /**

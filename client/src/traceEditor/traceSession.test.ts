@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { after, describe, it } from 'node:test';
+import { collectorFile, lengthPrefixed, protoBatch, recordBatches } from '../../../analysis-core/src/trace/testing/collectorFiles';
 import { TraceSession } from './traceSession';
 import { OPERATION_ROWS_PER_MESSAGE, TABLE_ROWS_SHOWN } from '../webview/messages';
 import { MAX_SHOWN_POLICY_LINES } from './viewModels';
@@ -22,9 +23,8 @@ function open(name: string, content: string | Buffer, live = true) {
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   const messages: WorkerToHost[] = [];
-  const compressed = name.endsWith('.gz');
   const session = new TraceSession(
-    { file, compressed, decompressedFile: path.join(dir, `${name}.plain`), maxLineBytes: 1 << 20, maxProblems: 10, live },
+    { file, copyFile: path.join(dir, `${name}.copy`), maxLineBytes: 1 << 20, maxProblems: 10, live },
     (message) => messages.push(message),
   );
   const last = <T extends WorkerToHost['type']>(type: T) => messages.filter((message) => message.type === type).at(-1) as Extract<WorkerToHost, { type: T }>;
@@ -37,7 +37,7 @@ describe('trace session', () => {
     const messages: WorkerToHost[] = [];
     const file = path.join(dir, 'many-operations.trace.jsonl');
     fs.writeFileSync(file, `${[header, ...spans].join('\n')}\n`);
-    await new TraceSession({ file, compressed: false, decompressedFile: '', maxLineBytes: 1 << 20, maxProblems: 10, live: false }, (message) => messages.push(message)).read();
+    await new TraceSession({ file, copyFile: path.join(dir, 'unused.copy'), maxLineBytes: 1 << 20, maxProblems: 10, live: false }, (message) => messages.push(message)).read();
     const snapshot = messages.filter((message) => message.type === 'snapshot').at(-1)!;
     assert.equal(snapshot.summary.operations.length, TABLE_ROWS_SHOWN);
     assert.equal(snapshot.summary.operationsTotal, 1234);
@@ -125,6 +125,34 @@ describe('trace session', () => {
     const page = await session.rows(1, 0, 5, '');
     assert.deepEqual(page.rows.map((row) => row.outcome), ['error', 'allow']);
     assert.ok(fs.readFileSync(session.textFile, 'utf8').startsWith(header));
+  });
+
+  it('reads OpenTelemetry protobuf and zstd records through a JSON Lines copy, one line per record, a damaged record an empty line', async () => {
+    const batches = recordBatches(4);
+    const records = batches.map((spans) => lengthPrefixed(protoBatch(spans)));
+    const damaged = Buffer.from(records[2]!);
+    damaged[4] = 0x0f;
+    const reference = open('reference.otlp.json', await collectorFile(batches, 'json'), false);
+    await reference.session.read();
+    const expected = await reference.session.rows(1, 0, 1000, '');
+    for (const form of ['proto', 'proto+zstd', 'proto+native-zstd'] as const) {
+      const { session, last } = open(`traces-${form}.otlp.pb`, await collectorFile(batches, form));
+      await session.read();
+      assert.equal(last('progress').progress.phase, 'done', form);
+      const rows = await session.rows(1, 0, 1000, '');
+      assert.deepEqual(rows.rows, expected.rows, form);
+      assert.deepEqual(last('snapshot').summary, (reference.last('snapshot')).summary, form);
+      const copy = fs.readFileSync(session.textFile, 'utf8').split('\n');
+      assert.equal(copy.length, 5);
+      assert.ok(copy.slice(0, 4).every((line) => (JSON.parse(line) as { resourceSpans: unknown[] }).resourceSpans.length === 1));
+    }
+    const { session, last } = open('damaged.otlp.pb', Buffer.concat([records[0]!, records[1]!, damaged, records[3]!]));
+    await session.read();
+    const problems = last('snapshot').problems;
+    assert.deepEqual(problems.items.map((item) => [item.line, item.severity]), [[3, 'error']]);
+    assert.match(problems.items[0]!.reason, /^not an OTLP\/protobuf ExportTraceServiceRequest/);
+    assert.equal(fs.readFileSync(session.textFile, 'utf8').split('\n')[2], '');
+    assert.deepEqual([...new Set((await session.rows(1, 0, 1000, '')).rows.map((row) => row.line))], [1, 2, 4]);
   });
 
   it('stops when cancelled and keeps what it read', async () => {

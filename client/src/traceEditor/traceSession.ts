@@ -15,11 +15,13 @@ import {
   TraceDigest,
   isOtlpBatch,
   isTraceEvent,
+  copyAsJsonLines,
   isTraceHeader,
   otlpBatchToEvents,
   policyFormat,
   readTraceFile,
   renderPolicyFormat,
+  traceFileForm,
 } from '@planewise/analysis-core/trace';
 import type { EventRow, EventSort, PolicyOptions, PrincipalPolicyView, Problems, Progress, RowsPage } from '../webview/messages';
 import { DEFAULT_POLICY_OPTIONS, OPERATION_ROWS_PER_MESSAGE, TABLE_ROWS_SHOWN } from '../webview/messages';
@@ -67,15 +69,19 @@ export class TraceSession {
   private filterCache: { filter: string; matches: Uint32Array; count: number; partial: boolean; indexSize: number } | undefined;
   private sortCache: { key: string; order: Uint32Array; indexSize: number } | undefined;
   private lineCache: { offset: number; events: TraceEvent[] } | undefined;
-  /** The plain file rows are read from: the trace itself, or its decompressed copy. */
-  private plainFile: string;
+  /** Rows are read from the JSON Lines copy, not the trace itself (which is compressed or binary). */
+  private copied = false;
 
   constructor(
     private readonly options: SessionOptions,
     private readonly emit: (message: WorkerToHost) => void,
   ) {
     this.digest = new TraceDigest(options.maxProblems);
-    this.plainFile = options.compressed ? options.decompressedFile : options.file;
+  }
+
+  /** The plain file rows are read from: the trace itself, or its JSON Lines copy. */
+  private get plainFile(): string {
+    return this.copied ? this.options.copyFile : this.options.file;
   }
 
   /** Reads what is new; concurrent calls coalesce into one more pass. */
@@ -194,7 +200,7 @@ export class TraceSession {
     return order;
   }
 
-  /** The decompressed copy of a .gz trace (the text editor opens it). */
+  /** The file the text editor opens: the trace, or its JSON Lines copy. */
   get textFile(): string {
     return this.plainFile;
   }
@@ -217,13 +223,16 @@ export class TraceSession {
     let size: number;
     try {
       size = (await fs.promises.stat(this.options.file)).size;
-      if (this.options.compressed) {
-        // A compressed trace cannot be continued: any change means a full read of a new copy.
+      const form = await traceFileForm(this.options.file);
+      if (form !== 'lines') {
+        // A copy cannot be continued: any change means a full read of a new copy.
         this.reset();
-        await this.decompress(size);
+        this.copied = true;
+        await this.makeCopy(form, size);
         size = (await fs.promises.stat(this.plainFile)).size;
-      } else if (this.incomplete || (this.checkpoint && (size < this.checkpoint.offset || !(await this.headUnchanged())))) {
+      } else if (this.copied || this.incomplete || (this.checkpoint && (size < this.checkpoint.offset || !(await this.headUnchanged())))) {
         this.reset();
+        this.copied = false;
       }
     } catch (error) {
       if (error instanceof CancelledError) return this.emitProgress('cancelled', 0, 0);
@@ -251,7 +260,7 @@ export class TraceSession {
     try {
       const readOptions: Parameters<typeof readTraceFile>[2] = {
         maxLineBytes: this.options.maxLineBytes,
-        follow: this.options.live && !this.options.compressed,
+        follow: this.options.live && !this.copied,
         onProgress: (bytes) => {
           bytesRead = startOffset + bytes;
           if (this.cancelled) throw new CancelledError();
@@ -276,6 +285,27 @@ export class TraceSession {
       this.emitSnapshot({ complete: true });
       if (error instanceof CancelledError) this.emitProgress('cancelled', bytesRead, size);
       else this.emitProgress('error', 0, size, describe(error));
+    }
+  }
+
+  /** Writes the JSON Lines copy: gunzipped, or each record of a zstd or protobuf trace as a line (records that cannot be read become empty lines, and issues). */
+  private async makeCopy(form: 'gzip' | 'zstd' | 'records', compressedSize: number): Promise<void> {
+    if (form === 'gzip') return this.decompress(compressedSize);
+    try {
+      await copyAsJsonLines(this.options.file, this.options.copyFile, {
+        maxLineBytes: this.options.maxLineBytes,
+        onProgress: (read) => {
+          if (this.cancelled) throw new CancelledError();
+          this.emitProgress('reading', read, compressedSize);
+        },
+        onIssue: (issue) => {
+          if (issue.severity === 'error') this.invalid += 1;
+          this.digest.addIssue(issue);
+        },
+      });
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      throw new Error(`could not copy as JSON Lines: ${describe(error)}`);
     }
   }
 

@@ -7,9 +7,12 @@ import type { EventSort, OperationRow, PolicyOptions, PolicyView, PrincipalPolic
 
 export interface SessionOptions {
   file: string;
-  compressed: boolean;
-  /** Where a .gz trace is decompressed to, so rows can be read at their offsets. */
-  decompressedFile: string;
+  /**
+   * Where a trace that is not plain text (gzip, zstd, length-prefixed
+   * OTLP/protobuf records; told from its content) is copied as JSON Lines, so
+   * rows can be read at their offsets. Written only for such a trace.
+   */
+  copyFile: string;
   maxLineBytes: number;
   maxProblems: number;
   /** The file is watched and re-read as it grows. */

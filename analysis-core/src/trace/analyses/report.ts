@@ -8,7 +8,7 @@
  */
 import type { FileReport, TraceDigest } from '../digest';
 import { inertText } from '../inertText';
-import type { TraceIssue } from '../lineParser';
+import { type TraceIssue, issueLocation } from '../lineParser';
 import { type DriftResult, driftCount } from './drift';
 import type { PolicyOptions, PolicySet } from './policy';
 import type { TraceSummary } from './summarize';
@@ -100,7 +100,7 @@ function sections(model: ReportModel): Section[] {
   result.push({
     heading: 'Invalid input',
     intro: model.issues.total === 0 ? 'Every line was valid.' : `${model.issues.total} issue(s)${more > 0 ? `; the first ${model.issues.listed.length} are listed` : ''}.`,
-    table: { headers: ['Location', 'Severity', 'Reason'], rows: model.issues.listed.map((i) => [`${i.file}:${i.line}`, i.severity, i.reason]) },
+    table: { headers: ['Location', 'Severity', 'Reason'], rows: model.issues.listed.map((i) => [issueLocation(i), i.severity, i.reason]) },
   });
   return result;
 }
