@@ -195,6 +195,18 @@ describe('Planewise in VS Code', () => {
     assert.ok(broken.problems.items.every((problem) => problem.line > 0 && problem.reason.length > 0));
   });
 
+  it("opens the OpenTelemetry Collector's protobuf output in the trace viewer by default", async () => {
+    const uri = inWorkspace('collector', 'collector.otlp.pb');
+    await vscode.commands.executeCommand('vscode.open', uri);
+    const state = await waitFor('the viewer of collector.otlp.pb to finish reading', async () => {
+      const current = await viewState(uri);
+      return current?.progress?.phase === 'done' && current.summary ? current : undefined;
+    });
+    // scripts/collector-fixture.mjs: 3 batches of 6 spans, with 21 authorization decisions.
+    assert.equal(state.summary?.spans, 18);
+    assert.equal(state.problems?.total ?? 0, 0);
+  });
+
   it('keeps hostile values from a malicious trace as plain data', async () => {
     const state = await openViewer(inWorkspace('traces', 'malicious.trace.jsonl'));
     const names = state.summary!.operations.map((row) => row.operation);
