@@ -247,6 +247,8 @@ connection.onInitialize((params): InitializeResult => {
       textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       codeActionProvider: {
         codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Refactor, CodeActionKind.RefactorMove, CodeActionKind.Source, FIX_ALL_KIND],
+        // Actions come whole; resolving returns them as they are. A client may hold an action's edit back until it is chosen (ours does, to say which files a fix changed).
+        resolveProvider: true,
       },
       executeCommandProvider: { commands: [CHECK_WORKSPACE_COMMAND, CREATE_CONFIG_COMMAND, OPEN_RULE_DOCS_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
@@ -390,6 +392,8 @@ connection.onDidChangeConfiguration(async () => {
 });
 
 // ---- code actions and commands --------------------------------------------------------
+
+connection.onCodeActionResolve((action) => action);
 
 connection.onCodeAction(async (params, token) => {
   await ready;

@@ -3,6 +3,7 @@
  * over IPC) and mirrors its state in a language status item. Loaded lazily:
  * nothing here runs until a workspace turns out to need the server.
  */
+import fs from 'node:fs';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -20,6 +21,7 @@ import {
 import { STATUS_NOTIFICATION, type PlanewiseInitializationOptions, type StatusParams } from '@planewise/server/protocol';
 import { CrashPolicy } from './crashPolicy';
 import { type ServerLifecycle, type StatusView, describeLifecycle, describeStatus } from './statusText';
+import { type ChangedFile, fixNotice } from './fixNotice';
 import { problemsToShow } from './suppressionTyping';
 
 export const SERVER_DOCUMENT_SELECTOR = [
@@ -38,6 +40,8 @@ export class LanguageServer implements vscode.Disposable {
   private lastStatus: StatusParams | undefined;
   /** The server's last diagnostics per document, and how many of them are shown (problems of a comment being typed wait). */
   private readonly diagnostics = new Map<string, { all: vscode.Diagnostic[]; shown: number; show: HandleDiagnosticsSignature }>();
+  /** Edits of fixes that change other files, held back until the fix is chosen, so the user can be told which files changed. */
+  private readonly heldEdits = new WeakMap<vscode.CodeAction, vscode.WorkspaceEdit>();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -79,6 +83,24 @@ export class LanguageServer implements vscode.Disposable {
       },
       errorHandler: this.errorHandler(),
       middleware: {
+        provideCodeActions: async (document, range, context, token, next) => {
+          const actions = await next(document, range, context, token);
+          for (const action of actions ?? []) {
+            if (!(action instanceof vscode.CodeAction) || action.edit === undefined) continue;
+            if (!action.edit.entries().some(([uri]) => uri.toString() !== document.uri.toString())) continue;
+            // VS Code resolves an action without an edit when it is chosen: the moment to tell which files it changes.
+            this.heldEdits.set(action, action.edit);
+            action.edit = undefined;
+          }
+          return actions;
+        },
+        resolveCodeAction: async (action, token, next) => {
+          const edit = this.heldEdits.get(action);
+          if (edit === undefined) return next(action, token);
+          action.edit = edit;
+          this.noticeWhenApplied(action.title, edit);
+          return action;
+        },
         handleDiagnostics: (uri, diagnostics, show) => {
           const shown = problemsToShow(diagnostics, cursorsIn(uri));
           this.diagnostics.set(uri.toString(), { all: diagnostics, shown: shown.length, show });
@@ -157,6 +179,38 @@ export class LanguageServer implements vscode.Disposable {
   dispose(): void {
     void this.stop();
     this.statusItem.dispose();
+  }
+
+  /**
+   * Once a fix that changes other files has applied (at once, or when its
+   * preview is accepted), names each file, with Open and Undo: VS Code shows
+   * none of them, and none is saved yet.
+   */
+  private noticeWhenApplied(title: string, edit: vscode.WorkspaceEdit): void {
+    const uris = edit.entries().map(([uri]) => uri);
+    const files: ChangedFile[] = uris.map((uri) => ({ path: vscode.workspace.asRelativePath(uri), created: !fs.existsSync(uri.fsPath) }));
+    const waiting = new Set(uris.map((uri) => uri.toString()));
+    const source = vscode.window.activeTextEditor?.document.uri;
+    const stop = (): void => {
+      clearTimeout(timeout);
+      listener.dispose();
+    };
+    // A preview may wait for the user; a fix never accepted is never announced.
+    const timeout = setTimeout(stop, 10 * 60_000);
+    const listener = vscode.workspace.onDidChangeTextDocument((event) => {
+      if (!waiting.has(event.document.uri.toString())) return;
+      stop();
+      this.log.info(fixNotice(title, files));
+      void vscode.window.showInformationMessage(fixNotice(title, files), 'Open', 'Undo').then(async (choice) => {
+        if (choice === 'Open') {
+          for (const uri of uris) await vscode.window.showTextDocument(uri, { preview: false, preserveFocus: uri.toString() !== uris[0]!.toString() });
+        } else if (choice === 'Undo') {
+          // Undo in the file the fix was chosen in undoes the whole edit (VS Code asks to undo it in every file).
+          if (source) await vscode.window.showTextDocument(source);
+          await vscode.commands.executeCommand('undo');
+        }
+      });
+    });
   }
 
   /** Shows the problems of a suppression comment once the cursor left it (or hides them when it came back). */

@@ -90,8 +90,15 @@ describe('Planewise in the workbench (slow: ~1 min)', () => {
         if (Date.now() > deadline) assert.fail(`the finding stayed: ${(await analysis.allTextContents()).join(' | ')}`);
         await page.waitForTimeout(250);
       }
+      // The fix also changed the post-execution module, at once: a notification names each file, with Open and Undo.
+      // A toast hides itself after a while on a slow machine: read it in the notification center, where it stays.
+      await runCommand(page, 'Notifications: Show Notifications');
+      const changed = page.locator('.notifications-center .notification-list-item').filter({ hasText: 'Move analysis out of the execution path changed' }).filter({ hasText: 'src/analysis/post-execution.ts' });
+      await changed.first().waitFor({ timeout: UI_TIMEOUT_MS });
       await vscode.screenshot('move-fix-applied');
-      // The fix also changed the post-execution module, at once: the moved analysis now runs there.
+      await changed.first().locator('.monaco-button', { hasText: 'Open' }).click();
+      // Open shows the files it changed: the moved analysis now runs in the post-execution module.
+      await page.locator('.tabs-container .tab', { hasText: 'post-execution.ts' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       await openFile(page, 'src/analysis/post-execution.ts');
       await page.locator('.editor-instance .view-lines', { hasText: 'refreshUsageReport' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     }));

@@ -121,10 +121,13 @@ describe('Planewise in VS Code', () => {
     const document = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(document);
     const diagnostic = await waitFor('the no-analysis-in-execution-path diagnostic', () => findingAt(uri, 'no-analysis-in-execution-path', 9), 30_000);
-    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+    const offered = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range);
+    // A fix that changes other files comes without its edit until it is chosen (resolved), when the files it changes are announced.
+    assert.equal(offered.find((action) => action.title === 'Move analysis out of the execution path')?.edit, undefined);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, undefined, 20);
     const move = actions.find((action) => action.title === 'Move analysis out of the execution path');
     assert.ok(move, `quick fixes offered: ${actions.map((action) => action.title).join(' | ')}`);
-    assert.ok(move.edit, 'the fix carries its edit');
+    assert.ok(move.edit, 'the resolved fix carries its edit');
     // It also changes the post-execution module, applied at once (no edit waits for confirmation).
     assert.ok(move.edit.entries().some(([changed]) => changed.path.endsWith('post-execution.ts')));
     assert.equal(await vscode.workspace.applyEdit(move.edit), true);
