@@ -154,7 +154,13 @@ describe('Planewise in the workbench (slow: ~1 min)', () => {
       await view.getByRole('tab', { name: 'Summary' }).waitFor({ timeout: UI_TIMEOUT_MS });
       await focusWorkbench(vscode);
       await runCommand(vscode.page, 'Planewise: Generate Policy from Traces');
-      await vscode.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: 'Generated a policy for' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      // The formats of `planewise policy --format` are offered: take Terraform.
+      const formats = vscode.page.locator('.quick-input-list .monaco-list-row');
+      await formats.filter({ hasText: 'Planewise policy (JSON' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      await vscode.screenshot('generate-policy-formats');
+      await formats.filter({ hasText: 'Terraform (.tf.json)' }).first().click();
+      await vscode.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: 'Generated Terraform (.tf.json) for' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       await vscode.page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
+      await vscode.page.locator('.editor-instance .view-lines', { hasText: 'aws_iam_policy_document' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
     }));
 });
