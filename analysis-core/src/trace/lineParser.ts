@@ -8,6 +8,7 @@ import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
 import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
 import type { ImportedLine } from './importedLine';
 import { DEFAULT_MAX_DOCUMENT_BYTES, JsonDocumentReader, continuesOnNextLine } from './jsonDocument';
+import { gkeAuditLineToEvents, isGkeAuditLine } from './gkeAudit';
 import { isK8sAuditLine, k8sAuditLineToEvents } from './k8sAudit';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
@@ -104,6 +105,7 @@ export interface LineCounts {
 const IMPORTERS = {
   cloudtrail: { detect: isCloudTrailLine, convert: cloudTrailLineToEvents },
   'k8s-audit': { detect: isK8sAuditLine, convert: k8sAuditLineToEvents },
+  'gke-audit': { detect: isGkeAuditLine, convert: gkeAuditLineToEvents },
 } as const satisfies Record<string, { detect(value: unknown): boolean; convert(value: unknown): ImportedLine }>;
 type ImportedFormat = keyof typeof IMPORTERS;
 
