@@ -38,3 +38,4 @@ export * from './analyses/diff';
 export * from './analyses/drift';
 export * from './analyses/report';
 export * from './state';
+export { DEFAULT_MAX_DOCUMENT_BYTES } from './jsonDocument';
