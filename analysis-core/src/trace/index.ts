@@ -11,6 +11,7 @@ export {
   LineParser,
   initialParserState,
   issueLocation,
+  eventsOfRecordText,
 } from './lineParser';
 export {
   DEFAULT_MAX_LINE_BYTES,

@@ -382,3 +382,20 @@ export class LineParser {
     this.report('fatal', line, offset, reason);
   }
 }
+
+/**
+ * The events one line holds, or one record of a multi-line document, as the
+ * reader makes them in whatever format the text is (a viewer reading a row
+ * back by its location); none for text that is not JSON.
+ */
+export function eventsOfRecordText(text: string): TraceEvent[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const events: TraceEvent[] = [];
+  new LineParser('', initialParserState(), { event: (event) => events.push(event) }, true).record(value, 1, 0, text.length);
+  return events;
+}
