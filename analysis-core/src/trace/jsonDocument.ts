@@ -20,8 +20,8 @@ export interface DocumentHandlers {
   record(record: DocumentRecord): void;
   /** A record that could not be used (over the bound); the document goes on. */
   invalid(line: number, offset: number, reason: string): void;
-  /** A syntax error: nothing after it can be read. */
-  broken(line: number, offset: number, reason: string): void;
+  /** A syntax error: nothing after it can be read; `atEnd` when the input ended inside the document. */
+  broken(line: number, offset: number, reason: string, atEnd: boolean): void;
 }
 
 /** The bound on one record held in memory; the option that raises it is named in the issue. */
@@ -130,7 +130,7 @@ export class JsonDocumentReader {
   finish(line: number, offset: number): void {
     if (this.failed || !this.open) return;
     const what = this.token === Token.String ? 'inside a string' : this.stack.length > 0 ? `with ${this.stack.length} bracket${this.stack.length === 1 ? '' : 's'} still open` : 'inside a value';
-    this.fail(line, offset, `the JSON document that starts at line ${this.valueLine} ends ${what}`);
+    this.fail(line, offset, `the JSON document that starts at line ${this.valueLine} ends ${what}`, true);
   }
 
   private structural(byte: number, bytes: Buffer, index: number, end: number, line: number, base: number): void {
@@ -324,11 +324,11 @@ export class JsonDocumentReader {
     this.handlers.record({ value, line: held.line, offset: held.offset, length });
   }
 
-  private fail(line: number, offset: number, reason: string): void {
+  private fail(line: number, offset: number, reason: string, atEnd = false): void {
     this.failed = true;
     this.held = undefined;
     this.pieces = [];
-    this.handlers.broken(line, offset, reason);
+    this.handlers.broken(line, offset, reason, atEnd);
   }
 }
 

@@ -236,7 +236,7 @@ export class LineParser {
       {
         record: (record) => this.record(record.value, record.line, record.offset, record.length),
         invalid: (line, offset, reason) => this.invalid(line, offset, reason),
-        broken: (line, offset, reason) => this.stop(line, offset, `not JSON: ${reason}; the rest of the document was not read`),
+        broken: (line, offset, reason, atEnd) => this.stop(line, offset, atEnd ? `not JSON: ${reason}` : `not JSON: ${reason}; the rest of the document was not read`),
       },
       this.maxDocumentBytes,
     );
