@@ -3,7 +3,7 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, issueLocation, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, issueLocation, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
 import path from 'node:path';
 import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
 import { writeOutputFile } from './output';
@@ -12,10 +12,15 @@ import { styleFor } from './style';
 
 export const TRACE_INPUT_OPTIONS = {
   'max-line-bytes': { type: 'string' },
+  'max-document-bytes': { type: 'string' },
   jobs: { type: 'string' },
 } as const;
 
 export const TRACE_INPUT_HELP = `      --max-line-bytes N  lines longer than N bytes are reported and skipped (default ${DEFAULT_MAX_LINE_BYTES})
+      --max-document-bytes N
+                          in a JSON document spread over lines (indented), records
+                          longer than N bytes are reported and skipped (default
+                          ${DEFAULT_MAX_DOCUMENT_BYTES})
       --jobs N            threads for one large file (default: the idle cores, from
                           the 1-minute load average, at least 1 and at most 4, for
                           files of 128 MiB or more); at most one per CPU and one
@@ -170,6 +175,8 @@ async function readSources(context: CommandContext, sources: TraceSource[], anal
   const maxLineBytes = positiveInteger(context.values, 'max-line-bytes');
   const jobs = positiveInteger(context.values, 'jobs');
   if (maxLineBytes !== undefined) options.maxLineBytes = maxLineBytes;
+  const maxDocumentBytes = positiveInteger(context.values, 'max-document-bytes');
+  if (maxDocumentBytes !== undefined) options.maxDocumentBytes = maxDocumentBytes;
   // Tests split small files: the range size a parallel read uses (and the size from which it splits).
   const testRangeBytes = Number(context.io.env.PLANEWISE_TEST_RANGE_BYTES ?? '');
   if (Number.isInteger(testRangeBytes) && testRangeBytes > 0) {

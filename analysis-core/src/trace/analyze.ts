@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
   /** The accumulators to feed (default both); the other stays empty. */
   analyses?: DigestAnalyses;
   maxLineBytes?: number;
+  /** The bound on one record of a JSON document spread over lines. */
+  maxDocumentBytes?: number;
   /** Threads to use for one large file (this one included). Default: defaultJobs(). */
   jobs?: number;
   /** Files smaller than this are read on one thread. Default: DEFAULT_PARALLEL_MIN_BYTES, or two ranges' worth when `jobs` is given. */
@@ -111,8 +113,8 @@ function runWorker(entry: WorkerEntry, task: ShardTask, onBytes: (bytes: number)
 /** What the first line says about the file (format, version), so every shard reads it the same way. */
 async function probeState(file: string, maxLineBytes: number): Promise<ParserState | undefined> {
   const read = await readTraceRange(file, { event: () => undefined }, { start: 0, end: 1, startLine: 1, state: initialParserState(), maxLineBytes });
-  // A file refused at its header is read on one thread, which stops at the header.
-  return read.fatal === undefined ? read.checkpoint.state : undefined;
+  // A file refused at its header is read on one thread, which stops at the header; so is a multi-line document, which has no line boundaries to cut at.
+  return read.fatal === undefined && read.checkpoint.state.document !== true ? read.checkpoint.state : undefined;
 }
 
 /**
@@ -204,6 +206,7 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
     let previous = 0;
     const readOptions = {
       maxLineBytes: options.maxLineBytes ?? defaultMaxLineBytes(source.kind === 'stdin' ? source.name : source.path),
+      ...(options.maxDocumentBytes !== undefined ? { maxDocumentBytes: options.maxDocumentBytes } : {}),
       onProgress: (bytes: number) => {
         progress(bytes - previous);
         previous = bytes;

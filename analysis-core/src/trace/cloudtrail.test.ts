@@ -9,6 +9,8 @@ import { analyzeTraces } from './analyze';
 import { iamAction } from './awsActions';
 import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
 import { resolveTraceInputs } from './inputs';
+import type { EventLocation } from './lineParser';
+import { readTraceFile } from './reader';
 import { decisionRows, dropUndefined, json, maybeWrong, optional, readDecisions } from './testing';
 import { isTraceEvent } from './validate';
 
@@ -199,13 +201,22 @@ test('IAM names: endpoint prefixes that differ, renamed events, no prototype loo
   assert.equal(iamAction('s3.amazonaws.com', 'constructor'), 's3:constructor');
 });
 
-test('indented JSON (lookup-events as the AWS CLI prints it) is invalid, with a hint on its first line', async () => {
-  const file = path.join(dir, 'lookup-events-indented.json');
-  fs.writeFileSync(file, JSON.stringify(JSON.parse(fs.readFileSync(path.join(fixtures, 'lookup-events.json'), 'utf8')), null, 4));
-  const { events, issues } = await readDecisions(file);
-  assert.equal(events.length, 0);
-  assert.match(issues[0]!.reason, /^not JSON: .*\(an indented JSON document\? write one document per line, e\.g\. with `jq -c \.`\)$/);
-  assert.ok(issues.slice(1).every((issue) => !issue.reason.includes('indented')));
+test('indented JSON as the AWS CLI prints it and `jq .` writes it gives the decisions of its compact form, each at its own line', async () => {
+  for (const [indented, compact] of [
+    ['lookup-events-indented.json', 'lookup-events.json'],
+    ['records-indented.json', 'records.json'],
+  ] as const) {
+    const pretty = await fixture(indented);
+    const plain = await fixture(compact);
+    assert.deepEqual(pretty.issues, [], indented);
+    assert.deepEqual(pretty.events, plain.events, indented);
+    assert.equal(pretty.result.checkpoint.state.format, 'cloudtrail');
+    assert.equal(pretty.result.checkpoint.state.document, true);
+  }
+  const locations: EventLocation[] = [];
+  await readTraceFile(path.join(fixtures, 'lookup-events-indented.json'), { event: (_event, at) => locations.push(at) });
+  // Each entry of Events starts on its own line: line 3 and line 13 of the file.
+  assert.deepEqual(locations.map((at) => at.line), [3, 13]);
 });
 
 const nearRecord = fc

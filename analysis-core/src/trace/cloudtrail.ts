@@ -3,8 +3,9 @@
  * event (who called which IAM action on what, allowed or denied). A line may
  * hold an S3 delivery file (`{"Records":[...]}`), a bare array of records,
  * `aws cloudtrail lookup-events` output (`{"Events":[{"CloudTrailEvent":"..."}]}`),
- * one record (CloudTrail Lake, JSON Lines) or an EventBridge event carrying
- * the record in `detail`. The mapping is in docs/trace-format.md.
+ * one entry of its `Events` (the records of an indented document are read one
+ * by one), one record (CloudTrail Lake, JSON Lines) or an EventBridge event
+ * carrying the record in `detail`. The mapping is in docs/trace-format.md.
  */
 import { iamAction } from './awsActions';
 import type { ImportedLine } from './importedLine';
@@ -28,15 +29,18 @@ function eventBridgeDetail(value: Json): Json | undefined {
   return typeof value['detail-type'] === 'string' && isCloudTrailRecord(value.detail) ? value.detail : undefined;
 }
 
+/** One entry of `lookup-events` output: the record is the JSON text in `CloudTrailEvent`. */
+const isLookupEntry = (value: unknown): value is Json => isObject(value) && typeof value.CloudTrailEvent === 'string';
+
 function isLookupEvents(value: Json): value is { Events: unknown[] } {
-  return Array.isArray(value.Events) && value.Events.some((entry) => isObject(entry) && typeof entry.CloudTrailEvent === 'string');
+  return Array.isArray(value.Events) && value.Events.some(isLookupEntry);
 }
 
 /** True when a parsed line is CloudTrail in any of the shapes this module reads. */
 export function isCloudTrailLine(value: unknown): boolean {
   if (Array.isArray(value)) return value.some(isCloudTrailRecord);
   if (!isObject(value)) return false;
-  return Array.isArray(value.Records) || isLookupEvents(value) || isCloudTrailRecord(value) || eventBridgeDetail(value) !== undefined;
+  return Array.isArray(value.Records) || isLookupEvents(value) || isLookupEntry(value) || isCloudTrailRecord(value) || eventBridgeDetail(value) !== undefined;
 }
 
 /**
@@ -156,9 +160,10 @@ function recordsOf(value: unknown, result: ImportedLine): { record: unknown; whe
   if (Array.isArray(value)) return value.map((record, index) => ({ record, where: `record ${index + 1}` }));
   if (!isObject(value)) return [];
   if (Array.isArray(value.Records)) return value.Records.map((record, index) => ({ record, where: `record ${index + 1}` }));
-  if (Array.isArray(value.Events)) {
-    return value.Events.flatMap((entry, index) => {
-      const where = `event ${index + 1}`;
+  const entries = Array.isArray(value.Events) ? value.Events : isLookupEntry(value) ? [value] : undefined;
+  if (entries !== undefined) {
+    return entries.flatMap((entry, index) => {
+      const where = entries.length === 1 && entries[0] === value ? 'event' : `event ${index + 1}`;
       const embedded = isObject(entry) ? entry.CloudTrailEvent : undefined;
       if (typeof embedded !== 'string') {
         result.problems.push(`${where}: no CloudTrailEvent; skipped`);

@@ -11,6 +11,7 @@ export {
   LineParser,
   initialParserState,
   issueLocation,
+  eventsOfRecordText,
 } from './lineParser';
 export {
   DEFAULT_MAX_LINE_BYTES,
@@ -38,3 +39,4 @@ export * from './analyses/diff';
 export * from './analyses/drift';
 export * from './analyses/report';
 export * from './state';
+export { DEFAULT_MAX_DOCUMENT_BYTES } from './jsonDocument';

@@ -7,6 +7,8 @@
 import { type CoreEventScanner, sharedCoreScanner } from './fast/coreScanner';
 import { cloudTrailLineToEvents, isCloudTrailLine } from './cloudtrail';
 import type { ImportedLine } from './importedLine';
+import { DEFAULT_MAX_DOCUMENT_BYTES, JsonDocumentReader, continuesOnNextLine } from './jsonDocument';
+import { gkeAuditLineToEvents, isGkeAuditLine } from './gkeAudit';
 import { isK8sAuditLine, k8sAuditLineToEvents } from './k8sAudit';
 import { isOtlpBatch, otlpBatchToEvents } from './otlp';
 import { type CoreTraceEvent, SUPPORTED_MAJOR, TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION, type TraceEvent } from './schema';
@@ -80,6 +82,8 @@ export interface ParserState {
   version: string;
   /** The header's minor is newer than this reader's: unknown kinds are skipped, not invalid. */
   newerMinor: boolean;
+  /** The input is JSON documents spread over lines (jsonDocument.ts): read front to back, never split into ranges. */
+  document?: boolean;
 }
 
 export interface LineCounts {
@@ -101,6 +105,7 @@ export interface LineCounts {
 const IMPORTERS = {
   cloudtrail: { detect: isCloudTrailLine, convert: cloudTrailLineToEvents },
   'k8s-audit': { detect: isK8sAuditLine, convert: k8sAuditLineToEvents },
+  'gke-audit': { detect: isGkeAuditLine, convert: gkeAuditLineToEvents },
 } as const satisfies Record<string, { detect(value: unknown): boolean; convert(value: unknown): ImportedLine }>;
 type ImportedFormat = keyof typeof IMPORTERS;
 
@@ -126,6 +131,12 @@ export class LineParser {
   laterHeader = false;
   /** What the numbers handed in count: the reader sets `record` for a file of length-prefixed records. */
   unit: 'line' | 'record' = 'line';
+  /** The bound on one record of a multi-line JSON document. */
+  maxDocumentBytes = DEFAULT_MAX_DOCUMENT_BYTES;
+  private document: JsonDocumentReader | undefined;
+  /** A first line read as the start of a document, kept until the next line shows it is not one. */
+  private opening: { line: number; offset: number; error: string } | undefined;
+  private last = { line: 1, offset: 0 };
   /** The fast path, for a sink that takes core events. */
   private readonly fast: { scanner: CoreEventScanner; sink: CoreEventSink } | undefined;
 
@@ -147,10 +158,21 @@ export class LineParser {
     if (this.fatal !== undefined) return;
     const length = end - start;
     const base = offset - start;
+    const [lineStart, lineEnd] = [start, end];
     if (offset === 0 && end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf) start += 3;
     if (end > start && bytes[end - 1] === 0x0d) end -= 1;
     if (isBlank(bytes, start, end)) return;
     this.counts.lines += 1;
+    this.last = { line, offset: base + end };
+    if (this.document !== undefined || this.state.document === true) {
+      if (this.opening !== undefined && this.isJsonLinesAfterAll(bytes, start, end)) {
+        this.counts.lines -= 1;
+        this.line(bytes, lineStart, lineEnd, line, offset);
+      } else {
+        this.documentReader().line(bytes, start, end, line, base + start);
+      }
+      return;
+    }
     if (this.fast !== undefined && this.state.format === 'planewise') {
       const { scanner, sink } = this.fast;
       if (sink.tallies !== undefined) {
@@ -171,15 +193,64 @@ export class LineParser {
       }
     }
     let value: unknown;
+    const text = bytes.toString('utf8', start, end);
     try {
-      value = JSON.parse(bytes.toString('utf8', start, end));
+      value = JSON.parse(text);
     } catch (error) {
-      const opensDocument = this.state.format === 'unknown' && /^[[{]\s*$/.test(bytes.toString('utf8', start, end));
-      // `aws cloudtrail lookup-events` and `kubectl get -o json` print indented JSON: one document over many lines.
-      const hint = opensDocument ? ' (an indented JSON document? write one document per line, e.g. with `jq -c .`)' : '';
-      this.invalid(line, offset, `not JSON: ${(error as Error).message}${hint}`);
+      // `aws cloudtrail lookup-events`, `jq .` and `gcloud logging read --format=json` print indented JSON: one document over many lines.
+      if (this.state.format === 'unknown' && !this.quietHeaderless && this.counts.lines === 1 && continuesOnNextLine(text)) {
+        this.state.document = true;
+        if (!/^[[{]\s*$/.test(text)) this.opening = { line, offset, error: (error as Error).message };
+        this.documentReader().line(bytes, start, end, line, base + start);
+        return;
+      }
+      this.invalid(line, offset, `not JSON: ${(error as Error).message}`);
       return;
     }
+    this.record(value, line, offset, length);
+  }
+
+  /**
+   * The second line of what looked like a document, when the first line was
+   * more than a bracket: a line that is JSON on its own makes the input JSON
+   * Lines with a broken first line, which is then reported as such.
+   */
+  private isJsonLinesAfterAll(bytes: Buffer, start: number, end: number): boolean {
+    const opening = this.opening!;
+    this.opening = undefined;
+    if ((this.document?.records ?? 0) > 0) return false;
+    try {
+      const value: unknown = JSON.parse(bytes.toString('utf8', start, end));
+      if (typeof value !== 'object' || value === null) return false;
+    } catch {
+      return false;
+    }
+    this.document = undefined;
+    delete this.state.document;
+    this.invalid(opening.line, opening.offset, `not JSON: ${opening.error}`);
+    return true;
+  }
+
+  private documentReader(): JsonDocumentReader {
+    this.document ??= new JsonDocumentReader(
+      {
+        record: (record) => this.record(record.value, record.line, record.offset, record.length),
+        invalid: (line, offset, reason) => this.invalid(line, offset, reason),
+        broken: (line, offset, reason, atEnd) => this.stop(line, offset, atEnd ? `not JSON: ${reason}` : `not JSON: ${reason}; the rest of the document was not read`),
+      },
+      this.maxDocumentBytes,
+    );
+    return this.document;
+  }
+
+  /** The end of the input: a JSON document still open there is reported. */
+  finish(): void {
+    if (this.fatal === undefined) this.document?.finish(this.last.line, this.last.offset);
+  }
+
+  /** One parsed JSON value: a line, or one record of a multi-line document at `offset`, `length` bytes long. */
+  record(value: unknown, line: number, offset: number, length: number): void {
+    if (this.fatal !== undefined) return;
     if (this.state.format === 'unknown') this.detectFormat(value, line, offset);
     if (this.state.format === 'otlp') {
       this.otlpLine(value, line, offset, length);
@@ -310,4 +381,21 @@ export class LineParser {
     this.fatal = reason;
     this.report('fatal', line, offset, reason);
   }
+}
+
+/**
+ * The events one line holds, or one record of a multi-line document, as the
+ * reader makes them in whatever format the text is (a viewer reading a row
+ * back by its location); none for text that is not JSON.
+ */
+export function eventsOfRecordText(text: string): TraceEvent[] {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const events: TraceEvent[] = [];
+  new LineParser('', initialParserState(), { event: (event) => events.push(event) }, true).record(value, 1, 0, text.length);
+  return events;
 }

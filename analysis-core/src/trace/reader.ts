@@ -34,6 +34,8 @@ export interface ReadCheckpoint {
 export interface ReadOptions {
   /** Longer lines are reported and skipped without being held in memory. Default 4 MiB. */
   maxLineBytes?: number;
+  /** A record of a JSON document spread over lines that is longer is reported and skipped. Default 256 MiB. */
+  maxDocumentBytes?: number;
   /** Continue after an earlier read of the same plain file. */
   from?: ReadCheckpoint;
   /** The file may still grow: a last line without '\n' is left for the next read instead of parsed. */
@@ -222,7 +224,14 @@ async function pumpStream(source: AsyncIterable<Buffer>, splitter: ByteSplitter,
   }
 }
 
+function newParser(file: string, state: ParserState, sink: TraceSink, options: ReadOptions, quietHeaderless = false): LineParser {
+  const parser = new LineParser(file, state, sink, quietHeaderless);
+  if (options.maxDocumentBytes !== undefined) parser.maxDocumentBytes = options.maxDocumentBytes;
+  return parser;
+}
+
 function result(file: string, parser: LineParser, checkpoint: ReadCheckpoint, restarted: boolean): ReadResult {
+  parser.finish();
   const read: ReadResult = { file, counts: parser.counts, checkpoint, restarted, laterHeader: parser.laterHeader };
   if (parser.fatal !== undefined) read.fatal = parser.fatal;
   return read;
@@ -332,7 +341,7 @@ export async function readTraceFile(file: string, sink: TraceSink, options: Read
     const size = (await handle.stat()).size;
     const form = formOf(await readHead(handle));
     if (form === 'gzip' || form === 'zstd') {
-      const parser = new LineParser(file, initialParserState(), sink);
+      const parser = newParser(file, initialParserState(), sink, options);
       const stream = handle.createReadStream({ start: 0, highWaterMark: CHUNK_BYTES, autoClose: false });
       if (form === 'zstd') {
         const content = new ZstdContent(parser, maxLineBytes);
@@ -349,7 +358,7 @@ export async function readTraceFile(file: string, sink: TraceSink, options: Read
     }
     const restarted = options.from !== undefined && options.from.offset > size;
     const from = restarted || options.from === undefined ? { offset: 0, line: 1, state: initialParserState() } : options.from;
-    const parser = new LineParser(file, { ...from.state }, sink);
+    const parser = newParser(file, { ...from.state }, sink, options);
     const follow = options.follow === true;
     if (form === 'records') {
       const splitter = makeRecordSplitter(parser, maxLineBytes, { startOffset: from.offset, startRecord: from.line });
@@ -370,7 +379,7 @@ export async function readTraceRange(file: string, sink: TraceSink, options: Ran
   const handle = await fs.promises.open(file, 'r');
   try {
     const size = (await handle.stat()).size;
-    const parser = new LineParser(file, { ...options.state }, sink, options.start > 0);
+    const parser = newParser(file, { ...options.state }, sink, options, options.start > 0);
     // Start one byte early: if that byte is '\n' the range starts on a line boundary.
     const readFrom = options.start > 0 ? options.start - 1 : 0;
     const splitter = makeSplitter(parser, maxLineBytes, { startOffset: readFrom, startLine: options.startLine, skipFirstLine: options.start > 0, stopAt: options.end });
@@ -385,7 +394,7 @@ export async function readTraceRange(file: string, sink: TraceSink, options: Ran
 /** Reads a trace from a stream (stdin); its form is recognised from its first bytes as for a file. */
 export async function readTraceStream(stream: Readable, name: string, sink: TraceSink, options: ReadOptions = {}): Promise<ReadResult> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const parser = new LineParser(name, initialParserState(), sink);
+  const parser = newParser(name, initialParserState(), sink, options);
   const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // A pipe may deliver fewer bytes than the form needs at first.
   const firstChunks: Buffer[] = [];

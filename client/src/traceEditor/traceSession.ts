@@ -13,11 +13,9 @@ import {
   type ReadCheckpoint,
   type TraceEvent,
   TraceDigest,
-  isOtlpBatch,
-  isTraceEvent,
   copyAsJsonLines,
+  eventsOfRecordText,
   isTraceHeader,
-  otlpBatchToEvents,
   policyFormat,
   readTraceFile,
   renderPolicyFormat,
@@ -351,7 +349,8 @@ export class TraceSession {
     const offset = this.index.offset(index);
     const line = this.index.line(index);
     if (this.lineCache?.offset !== offset) {
-      const text = await readLineAt(this.plainFile, offset, this.index.length(index));
+      // A record of a multi-line JSON document spans lines: its exact bytes, not the first line.
+      const text = (await readBytes(this.plainFile, offset, this.index.length(index))).toString('utf8');
       this.lineCache = { offset, events: eventsOfLine(text) };
     }
     const event = this.lineCache.events[this.index.ordinal(index)];
@@ -481,17 +480,9 @@ function sortKey(row: EventRow, column: EventSort['column'], event: TraceEvent):
   }
 }
 
-/** The events one line holds: one for a planewise line, many for an OTLP batch. */
+/** The events one line (or one record of a multi-line document) holds: one for a planewise line, many for an OTLP batch or a CloudTrail delivery file. */
 export function eventsOfLine(text: string): TraceEvent[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return [];
-  }
-  if (isTraceEvent(value)) return [value];
-  if (isOtlpBatch(value)) return otlpBatchToEvents(value).events;
-  return [];
+  return eventsOfRecordText(text);
 }
 
 async function readBytes(file: string, offset: number, length: number): Promise<Buffer> {
