@@ -186,12 +186,12 @@ async function formatEdits(original: string, edits: TextEdit[], formatter: FileF
     if (result === text) continue;
     const { prefix, suffix } = commonEnds(text, result);
     if (prefix < windowStart || text.length - suffix > windowEnd) continue;
-    const grown = result.length - text.length;
-    const originalStart = start - (regionStart - windowStart);
-    const originalEnd = end + (windowEnd - regionEnd);
+    // The edit grows past what it wrote only as far as Prettier changed the lines around it.
+    const editStart = Math.min(regionStart, prefix);
+    const editEnd = Math.max(regionEnd, text.length - suffix);
     formatted.set(edit, {
-      range: { start: positionOf(starts, originalStart), end: positionOf(starts, originalEnd) },
-      newText: result.slice(windowStart, windowEnd + grown),
+      range: { start: positionOf(starts, start - (regionStart - editStart)), end: positionOf(starts, end + (editEnd - regionEnd)) },
+      newText: result.slice(editStart, editEnd + result.length - text.length),
     });
     text = result;
   }
