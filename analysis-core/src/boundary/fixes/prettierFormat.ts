@@ -28,6 +28,9 @@ interface FileFormatter {
   format(text: string, range?: { start: number; end: number }): Promise<string>;
 }
 
+/** How many formatting results are kept: the fixes of the lines an editor recently asked about. */
+const RECENT_RESULTS = 64;
+
 export interface ProjectPrettierOptions {
   /** Told once per project when its Prettier cannot be loaded or fails on a fix; the fix then stays unformatted. */
   log: (message: string) => void;
@@ -41,6 +44,11 @@ export interface ProjectPrettierOptions {
 export class ProjectPrettier {
   private readonly loaded = new Map<string, Promise<PrettierApi>>();
   private readonly logged = new Set<string>();
+  /**
+   * Recent results by input: an editor asks for the same fix's actions again
+   * each time the cursor moves on its line, and formatting is the slow part.
+   */
+  private readonly recent = new Map<string, string>();
 
   constructor(private readonly options: ProjectPrettierOptions) {}
 
@@ -62,9 +70,17 @@ export class ProjectPrettier {
       if (info.ignored || info.inferredParser === null) return undefined;
       return {
         project,
-        format: async (text, range) =>
+        format: async (text, range) => {
           // Existing files keep their line endings, whatever the config says: only the fix's lines may change.
-          prettier.format(text, { ...config, filepath: file, ...(range === undefined ? {} : { rangeStart: range.start, rangeEnd: range.end, endOfLine: 'auto' }) }),
+          const options = { ...config, filepath: file, ...(range === undefined ? {} : { rangeStart: range.start, rangeEnd: range.end, endOfLine: 'auto' }) };
+          const key = `${project}\0${JSON.stringify(options)}\0${text}`;
+          const known = this.recent.get(key);
+          if (known !== undefined) return known;
+          const result = await prettier.format(text, options);
+          if (this.recent.size >= RECENT_RESULTS) this.recent.delete(this.recent.keys().next().value!);
+          this.recent.set(key, result);
+          return result;
+        },
       };
     } catch (error) {
       this.failed(project, `could not read the Prettier config for ${file}`, error);
