@@ -43,6 +43,13 @@ export interface PlanewiseInitializationOptions {
    * unticked, so Apply would change the handler and drop the rest.
    */
   applyFixesAtOnce?: boolean;
+  /**
+   * Whether the editor trusts the workspace (VS Code's workspace trust). Fixes
+   * are formatted with the project's own Prettier only in a trusted workspace:
+   * loading it runs the workspace's code. Editors that do not send it decide
+   * with the `formatWithPrettier` setting alone.
+   */
+  workspaceTrusted?: boolean;
 }
 
 export interface CheckWorkspaceResult {
@@ -72,4 +79,10 @@ export interface PlanewiseSettings {
    * Absent: diagnostics link to the docs/rules/*.md files shipped beside the server.
    */
   docsBaseUrl?: string;
+  /**
+   * Format the code fixes write with the project's own Prettier (when it has a
+   * Prettier config and Prettier installed). Off unless set: it runs the
+   * workspace's code, so turn it on only for workspaces you trust.
+   */
+  formatWithPrettier: boolean;
 }

@@ -4,7 +4,7 @@
  * reads the transport from the command line).
  */
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import {
   CodeActionKind,
   DidChangeConfigurationNotification,
@@ -38,7 +38,7 @@ import {
 } from './protocol';
 import { fileToUri, uriToFile } from './convert';
 import { fixToCodeAction, type EditSupport } from './codeActions';
-import { combineFixes, safeFixes } from '@planewise/analysis-core/boundary';
+import { combineFixes, formatFixChanges, ProjectPrettier, safeFixes, type Fix } from '@planewise/analysis-core/boundary';
 
 /** The kind editor.codeActionsOnSave asks for: `"editor.codeActionsOnSave": { "source.fixAll.planewise": "explicit" }`. */
 const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.planewise`;
@@ -70,6 +70,8 @@ const documents = new TextDocuments(TextDocument);
 let capabilities: ClientCapabilities = {};
 let editSupport: EditSupport = { documentChanges: false, createFiles: false };
 let watchesFiles = false;
+/** What the client said about workspace trust; undefined when it says nothing (editors other than VS Code). */
+let workspaceTrusted: boolean | undefined;
 const sessions = new Map<string, FolderSession>();
 /** Files that currently show diagnostics, so clearing is sent only where there is something to clear. */
 const withDiagnostics = new Set<string>();
@@ -106,6 +108,30 @@ const host: FolderHost = {
   },
   error: (message, error) => connection.console.error(error === undefined ? message : `${message}: ${describeError(error)}`),
 };
+
+/** Each project's Prettier, loaded on the first fix formatted there and kept. */
+const projectPrettier = new ProjectPrettier({ log: (message) => host.info(message) });
+
+/** A file's text as the editor has it: the open document's, else the disk's. */
+function currentText(file: string): string | undefined {
+  const document = openDocument(file);
+  if (document) return document.getText();
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The fix with the code it writes formatted by the project's Prettier, where
+ * that is allowed: it runs the workspace's code, so only in a workspace the
+ * client trusts (when it says) and with formatWithPrettier on.
+ */
+async function formatted(fix: Fix, session: FolderSession): Promise<Fix> {
+  if (workspaceTrusted === false || !session.settings.formatWithPrettier || fix.changes.length === 0) return fix;
+  return formatFixChanges(fix, projectPrettier, currentText);
+}
 
 // A bug must cost one answer, not the server: log it and keep serving.
 process.on('uncaughtException', (error) => host.error('Uncaught exception', error));
@@ -239,6 +265,8 @@ connection.onInitialize((params): InitializeResult => {
     snippetEdits: workspaceEdit?.snippetEditSupport === true,
     applyFixesAtOnce: (params.initializationOptions as PlanewiseInitializationOptions | undefined)?.applyFixesAtOnce === true,
   };
+  const trusted = (params.initializationOptions as PlanewiseInitializationOptions | undefined)?.workspaceTrusted;
+  workspaceTrusted = typeof trusted === 'boolean' ? trusted : undefined;
   const folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: path.basename(params.rootUri) }] : []);
   for (const folder of folders) addFolder(folder);
   if (sessions.size === 0) host.info('No workspace folder: Planewise checks files only inside an opened folder.');
@@ -402,7 +430,8 @@ connection.onCodeAction(async (params, token) => {
   if (!file || !session?.engine || token.isCancellationRequested) return [];
   const fixes = session.guard(`computing fixes for ${file}`, () => session.engine!.fixes(file, params.range)) ?? [];
   const only = params.context.only;
-  const actions: CodeAction[] = [];
+  const context = { diagnostics: params.context.diagnostics, versionOf: (changed: string) => openDocument(changed)?.version ?? null, docsHref: session.docsHref, support: editSupport, activeFile: file };
+  const wanted: Fix[] = [];
   if (only?.some((kind) => FIX_ALL_KIND === kind || FIX_ALL_KIND.startsWith(`${kind}.`))) {
     // editor.codeActionsOnSave: every safe fix of the file that does not overlap another, as one action.
     const fixAll = session.guard(`computing fix-all for ${file}`, () => {
@@ -410,18 +439,17 @@ connection.onCodeAction(async (params, token) => {
       const { applied, changes } = combineFixes(safeFixes(session.engine!, file, findings));
       return applied.length === 0 ? undefined : { title: 'Fix all Planewise findings', kind: FIX_ALL_KIND, resolves: applied.flatMap((fix) => fix.resolves), changes };
     });
-    const action = fixAll ? fixToCodeAction(fixAll, { diagnostics: params.context.diagnostics, versionOf: (changed) => openDocument(changed)?.version ?? null, docsHref: session.docsHref, support: editSupport, activeFile: file }) : undefined;
-    if (action) actions.push(action);
+    if (fixAll) wanted.push(fixAll);
   }
   for (const fix of fixes) {
     if (only && !only.some((kind) => fix.kind === kind || fix.kind.startsWith(`${kind}.`))) continue;
-    const action = fixToCodeAction(fix, {
-      diagnostics: params.context.diagnostics,
-      versionOf: (changed) => openDocument(changed)?.version ?? null,
-      docsHref: session.docsHref,
-      support: editSupport,
-      activeFile: file,
-    });
+    wanted.push(fix);
+  }
+  const offered = await Promise.all(wanted.map((fix) => formatted(fix, session)));
+  if (token.isCancellationRequested) return [];
+  const actions: CodeAction[] = [];
+  for (const fix of offered) {
+    const action = fixToCodeAction(fix, context);
     if (action) actions.push(action);
   }
   return actions;

@@ -6,6 +6,7 @@ export const DEFAULT_SETTINGS: PlanewiseSettings = {
   run: 'onType',
   rules: {},
   trace: { server: 'off' },
+  formatWithPrettier: false,
 };
 
 const SEVERITIES = new Set<string>(['error', 'warn', 'off']);
@@ -45,6 +46,10 @@ export function normalizeSettings(raw: unknown): { settings: PlanewiseSettings; 
     const level = isRecord(raw.trace) ? raw.trace.server : undefined;
     if (level === 'off' || level === 'messages' || level === 'verbose') settings.trace.server = level;
     else problems.push('planewise.trace.server must be "off", "messages" or "verbose"');
+  }
+  if (raw.formatWithPrettier !== undefined) {
+    if (typeof raw.formatWithPrettier === 'boolean') settings.formatWithPrettier = raw.formatWithPrettier;
+    else problems.push('planewise.formatWithPrettier must be true or false');
   }
   if (raw.docsBaseUrl !== undefined && raw.docsBaseUrl !== null && raw.docsBaseUrl !== '') {
     if (typeof raw.docsBaseUrl === 'string' && URL.canParse(raw.docsBaseUrl)) settings.docsBaseUrl = raw.docsBaseUrl;

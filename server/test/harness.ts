@@ -39,7 +39,7 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
-import { STATUS_NOTIFICATION, type StatusParams } from '../src/protocol';
+import { STATUS_NOTIFICATION, type PlanewiseInitializationOptions, type StatusParams } from '../src/protocol';
 
 export const repoRoot = path.resolve(__dirname, '..', '..');
 export const serverBundle = path.join(repoRoot, 'server', 'dist', 'server.js');
@@ -178,12 +178,13 @@ export class TestClient {
     for (const waiter of [...this.waiters]) waiter.check();
   }
 
-  async initialize(root: string, capabilities = CLIENT_CAPABILITIES): Promise<InitializeResult> {
+  async initialize(root: string, capabilities = CLIENT_CAPABILITIES, initializationOptions?: PlanewiseInitializationOptions): Promise<InitializeResult> {
     const uri = pathToFileURL(root).href;
     const result = await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: uri,
       capabilities,
+      initializationOptions,
       workspaceFolders: [{ uri, name: path.basename(root) }],
     });
     await this.connection.sendNotification(InitializedNotification.type, {});

@@ -26,3 +26,4 @@ export function createBoundaryEngine(options: BoundaryEngineOptions, host: FileH
   return createEngine(options, host);
 }
 export { safeFixes, combineFixes, applyFileChanges, unifiedDiff, type FixAllOptions } from './fixes/fixAll';
+export { ProjectPrettier, formatFixChanges, formatFileChanges, type ProjectPrettierOptions } from './fixes/prettierFormat';

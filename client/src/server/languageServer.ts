@@ -69,7 +69,8 @@ export class LanguageServer implements vscode.Disposable {
       run: { module: serverModule, transport: TransportKind.ipc },
       debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6009'] } },
     };
-    const initializationOptions: PlanewiseInitializationOptions = { applyFixesAtOnce: true };
+    // The server starts only in a trusted workspace today; saying so lets it gate what runs the workspace's code (its Prettier) on trust itself.
+    const initializationOptions: PlanewiseInitializationOptions = { applyFixesAtOnce: true, workspaceTrusted: vscode.workspace.isTrusted };
     const clientOptions: LanguageClientOptions = {
       documentSelector: SERVER_DOCUMENT_SELECTOR,
       initializationOptions,

@@ -253,6 +253,48 @@ describe('check --fix', () => {
     assert.match(result.stdout, /0 errors/);
   });
 
+  describe("with the project's Prettier", () => {
+    const prettierrc = { singleQuote: false, semi: false, printWidth: 60, trailingComma: 'all' };
+    function withPrettier(name: string): string {
+      const dir = writeProject(name, { ...service, '.prettierrc': JSON.stringify(prettierrc), 'package.json': '{ "name": "orders", "private": true }\n' });
+      fs.mkdirSync(path.join(dir, 'node_modules'));
+      fs.symlinkSync(path.dirname(require.resolve('prettier/package.json')), path.join(dir, 'node_modules', 'prettier'), 'dir');
+      return dir;
+    }
+
+    it('--fix formats the code it writes and leaves the rest of the file as it was', async () => {
+      const dir = withPrettier('fix-prettier');
+      const result = await inProcess(['--fix'], dir);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.equal(
+        fs.readFileSync(path.join(dir, 'src/handlers/orders.ts'), 'utf8'),
+        'import { emitTraceEvent } from "../tracing/emitTraceEvent"\n\nexport function createOrder(id: string): string {\n  // Runs after execution, from this event: ../analysis/postExecution.ts\n  emitTraceEvent("planewise.analysis.generateReport", {\n    "planewise.inputs": JSON.stringify({ id }),\n  })\n  return id;\n}\n',
+      );
+      const { format } = await import('prettier');
+      const emitter = path.join(dir, 'src/tracing/emitTraceEvent.ts');
+      const text = fs.readFileSync(emitter, 'utf8');
+      assert.equal(text, await format(text, { ...prettierrc, filepath: emitter } as object));
+      assert.match(text, /^import \{ randomUUID \} from "node:crypto"$/m);
+    });
+
+    it('--no-prettier writes the fixes as the engine wrote them', async () => {
+      const dir = withPrettier('fix-no-prettier');
+      const result = await inProcess(['--fix', '--no-prettier'], dir);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(fs.readFileSync(path.join(dir, 'src/handlers/orders.ts'), 'utf8'), /^  emitTraceEvent\('planewise\.analysis\.generateReport', \{ 'planewise\.inputs': JSON\.stringify\(\{ id \}\) \}\);$/m);
+      assert.match(fs.readFileSync(path.join(dir, 'src/tracing/emitTraceEvent.ts'), 'utf8'), /^import \{ randomUUID \} from 'node:crypto';$/m);
+    });
+
+    it('a broken Prettier config leaves the fixes unformatted and says so once', async () => {
+      const dir = withPrettier('fix-prettier-broken');
+      fs.writeFileSync(path.join(dir, '.prettierrc'), '{ "semi": false,, }');
+      const result = await inProcess(['--fix'], dir);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.equal(result.stderr.match(/Prettier: could not read the Prettier config/g)?.length, 1, result.stderr);
+      assert.match(fs.readFileSync(path.join(dir, 'src/handlers/orders.ts'), 'utf8'), /emitTraceEvent\('planewise\.analysis\.generateReport'/);
+    });
+  });
+
   it('--fix-type with an unknown rule is a usage error', async () => {
     const dir = writeProject('fix-type', service);
     const result = await inProcess(['--fix', '--fix-type', 'no-such-rule'], dir);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BoundaryEngine, FileHost, Finding, ResolutionSummary } from '../../boundary';
+import type { BoundaryEngine, FileHost, Finding, ProjectPrettier, ResolutionSummary } from '../../boundary';
 import { type Command, type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, formatOption, stringOption, UsageError } from '../command';
 import { emit, OUTPUT_HELP, OUTPUT_OPTIONS, writeOutputFile } from '../output';
 import { inertText } from '../../trace/inertText';
@@ -50,11 +50,19 @@ interface FixedFile {
 }
 
 /**
- * Applies every safe fix in memory, round after round, until none is left.
+ * Applies every safe fix in memory, round after round, until none is left,
+ * with the code they write formatted by the project's Prettier when given.
  * The engine reads the fixed texts through an overlay over the disk, so each
  * round sees the previous one's result; nothing is written here.
  */
-function fixRoot(root: string, targets: readonly string[], boundary: Boundary, configFile: string | undefined, ruleIds: readonly string[] | undefined): { engine: BoundaryEngine; fixed: Map<string, FixedFile>; applied: number } {
+async function fixRoot(
+  root: string,
+  targets: readonly string[],
+  boundary: Boundary,
+  configFile: string | undefined,
+  ruleIds: readonly string[] | undefined,
+  prettier: ProjectPrettier | undefined,
+): Promise<{ engine: BoundaryEngine; fixed: Map<string, FixedFile>; applied: number }> {
   const overlay = new Map<string, string>();
   const fixed = new Map<string, FixedFile>();
   const host: FileHost = {
@@ -70,7 +78,8 @@ function fixRoot(root: string, targets: readonly string[], boundary: Boundary, c
     const fixes = [...result.findings].filter(([file]) => within(file, targets) || targets.includes(root)).flatMap(([file, findings]) => boundary.safeFixes(engine, file, findings, { ruleIds }));
     const combined = boundary.combineFixes(fixes);
     if (combined.applied.length === 0) break;
-    const outcome = boundary.applyFileChanges(combined.changes, (file) => host.readFile(file));
+    const changes = prettier === undefined ? combined.changes : await boundary.formatFileChanges(combined.changes, prettier, (file) => host.readFile(file));
+    const outcome = boundary.applyFileChanges(changes, (file) => host.readFile(file));
     if ('error' in outcome) throw new FixError(outcome.error);
     for (const [file, text] of outcome.texts) {
       if (!fixed.has(file)) fixed.set(file, { before: boundary.diskHost.readFile(file), after: text });
@@ -221,6 +230,9 @@ Options:
                             written unless all of the fixes apply cleanly
       --fix-dry-run         print the fixes as a unified diff instead of writing them
       --fix-type RULES      fix only these rule ids (comma-separated)
+      --no-prettier         leave the code fixes write unformatted; by default it is
+                            formatted with the project's own Prettier when the project
+                            has a Prettier config and Prettier installed
 ${OUTPUT_HELP}
 
 Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usage
@@ -234,6 +246,7 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
     fix: { type: 'boolean' },
     'fix-dry-run': { type: 'boolean' },
     'fix-type': { type: 'string' },
+    'no-prettier': { type: 'boolean' },
     ...OUTPUT_OPTIONS,
   },
   async run(context) {
@@ -265,15 +278,18 @@ Exit codes: 0 no errors, 1 errors (or more warnings than --max-warnings), 2 usag
       if (unknown.length > 0) throw new UsageError(`--fix-type: unknown rule id ${unknown.join(', ')}`);
       if (!fix && !dryRun) throw new UsageError('--fix-type goes with --fix or --fix-dry-run');
     }
+    if (values['no-prettier'] === true && !fix && !dryRun) throw new UsageError('--no-prettier goes with --fix or --fix-dry-run');
+    // Loading the project's Prettier runs the project's code (config, plugins): the CLI runs in the user's own shell, on their project.
+    const prettier = values['no-prettier'] === true ? undefined : new boundary.ProjectPrettier({ log: (message) => io.stderr.write(`planewise check: ${inertText(message)}\n`) });
     const results: RootResult[] = [];
     for (const [root, rootTargets] of byRoot) {
       if (!fix && !dryRun) {
         results.push(checkRoot(root, rootTargets, boundary, configFile));
         continue;
       }
-      let outcome: ReturnType<typeof fixRoot>;
+      let outcome: Awaited<ReturnType<typeof fixRoot>>;
       try {
-        outcome = fixRoot(root, rootTargets, boundary, configFile, fixTypes);
+        outcome = await fixRoot(root, rootTargets, boundary, configFile, fixTypes, prettier);
         if (dryRun) {
           for (const [file, { before, after }] of outcome.fixed) io.stdout.write(boundary.unifiedDiff(path.relative(io.cwd, file).split(path.sep).join('/'), before, after));
         } else {
