@@ -201,7 +201,8 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     }
   }
   await row.first().click();
-  await input.waitFor({ state: 'hidden' });
+  // Done once the palette closed, or once the command's own picker took its place (the widget stays, with another input).
+  await page.locator('.quick-input-widget input[aria-label="Type the name of a command to run."]').waitFor({ state: 'hidden' });
 }
 
 /** Opens a workspace file with quick open (Ctrl+P) and waits for its editor to be active. */
