@@ -23,7 +23,7 @@ export const TRACE_INPUT_HELP = `      --max-line-bytes N  lines longer than N b
                           ${DEFAULT_MAX_DOCUMENT_BYTES})
       --jobs N            threads for one large file (default: the idle cores, from
                           the 1-minute load average, at least 1 and at most 4, for
-                          files of 128 MiB or more); at most one per CPU and one
+                          files of 512 MiB or more); at most one per CPU and one
                           per 4 MiB of the largest file: a larger N is lowered,
                           with a note on stderr`;
 

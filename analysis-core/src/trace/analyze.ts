@@ -19,11 +19,14 @@ import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream,
 
 /**
  * With the default thread count, smaller files are read on one thread: on the
- * 2-core benchmark machine two threads lose below about 200 MB (starting a
- * worker, and two readers contending for memory bandwidth), and win 1.35x at
- * 1 GB. An explicit `jobs` splits any file of two ranges or more.
+ * 2-core benchmark machine (quiet, file cached, medians of 3) two threads lose
+ * at 128 MiB (summarize 1.60 s against 1.12 s) and 256 MiB (1.80 against
+ * 1.45; policy 2.34 against 2.09), tie at 512 MiB (2.21 against 2.12; policy
+ * 3.07 against 3.15), and win at 1 GiB (3.41 against 4.02; policy 4.55
+ * against 4.94): starting a worker, and two readers contending for memory
+ * bandwidth. An explicit `jobs` splits any file of two ranges or more.
  */
-export const DEFAULT_PARALLEL_MIN_BYTES = 128 * 1024 * 1024;
+export const DEFAULT_PARALLEL_MIN_BYTES = 512 * 1024 * 1024;
 export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 const MAX_RANGE_BYTES = 64 * 1024 * 1024;
 
