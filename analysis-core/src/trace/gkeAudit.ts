@@ -7,7 +7,7 @@
  * The mapping is in docs/trace-format.md.
  */
 import type { ImportedLine } from './importedLine';
-import { DECISION_ANNOTATION, K8S_SERVICE } from './k8sAudit';
+import { DECISION_ANNOTATION, k8sDecision } from './k8sAudit';
 import type { AuthzEvent } from './schema';
 
 type Json = Record<string, unknown>;
@@ -118,10 +118,7 @@ function entryToEvent(entry: unknown, where: string, result: ImportedLine): void
     result.problems.push(`${where}${id === undefined ? '' : ` ${id}`}: no usable ${missing.join(', ')}; skipped`);
     return;
   }
-  const event: AuthzEvent = { kind: 'authz', ts, service: K8S_SERVICE, principal, action: `k8s:${verb}`, resource, decision };
-  // RBAC has no deny rules: a forbidden request is one nothing allowed.
-  if (decision === 'deny') event.denyReason = 'implicit';
-  result.events.push(event);
+  result.events.push(k8sDecision(ts, principal, verb, resource, decision));
 }
 
 /** Converts one line: an entry, or an array of entries; never throws. */

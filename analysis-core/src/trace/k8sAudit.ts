@@ -15,6 +15,14 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.length > 0 ? value : undefined);
 
 export const K8S_SERVICE = 'kube-apiserver';
+
+/** The decision on one Kubernetes API request, from whichever log recorded it (`resource` as `resourceOf` encodes it). */
+export function k8sDecision(ts: number, principal: string, verb: string, resource: string, decision: AuthzEvent['decision']): AuthzEvent {
+  const event: AuthzEvent = { kind: 'authz', ts, service: K8S_SERVICE, principal, action: `k8s:${verb}`, resource, decision };
+  // RBAC has no deny rules: a forbidden request is one nothing allowed.
+  if (decision === 'deny') event.denyReason = 'implicit';
+  return event;
+}
 export const DECISION_ANNOTATION = 'authorization.k8s.io/decision';
 
 /**
@@ -128,9 +136,6 @@ export function k8sAuditLineToEvents(value: unknown): ImportedLine {
     result.problems.push(`audit event ${text(event.auditID) ?? '(no auditID)'}: no usable ${missing.join(', ')}`);
     return result;
   }
-  const authz: AuthzEvent = { kind: 'authz', ts, service: K8S_SERVICE, principal, action: `k8s:${verb}`, resource, decision };
-  // RBAC has no deny rules: a forbidden request is one nothing allowed.
-  if (decision === 'deny') authz.denyReason = 'implicit';
-  result.events.push(authz);
+  result.events.push(k8sDecision(ts, principal, verb, resource, decision));
   return result;
 }
