@@ -59,6 +59,19 @@ export function productImportChain(project: ProjectView, file: string, memo: Map
 }
 
 /**
+ * Where the code of a name an import takes is defined: the module defining
+ * it (through re-exports), `package` for a package's export, undefined when
+ * it is no value (a type, or a name the barrel does not have).
+ */
+function valueSource(project: ProjectView, file: string, index: number, name: string): { file: string } | 'package' | undefined {
+  const resolved = project.resolveCall(file, { kind: 'import', importIndex: index, name, member: undefined });
+  if (resolved.kind === 'package') return 'package';
+  if (resolved.kind === 'function') return { file: resolved.file };
+  if (resolved.kind === 'module' && (resolved.name === '*' || project.facts(resolved.file)?.exports.has(resolved.name) === true)) return { file: resolved.file };
+  return undefined;
+}
+
+/**
  * The files an import really loads code from: for named imports, the modules
  * defining those names (through re-exports); for namespace, default-less side
  * effect or unresolvable names, the imported file itself.
@@ -68,21 +81,16 @@ function definingFiles(project: ProjectView, file: string, index: number, fact: 
   if (names.length === 0 || names.includes('*')) return [target];
   const found = new Set<string>();
   for (const name of names) {
-    const resolved = project.resolveCall(file, { kind: 'import', importIndex: index, name, member: undefined });
-    if (resolved.kind === 'function') found.add(resolved.file);
-    else if (resolved.kind === 'module' && (resolved.name === '*' || project.facts(resolved.file)?.exports.has(resolved.name) === true)) found.add(resolved.file);
-    // Not found as a value: a type, or a name the barrel does not have; no code of its own crosses here.
+    // A name that is no value has no code of its own crossing here.
+    const source = valueSource(project, file, index, name);
+    if (typeof source === 'object') found.add(source.file);
   }
   return [...found];
 }
 
 /** The names an import takes that are code (a namespace, functions, classes, values), not types. */
 function valueNames(project: ProjectView, file: string, index: number, fact: ImportFact): string[] {
-  return [...new Set(fact.bindings.values())].filter((name) => {
-    if (name === '*') return true;
-    const resolved = project.resolveCall(file, { kind: 'import', importIndex: index, name, member: undefined });
-    return resolved.kind === 'function' || resolved.kind === 'package' || (resolved.kind === 'module' && (resolved.name === '*' || project.facts(resolved.file)?.exports.has(resolved.name) === true));
-  });
+  return [...new Set(fact.bindings.values())].filter((name) => name === '*' || valueSource(project, file, index, name) !== undefined);
 }
 
 export const noProductImportInPlatform = defineRule({
@@ -116,7 +124,8 @@ export const noProductImportInPlatform = defineRule({
     };
     context.facts.imports.forEach((fact, index) => {
       if (fact.typeOnly) return;
-      const addEdge = (key: string, report: Parameters<typeof context.report>[0]): void => recordEdge(key, { ...report, importedNames: valueNames(project, context.file, index, fact) });
+      let importedNames: string[] | undefined;
+      const addEdge = (key: string, report: Parameters<typeof context.report>[0]): void => recordEdge(key, { ...report, importedNames: (importedNames ??= valueNames(project, context.file, index, fact)) });
       const target = project.resolveImport(context.file, fact);
       if (target.kind === 'package') {
         if (project.isProductPackage(target.name)) {
