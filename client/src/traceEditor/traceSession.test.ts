@@ -71,17 +71,17 @@ describe('trace session', () => {
     assert.equal(filtered.total, 1);
     assert.equal(filtered.rows[0]?.line, 5);
 
-    const policy = JSON.parse(session.policyJson()) as { schema: string; principals: { principal: string }[] };
+    const policy = JSON.parse(session.policyText().text) as { schema: string; principals: { principal: string }[] };
     // Copy All and Save write what `planewise policy --format json` writes, schema first.
     assert.equal(Object.keys(policy)[0], 'schema');
     assert.equal(policy.schema, 'planewise.policy/1');
     assert.deepEqual(policy.principals.map((entry) => entry.principal), ['svc-checkout']);
-    assert.match(session.policyJson('svc-checkout'), /storage:bucket\/a/);
+    assert.match(session.policyText('svc-checkout').text, /storage:bucket\/a/);
 
     // The policy message is an overview; a principal's document and denials come on request.
     assert.deepEqual(last('policy').policy.principals, [{ principal: 'svc-checkout', statements: 1, actions: 1, resources: 2, deniedPairs: 1 }]);
     const detail = session.principalPolicyView('svc-checkout');
-    assert.deepEqual(JSON.parse(detail.json), JSON.parse(session.policyJson('svc-checkout')));
+    assert.deepEqual(JSON.parse(detail.json), JSON.parse(session.policyText('svc-checkout').text));
     assert.equal(detail.omittedLines, 0);
     assert.deepEqual(detail.denied, [{ action: 'storage:GetObject', resource: 'storage:bucket/<img src=x onerror=alert(1)>', count: 1, reason: 'implicit' }]);
     assert.throws(() => session.principalPolicyView('svc-nobody'), /no policy for principal "svc-nobody"/);
@@ -92,7 +92,7 @@ describe('trace session', () => {
     const { session } = open('large-policy.trace.jsonl', [header, ...resources, ''].join('\n'));
     await session.read();
     const detail = session.principalPolicyView('svc-checkout');
-    const whole = session.policyJson('svc-checkout').trimEnd().split('\n');
+    const whole = session.policyText('svc-checkout').text.trimEnd().split('\n');
     assert.equal(detail.json.split('\n').length, MAX_SHOWN_POLICY_LINES);
     assert.equal(detail.omittedLines, whole.length - MAX_SHOWN_POLICY_LINES);
     assert.deepEqual(detail.json.split('\n'), whole.slice(0, MAX_SHOWN_POLICY_LINES));

@@ -129,10 +129,6 @@ export class TraceSession {
     return { text, notes: [...problems, ...notes] };
   }
 
-  policyJson(principal?: string): string {
-    return this.policyText(principal).text;
-  }
-
   /** One principal's policy as the viewer shows it. */
   principalPolicyView(principal: string): PrincipalPolicyView {
     return principalPolicyView(this.principalPolicy(principal), this.policyOptions);
