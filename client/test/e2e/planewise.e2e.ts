@@ -158,7 +158,10 @@ describe('Planewise in the workbench (slow: ~1 min)', () => {
       const formats = vscode.page.locator('.quick-input-list .monaco-list-row');
       await formats.filter({ hasText: 'Planewise policy (JSON' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       await vscode.screenshot('generate-policy-formats');
-      await formats.filter({ hasText: 'Terraform (.tf.json)' }).first().click();
+      // Picked as a user types it: a row of a list still laying out can be attached but not visible, and a click on it times out.
+      await vscode.page.locator('.quick-input-widget input[placeholder="The policy format"]').fill('Terraform (.tf.json)');
+      await formats.and(vscode.page.locator('.focused')).filter({ hasText: 'Terraform (.tf.json)' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
+      await vscode.page.keyboard.press('Enter');
       await vscode.page.locator('.notifications-toasts .notification-list-item-message').filter({ hasText: 'Generated Terraform (.tf.json) for' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
       await vscode.page.locator('.tabs-container .tab.active', { hasText: 'Untitled' }).waitFor();
       await vscode.page.locator('.editor-instance .view-lines', { hasText: 'aws_iam_policy_document' }).first().waitFor({ timeout: UI_TIMEOUT_MS });
