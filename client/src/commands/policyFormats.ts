@@ -26,7 +26,7 @@ export function policyFormatChoice(name: string): PolicyFormatChoice | undefined
 export async function pickPolicyFormat(title: string): Promise<PolicyFormatChoice | undefined> {
   const picked = await vscode.window.showQuickPick(
     POLICY_FORMAT_CHOICES.map((choice) => ({ label: choice.label, description: choice.name === 'json' ? undefined : `--format ${choice.name}`, choice })),
-    { title, placeHolder: 'The policy format' },
+    { title, placeHolder: 'The policy format', ignoreFocusOut: true },
   );
   return picked?.choice;
 }
