@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from './compiler';
 import { z } from 'zod';
 import type { Finding, Range, RuleSeverity } from './types';
 

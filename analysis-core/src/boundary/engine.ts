@@ -1,13 +1,13 @@
 /**
- * The boundary engine: one ts-morph project kept in memory, per-file facts
+ * The boundary engine: every file's syntax tree kept in memory, per-file facts
  * cached by file version, and the rules run over them. A change to a file
  * re-extracts that file's facts only; `affectedBy` says which files' findings
  * may change with it (its importers, transitively).
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { Project, type SourceFile, ts } from 'ts-morph';
 import { createCallGraph } from './callGraph';
+import { ts } from './compiler';
 import {
   CONFIG_FILE_NAME,
   defaultConfig,
@@ -24,10 +24,10 @@ import { createConfigFix, declarePlaneFix, docsFix, suppressFix } from './fixes/
 import { diskHost, type FileHost } from './host';
 import { createImportGraph, isResolutionInput } from './importGraph';
 import { type ConfigScopes, createConfigScopes } from './packageConfigs';
-import { assignPlane, isBrowserCode, planeMatchers, type PlaneMatchers, toPosix } from './planes';
+import { assignPlane, isBrowserCode, isPlatform, planeMatchers, type PlaneMatchers, toPosix } from './planes';
 import { createResolver, type Resolver } from './resolution/resolver';
 import { ResolutionTally } from './resolution/stats';
-import { formatMessage, NOT_CHECKED_RULE_ID, type ImportTarget, type ProjectView, type Rule, type RuleContext, type RuleReport } from './rule';
+import { formatMessage, NOT_CHECKED_RULE_ID, type ImportTarget, type ParsedSource, type ProjectView, type Rule, type RuleContext, type RuleReport } from './rule';
 import { allRules, ruleMetas } from './rules';
 import { applySuppressions, SUPPRESSION_RULE_ID } from './suppressions';
 import type {
@@ -86,11 +86,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   const root = path.resolve(options.root);
   const log = options.log ?? (() => {});
   let ruleOverrides: Record<string, RuleSeverity> = { ...(options.ruleOverrides ?? {}) };
-  const project = new Project({
-    useInMemoryFileSystem: true,
-    skipLoadingLibFiles: true,
-    compilerOptions: { allowJs: true, jsx: ts.JsxEmit.Preserve, target: ts.ScriptTarget.ES2022 },
-  });
+  /** Every file read, by absolute path: its text, and its syntax tree while something uses it. */
+  const sources = new Map<string, HeldSource>();
 
   let resolver: Resolver;
   /** Source files of workspace packages outside the root that imports reached: read for their facts, never checked. */
@@ -174,8 +171,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
 
   const relative = (file: string) => toPosix(path.relative(root, file));
 
-  /** Parses a file's text into the project; a file the parser cannot read is recorded as a failure. */
-  function parse(file: string, text: string, overwrite: boolean): SourceFile | undefined {
+  /** Takes a file's text; its tree is parsed when first asked for. */
+  function parse(file: string, text: string): HeldSource {
     failures.delete(file);
     const bytes = Buffer.byteLength(text);
     if (bytes > MAX_SOURCE_FILE_BYTES) {
@@ -184,24 +181,18 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     } else {
       oversized.delete(file);
     }
-    try {
-      return project.createSourceFile(file, oversized.has(file) ? '' : text, { overwrite });
-    } catch (error) {
-      failures.set(file, failureReason('parsing it', error));
-      const partial = project.getSourceFile(file);
-      if (partial !== undefined) project.removeSourceFile(partial);
-      return undefined;
-    }
+    const source = heldSource(file, oversized.has(file) ? '' : text);
+    sources.set(file, source);
+    return source;
   }
 
-  function sourceOf(file: string): SourceFile | undefined {
-    const existing = project.getSourceFile(file);
+  function sourceOf(file: string): HeldSource | undefined {
+    const existing = sources.get(file);
     if (existing !== undefined) return existing;
     if ((!files.has(file) && outsideFiles.get(file) !== true) || failures.has(file)) return undefined;
     const text = host.readFile(file);
     if (text === undefined) return undefined;
-    // Not yet in the project (checked above): no overwrite, which would probe the file system first.
-    return parse(file, text, false);
+    return parse(file, text);
   }
 
   function factsOf(file: string): FileFacts | undefined {
@@ -209,13 +200,24 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     if (cached !== undefined) return cached;
     const source = sourceOf(file);
     if (source === undefined || failures.has(file)) return undefined;
+    const held = source.hasTree();
+    let tree: ts.SourceFile;
     try {
-      const facts = extractFacts(file, source.compilerNode);
+      tree = source.compilerNode;
+    } catch (error) {
+      failures.set(file, failureReason('parsing it', error));
+      return undefined;
+    }
+    try {
+      const facts = extractFacts(file, tree);
       factsCache.set(file, facts);
       return facts;
     } catch (error) {
       failures.set(file, failureReason('reading its imports, exports and calls', error));
       return undefined;
+    } finally {
+      // Platform files keep their tree until checked: the license rule walks it.
+      if (!held && !(factsCache.has(file) && files.has(file) && isPlatform(planeOf(file)))) source.releaseTree();
     }
   }
 
@@ -231,7 +233,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const relativeToConfig = toPosix(path.relative(scope.config.baseDir, absolute));
     // Code that handles requests runs on the server, whatever its extension (a Remix route module in .tsx).
     const handlesRequests = (facts?.requestHandlers.length ?? 0) > 0;
-    let assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers, !handlesRequests && facts !== undefined && isBrowserCode(relativeToConfig, sourceOf(absolute)?.getFullText()));
+    let assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers, !handlesRequests && facts !== undefined && isBrowserCode(relativeToConfig, facts.useClient));
     // A file that handles requests is execution code whatever its folder is called (app/api/reports/route.ts).
     if (assignment.source === 'default' && handlesRequests) {
       assignment = { plane: 'data', product: assignment.product, source: 'handler' };
@@ -314,11 +316,19 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     return scopes.configFor(file).rules.get(rule.meta.id)?.options ?? rule.defaultOptions;
   }
 
-  function ruleContext(rule: Rule, file: string, facts: FileFacts, source: SourceFile, report: (report: RuleReport) => void): RuleContext<unknown> {
+  function ruleContext(rule: Rule, file: string, facts: FileFacts, source: HeldSource, report: (report: RuleReport) => void): RuleContext<unknown> {
     return { file, facts, source, plane: planeOf(file), options: optionsOf(rule, file), project: view, report };
   }
 
   function checkFile(file: string): EngineFinding[] {
+    try {
+      return checkParsedFile(file);
+    } finally {
+      sources.get(file)?.releaseTree();
+    }
+  }
+
+  function checkParsedFile(file: string): EngineFinding[] {
     const facts = factsOf(file);
     const source = sourceOf(file);
     const failure = failures.get(file);
@@ -430,7 +440,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
         engine.removeFile(absolute);
         return;
       }
-      parse(absolute, content, project.getSourceFile(absolute) !== undefined);
+      parse(absolute, content);
       // Imports and handler registrations of this file may have changed: rebuild the reverse indexes lazily.
       importGraph.invalidate();
       callGraph.invalidate();
@@ -443,15 +453,14 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
       failures.delete(absolute);
       oversized.delete(absolute);
       planeCache.delete(absolute);
-      const source = project.getSourceFile(absolute);
-      if (source !== undefined) project.removeSourceFile(source);
+      sources.delete(absolute);
       fileSetChanged();
     },
     reloadConfig() {
       factsCache.clear();
       failures.clear();
       oversized.clear();
-      for (const source of project.getSourceFiles()) project.removeSourceFile(source);
+      sources.clear();
       loadConfig();
     },
     setRuleOverrides(overrides) {
@@ -543,3 +552,33 @@ function dedupeFixes(fixes: Fix[]): Fix[] {
   return [...seen.values()];
 }
 
+
+/**
+ * A file's text, and its syntax tree only while it is used. The engine keeps
+ * every file's facts, but lets each tree go once its rules have run, and
+ * a file that is not platform code as soon as its facts are read: holding
+ * every tree of a large repository took most of a check's memory (about 500
+ * MB of 650 at a 2,800-file root). Platform files keep theirs until checked,
+ * since the license rule walks them; a rule that needs another tree again
+ * (a trace write, a fix) parses it again.
+ */
+interface HeldSource extends ParsedSource {
+  hasTree(): boolean;
+  releaseTree(): void;
+}
+
+function heldSource(file: string, text: string): HeldSource {
+  let tree: ts.SourceFile | undefined;
+  return {
+    get compilerNode() {
+      // The plain parser, no language service: nothing here needs types.
+      tree ??= ts.createSourceFile(file, text, ts.ScriptTarget.ES2022, true);
+      return tree;
+    },
+    getFullText: () => text,
+    hasTree: () => tree !== undefined,
+    releaseTree: () => {
+      tree = undefined;
+    },
+  };
+}

@@ -4,10 +4,10 @@
  * and the file's `@plane` comment. Rules and the call graph work from these;
  * a change to one file only re-extracts that file.
  */
-import { ts } from 'ts-morph';
+import { ts } from './compiler';
 import { detectEntries, fileContext, frameworkAdapters } from './frameworks';
 import { hasModifier, isFunctionLike, stringValue, unwrap } from './frameworks/syntax';
-import { isPlane } from './planes';
+import { hasUseClientDirective, isPlane } from './planes';
 import { walkSyntaxWith } from './syntaxWalk';
 import type { Plane, Range } from './types';
 
@@ -79,6 +79,8 @@ export type ExportTarget =
 export interface FileFacts {
   file: string;
   planeComment: Plane | undefined;
+  /** Starts with a `'use client'` directive: browser code. */
+  useClient: boolean;
   imports: ImportFact[];
   /** Exported name -> what it is. */
   exports: Map<string, ExportTarget>;
@@ -145,6 +147,7 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
   const facts: FileFacts = {
     file,
     planeComment: planeComment(source),
+    useClient: hasUseClientDirective(source.text),
     imports: [],
     exports: new Map(),
     starExports: [],

@@ -70,9 +70,13 @@ export function planeFromFolders(relativePath: string): Plane | undefined {
 }
 
 /** Browser code: a `'use client'` module, or a React component file (.tsx/.jsx). Folder names give it no plane. */
-export function isBrowserCode(relativePath: string, text: string | undefined): boolean {
-  if (/\.(tsx|jsx)$/.test(relativePath)) return true;
-  return text !== undefined && /^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*['"]use client['"]/.test(text.slice(0, 2000));
+export function isBrowserCode(relativePath: string, useClient: boolean): boolean {
+  return useClient || /\.(tsx|jsx)$/.test(relativePath);
+}
+
+/** A `'use client'` directive before any statement (comments may precede it). */
+export function hasUseClientDirective(text: string): boolean {
+  return /^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*['"]use client['"]/.test(text.slice(0, 2000));
 }
 
 /**

@@ -2,7 +2,7 @@
  * The shape of a rule (one rule, one file under rules/) and what it sees of
  * the project while it runs.
  */
-import type { SourceFile } from 'ts-morph';
+import type { ts } from './compiler';
 import type { z } from 'zod';
 import type { ResolvedConfig } from './config';
 import type { CallTarget, FileFacts, FunctionFact, ImportFact } from './facts';
@@ -30,6 +30,12 @@ export type ResolvedCall =
   | { kind: 'global'; name: string }
   | { kind: 'unknown' };
 
+/** A parsed file: its syntax tree (`compilerNode`, the name ts-morph gives it, so a ts-morph SourceFile is one too) and its text. */
+export interface ParsedSource {
+  readonly compilerNode: ts.SourceFile;
+  getFullText(): string;
+}
+
 /** The project as the rules see it: facts of any file, planes, and name resolution. */
 export interface ProjectView {
   readonly root: string;
@@ -37,7 +43,7 @@ export interface ProjectView {
   /** Relative, forward-slash path for messages and fingerprints. */
   relative(file: string): string;
   facts(file: string): FileFacts | undefined;
-  source(file: string): SourceFile | undefined;
+  source(file: string): ParsedSource | undefined;
   planeOf(file: string): PlaneAssignment;
   resolveImport(from: string, fact: ImportFact): ImportTarget;
   resolveCall(from: string, target: CallTarget): ResolvedCall;
@@ -87,7 +93,7 @@ export interface ImportUse {
 export interface RuleContext<Options, MessageIds extends string = string> {
   readonly file: string;
   readonly facts: FileFacts;
-  readonly source: SourceFile;
+  readonly source: ParsedSource;
   readonly plane: PlaneAssignment;
   readonly options: Options;
   readonly project: ProjectView;

@@ -3,7 +3,7 @@
  * (`"a" + "a" + …` with 2,000 terms is 2,000 levels), so a recursive visitor
  * overflows the stack on files the TypeScript parser reads without trouble.
  */
-import { ts } from 'ts-morph';
+import { ts } from './compiler';
 
 function childrenOf(node: ts.Node): ts.Node[] {
   const children: ts.Node[] = [];

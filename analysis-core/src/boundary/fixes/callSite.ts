@@ -5,7 +5,7 @@
  * the moved code needs from the handler's module. Works on a resolved call
  * site and its enclosing function, whatever found them.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { walkSyntax } from '../syntaxWalk';
 
 export interface CallSite {

@@ -3,7 +3,7 @@
  * extensions), so that code a fix writes into it reads as if written there.
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { walkSyntax } from '../syntaxWalk';
 import { toPosix } from '../planes';
 

@@ -3,15 +3,15 @@
  * docs) and "Create planewise.config.json from the detected planes".
  */
 import path from 'node:path';
-import type { SourceFile } from 'ts-morph';
 import { CONFIG_FILE_NAME, DEFAULT_PLANE_FOLDERS } from '../config';
 import { PLANES, toPosix } from '../planes';
+import type { ParsedSource } from '../rule';
 import { suppressionComment, suppressionSnippet } from '../suppressions';
 import type { Finding, Fix, Plane, PlaneAssignment, RuleMeta } from '../types';
 
 export const OPEN_RULE_DOCS_COMMAND = 'planewise.openRuleDocs';
 
-export function suppressFix(source: SourceFile, finding: Finding): Fix {
+export function suppressFix(source: ParsedSource, finding: Finding): Fix {
   const line = finding.range.start.line;
   const lineText = source.getFullText().split('\n')[line] ?? '';
   const indent = /^\s*/.exec(lineText)?.[0] ?? '';

@@ -6,7 +6,7 @@
  * constants, and the types and interfaces of its own module. Anything it
  * cannot tell is "no", with the reason.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { walkSyntax } from '../syntaxWalk';
 
 export type JsonVerdict = { json: true } | { json: false; reason: string };

@@ -8,7 +8,7 @@
  * is offered disabled with the reason.
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { walkSyntax } from '../syntaxWalk';
 import { CONFIG_FILE_NAME } from '../config';
 import type { FixContext, ProjectView } from '../rule';

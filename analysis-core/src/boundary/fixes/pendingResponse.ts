@@ -5,7 +5,7 @@
  * handler ("Hono route handler (GET /x)"); a handler whose framework has no
  * shape here cannot serve a last result.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { walkSyntax } from '../syntaxWalk';
 
 export interface PendingResponse {

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import type { EngineFinding } from '../findings';
 import { applyChanges, testEngine, TEST_ROOT, typeErrors, type TestProject } from '../testing/ruleTester';
 import type { Fix } from '../types';

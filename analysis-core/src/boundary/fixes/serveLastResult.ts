@@ -10,7 +10,7 @@
  * reason, which the finding's message repeats with how to restructure.
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import type { FixContext, ProjectView } from '../rule';
 import type { FileChange, Fix } from '../types';
 import { identifierWords } from '../words';

@@ -1,5 +1,5 @@
 /** Fastify: `fastify.get('/x', opts, handler)`, hooks on routes and `fastify.route({ method, url, handler })`. */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { handlerOf, HTTP_METHOD_NAMES, routeCall, routeDetections, stringValue } from './syntax';
 import type { Detection, FrameworkAdapter } from './types';
 

@@ -3,7 +3,7 @@
  * passed to ApolloServer, makeExecutableSchema, createYoga or createSchema,
  * or held in a `resolvers` variable or property.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { handlerOf } from './syntax';
 import type { Detection, FrameworkAdapter } from './types';
 

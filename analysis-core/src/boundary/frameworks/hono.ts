@@ -1,5 +1,5 @@
 /** Hono: `app.get('/x', (c) => …)`, `app.on('GET', '/x', …)` and `app.use(...)` middleware. */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { HTTP_METHOD_NAMES, routeCall, routeDetections, stringValue } from './syntax';
 import type { FrameworkAdapter } from './types';
 

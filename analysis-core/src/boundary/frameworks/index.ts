@@ -3,7 +3,7 @@
  * finds entry points in a node answers for it, so specific frameworks come
  * before the generic route and wrapper shapes.
  */
-import type { ts } from 'ts-morph';
+import type { ts } from '../compiler';
 import { expressAdapter } from './express';
 import { fastifyAdapter } from './fastify';
 import { graphqlAdapter } from './graphql';

@@ -3,7 +3,7 @@
  * `middy(fn)`), `module.exports.handler` / `exports.handler`, and any
  * exported function typed with an aws-lambda `…Handler` type.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { handlerOf, hasModifier } from './syntax';
 import type { Detection, FileContext, FrameworkAdapter } from './types';
 

@@ -3,7 +3,7 @@
  * `@Resolver` classes with a GraphQL operation decorator. Services they
  * inject are resolved by the facts (constructor parameter types), not here.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { decoratorNames } from './syntax';
 import type { FrameworkAdapter } from './types';
 

@@ -3,7 +3,7 @@
  * Pages Router API routes (the default export of files under `pages/api/`), and server
  * actions (a `'use server'` directive for the file or the function).
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { exportedHandlers, handlerOf, hasModifier, isFunctionLike } from './syntax';
 import type { Detection, FileContext, FrameworkAdapter } from './types';
 

@@ -1,5 +1,5 @@
 /** Node's own servers: `http.createServer(listener)` and `server.on('request', listener)`. */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { handlerOf, stringValue } from './syntax';
 import type { Detection, FileContext, FrameworkAdapter } from './types';
 

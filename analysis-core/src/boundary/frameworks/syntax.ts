@@ -1,5 +1,5 @@
 /** Small syntax helpers the adapters share. */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import type { Detection, EntryDetection } from './types';
 
 export function stringValue(node: ts.Node | undefined): string | undefined {

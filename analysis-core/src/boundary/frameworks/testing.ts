@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { extractFacts } from '../facts';
 import { fileContext } from './index';
 import type { FrameworkAdapter } from './types';

@@ -4,7 +4,7 @@
  * query, mutation or subscription. The procedure's name is its key in the
  * router or the variable that holds it.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { handlerOf } from './syntax';
 import type { FrameworkAdapter } from './types';
 

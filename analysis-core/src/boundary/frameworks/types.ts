@@ -3,7 +3,7 @@
  * facts walk and says which functions run on a request path, and why. One
  * adapter per framework, each in its own file, listed in index.ts.
  */
-import type { ts } from 'ts-morph';
+import type { ts } from '../compiler';
 
 /** A function this file defines that a framework calls for a request. */
 export interface EntryDetection {

@@ -3,7 +3,7 @@
  * `handler` (or `handle`, `resolve`) next to `method`, `path`, `route` or
  * `url`, e.g. `this.route({ method: 'GET', path: '/x', handler: this.getX })`.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { handlerOf, stringValue } from './syntax';
 import type { Detection, FrameworkAdapter } from './types';
 

@@ -7,7 +7,7 @@
  * never a reason to stop.
  */
 import path from 'node:path';
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import type { FileHost } from '../host';
 import type { Range } from '../types';
 

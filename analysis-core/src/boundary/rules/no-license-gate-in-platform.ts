@@ -8,7 +8,7 @@
  * so pub/sub subscriptions, ORM models, `isPlan()` type guards and vendor keys
  * (`NEW_RELIC_LICENSE_KEY`) are not gates.
  */
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { z } from 'zod';
 import { codeSnippet } from '../messageText';
 import { isPlatform } from '../planes';

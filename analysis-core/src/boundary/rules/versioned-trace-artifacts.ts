@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
-import { ts } from 'ts-morph';
+import { ts } from '../compiler';
 import { TRACE_SCHEMA_ID, TRACE_SCHEMA_VERSION } from '../../trace/schema';
 import { codeSnippet } from '../messageText';
 import { defineRule } from '../rule';
@@ -64,11 +64,14 @@ export const versionedTraceArtifacts = defineRule({
   defaultOptions: undefined,
   check(context) {
     const { project, file } = context;
+    const emitter = project.config.trace.emitter;
+    const isEmitterModule = emitter !== undefined && path.resolve(project.config.baseDir, emitter.module) === file;
+    // A file whose text names no write function writes no trace: most files, and no tree to walk.
+    const text = context.source.getFullText();
+    if (!isEmitterModule && ![...WRITE_FUNCTIONS].some((name) => text.includes(name))) return;
     const source = context.source.compilerNode;
     const patterns = project.config.trace.filePatterns ?? DEFAULT_TRACE_FILE_PATTERNS;
     const isTraceName = traceNameMatcher(patterns);
-    const emitter = project.config.trace.emitter;
-    const isEmitterModule = emitter !== undefined && path.resolve(project.config.baseDir, emitter.module) === file;
 
     /** String texts reachable from an expression: literals in it, and in the initializers of the consts it names. */
     const constInitializers = new Map<string, ts.Expression>();
