@@ -29,6 +29,8 @@ export function createCallGraph(source: CallGraphSource): CallGraph {
   const { facts: factsOf, resolveImport } = source;
   /** file -> function key -> why and where another file registers it as a handler. */
   let externalEntries: Map<string, Map<string, ExternalEntry>> | undefined;
+  /** What an imported name resolves to, by file, name and member: barrels with many `export *` are searched once per name. */
+  const exportsResolved = new Map<string, ResolvedCall>();
 
   function resolveExport(file: string, name: string, member: string | undefined, depth: number): ResolvedCall {
     const facts = factsOf(file);
@@ -82,7 +84,10 @@ export function createCallGraph(source: CallGraphSource): CallGraph {
         const resolved = resolveImport(from, fact);
         if (resolved.kind === 'package') return { kind: 'package', name: resolved.name, exportName: target.name, member: target.member };
         if (resolved.kind === 'unresolved') return { kind: 'unknown' };
-        return resolveExport(resolved.file, target.name, target.member, 0);
+        const key = `${resolved.file}\u0000${target.name}\u0000${target.member ?? ''}`;
+        let found = exportsResolved.get(key);
+        if (found === undefined) exportsResolved.set(key, (found = resolveExport(resolved.file, target.name, target.member, 0)));
+        return found;
       }
     }
   }
@@ -131,6 +136,7 @@ export function createCallGraph(source: CallGraphSource): CallGraph {
     },
     invalidate() {
       externalEntries = undefined;
+      exportsResolved.clear();
     },
   };
 }

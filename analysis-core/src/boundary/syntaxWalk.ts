@@ -5,15 +5,6 @@
  */
 import { ts } from './compiler';
 
-function childrenOf(node: ts.Node): ts.Node[] {
-  const children: ts.Node[] = [];
-  // A callback returning a truthy value stops forEachChild: push's result must not leak.
-  ts.forEachChild(node, (child) => {
-    children.push(child);
-  });
-  return children;
-}
-
 /** Visits `root` and every node under it in source order; `visit` returns false to skip a node's children. */
 export function walkSyntax(root: ts.Node, visit: (node: ts.Node) => boolean | void): void {
   walkSyntaxWith(root, undefined, (node) => (visit(node) === false ? SKIP_CHILDREN : undefined));
@@ -26,12 +17,28 @@ export const SKIP_CHILDREN: unique symbol = Symbol('skip children');
  * returned (the enclosing function, class…); returning SKIP_CHILDREN skips the children.
  */
 export function walkSyntaxWith<State>(root: ts.Node, initial: State, visit: (node: ts.Node, state: State) => State | typeof SKIP_CHILDREN): void {
-  const stack: { node: ts.Node; state: State }[] = [{ node: root, state: initial }];
-  while (stack.length > 0) {
-    const { node, state } = stack.pop()!;
-    const next = visit(node, state);
+  // Two parallel stacks and one callback for the whole walk: no object or array per node, since every file's tree is walked.
+  const nodes: ts.Node[] = [root];
+  const states: State[] = [initial];
+  let childState = initial;
+  // A callback returning a truthy value stops forEachChild: push's result must not leak.
+  const push = (child: ts.Node): undefined => {
+    nodes.push(child);
+    states.push(childState);
+    return undefined;
+  };
+  while (nodes.length > 0) {
+    const node = nodes.pop()!;
+    const next = visit(node, states.pop()!);
     if (next === SKIP_CHILDREN) continue;
-    const children = childrenOf(node);
-    for (let index = children.length - 1; index >= 0; index -= 1) stack.push({ node: children[index]!, state: next });
+    childState = next;
+    const first = nodes.length;
+    ts.forEachChild(node, push);
+    // Pushed in source order; reversed so that the first child is visited first.
+    for (let low = first, high = nodes.length - 1; low < high; low += 1, high -= 1) {
+      const swap = nodes[low]!;
+      nodes[low] = nodes[high]!;
+      nodes[high] = swap;
+    }
   }
 }

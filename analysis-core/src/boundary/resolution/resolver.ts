@@ -43,7 +43,9 @@ export function packageNameOf(specifier: string): string {
 export function createResolver(root: string, host: FileHost, isSourceFile: (file: string) => boolean): Resolver {
   const workspace = findWorkspace(host, root);
   const top = workspace?.root ?? root;
+  /** Resolutions by folder and specifier, and the same by importing file. */
   const cache = new Map<string, Resolution>();
+  const byFile = new Map<string, Map<string, Resolution>>();
   const tsconfigs = createTsconfigIndex(host, top, physicalPath);
 
   /** node_modules/@org/pkg/x of a workspace package that was never installed is <package folder>/x. */
@@ -151,9 +153,16 @@ export function createResolver(root: string, host: FileHost, isSourceFile: (file
   return {
     workspace,
     resolve(from, specifier) {
-      const key = `${path.dirname(from)}\u0000${specifier}`;
-      let resolution = cache.get(key);
-      if (resolution === undefined) cache.set(key, (resolution = resolveUncached(from, specifier)));
+      // By file first: the same path and specifier strings come back, so no key string is built and hashed again.
+      let known = byFile.get(from);
+      if (known === undefined) byFile.set(from, (known = new Map()));
+      let resolution = known.get(specifier);
+      if (resolution === undefined) {
+        const key = `${path.dirname(from)}\u0000${specifier}`;
+        resolution = cache.get(key);
+        if (resolution === undefined) cache.set(key, (resolution = resolveUncached(from, specifier)));
+        known.set(specifier, resolution);
+      }
       return resolution;
     },
     problems: () => tsconfigs.problems(),
