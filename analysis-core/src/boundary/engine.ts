@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import picomatch from 'picomatch';
+import { createBrowserPackageTest } from './browserPackages';
 import { createCallGraph } from './callGraph';
 import { ts } from './compiler';
 import {
@@ -90,6 +91,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   const sources = new Map<string, HeldSource>();
 
   let resolver: Resolver;
+  let inBrowserPackage: (file: string) => boolean;
   /** Source files of workspace packages outside the root that imports reached: read for their facts, never checked. */
   const outsideFiles = new Map<string, boolean>();
   let loaded: LoadedConfig;
@@ -147,6 +149,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
   function loadResolver(): void {
     outsideFiles.clear();
     resolver = createResolver(root, host, isSourceFile);
+    inBrowserPackage = createBrowserPackageTest(host, resolver.workspace?.root ?? root);
   }
 
   /** A file outside the root counts when it is in the workspace and would be checked there. */
@@ -164,6 +167,8 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
 
   function fileSetChanged(): void {
     loadResolver();
+    // A package.json decides whether its package is front-end code.
+    planeCache.clear();
     importGraph.invalidate();
     callGraph.invalidate();
     configFindingsCache = undefined;
@@ -233,7 +238,7 @@ export function createEngine(options: BoundaryEngineOptions, host: FileHost = di
     const relativeToConfig = toPosix(path.relative(scope.config.baseDir, absolute));
     // Code that handles requests runs on the server, whatever its extension (a Remix route module in .tsx).
     const handlesRequests = (facts?.requestHandlers.length ?? 0) > 0;
-    let assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers, !handlesRequests && facts !== undefined && isBrowserCode(relativeToConfig, facts.useClient));
+    let assignment = assignPlane(relativeToConfig, facts?.planeComment, scope.matchers, !handlesRequests && facts !== undefined && (isBrowserCode(relativeToConfig, facts.useClient) || inBrowserPackage(absolute)));
     // A file that handles requests is execution code whatever its folder is called (app/api/reports/route.ts).
     if (assignment.source === 'default' && handlesRequests) {
       assignment = { plane: 'data', product: assignment.product, source: 'handler' };

@@ -8,7 +8,7 @@ import { ts } from './compiler';
 import { detectEntries, fileContext, frameworkAdapters } from './frameworks';
 import { hasModifier, isFunctionLike, stringValue, unwrap } from './frameworks/syntax';
 import { hasUseClientDirective, isPlane } from './planes';
-import { walkSyntaxWith } from './syntaxWalk';
+import { SKIP_CHILDREN, walkSyntaxWith } from './syntaxWalk';
 import type { Plane, Range } from './types';
 
 export interface ImportFact {
@@ -133,6 +133,41 @@ function isLiteral(expression: ts.Expression): boolean {
 
 function isRequireCall(expression: ts.Expression): expression is ts.CallExpression {
   return ts.isCallExpression(expression) && ts.isIdentifier(expression.expression) && expression.expression.text === 'require';
+}
+
+/**
+ * Syntax that holds only types: type annotations and arguments, interfaces,
+ * type aliases, `implements` clauses and the import declarations themselves.
+ * A decorated class's member and constructor parameter types are not: the
+ * compiler writes them out as values (decorator metadata, which NestJS
+ * injection reads).
+ */
+function isTypeOnlySyntax(node: ts.Node): boolean {
+  if (ts.isImportDeclaration(node) || ts.isImportEqualsDeclaration(node) || ts.isInterfaceDeclaration(node) || ts.isTypeAliasDeclaration(node)) return true;
+  if (ts.isHeritageClause(node)) return node.token === ts.SyntaxKind.ImplementsKeyword;
+  return ts.isTypeNode(node) && !ts.isExpressionWithTypeArguments(node) && !isDecoratorMetadata(node);
+}
+
+function isDecoratorMetadata(type: ts.TypeNode): boolean {
+  const owner = type.parent;
+  if (!(ts.isParameter(owner) || ts.isPropertyDeclaration(owner) || ts.isMethodDeclaration(owner) || ts.isAccessor(owner))) return false;
+  const member = ts.isParameter(owner) ? owner.parent : owner;
+  const decorated = (node: ts.Node) => ts.canHaveDecorators(node) && (ts.getDecorators(node)?.length ?? 0) > 0;
+  return decorated(owner) || decorated(member) || (member.parent !== undefined && decorated(member.parent));
+}
+
+/**
+ * `data` in `(data) => api.post('/v1/login', data)`: a parameter of an
+ * enclosing function is a value handed on (an HTTP client's request body),
+ * not a handler, when it names no function of the file.
+ */
+function isParameterInScope(identifier: ts.Identifier): boolean {
+  const bindsName = (name: ts.BindingName): boolean =>
+    ts.isIdentifier(name) ? name.text === identifier.text : name.elements.some((element) => !ts.isOmittedExpression(element) && bindsName(element.name));
+  for (let node: ts.Node | undefined = identifier.parent; node !== undefined; node = node.parent) {
+    if (ts.isFunctionLike(node) && node.parameters.some((parameter) => bindsName(parameter.name))) return true;
+  }
+  return false;
 }
 
 function paramNames(node: ts.SignatureDeclarationBase): string[] {
@@ -404,12 +439,14 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
   const entries = new Map<ts.Node, { reason: string; key: string | undefined }>();
   const noteEntries = (node: ts.Node, classKey: string | undefined, fn: FunctionFact): void => {
     for (const detection of detectEntries(node, context, adapters)?.detections ?? []) {
-      facts.requestHandlers.push(detection.reason);
       if (detection.kind === 'function') entries.set(detection.node, { reason: detection.reason, key: detection.key });
       else {
+        const target = resolveCallee(detection.expression, classKey, fn);
+        if (target.kind === 'unknown' && ts.isIdentifier(detection.expression) && isParameterInScope(detection.expression)) continue;
         const range = rangeOf(detection.expression.getStart(source), detection.expression.getEnd());
-        facts.entryReferences.push({ target: resolveCallee(detection.expression, classKey, fn), reason: detection.reason, range });
+        facts.entryReferences.push({ target, reason: detection.reason, range });
       }
+      facts.requestHandlers.push(detection.reason);
     }
   };
 
@@ -417,7 +454,14 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
     current: FunctionFact;
     classKey: string | undefined;
   }
-  const visit = (node: ts.Node, { current, classKey }: Enclosing): Enclosing => {
+  /** Imported names seen outside types: the ones whose code the file runs. */
+  const valueUses = new Set<string>();
+  const visit = (node: ts.Node, { current, classKey }: Enclosing): Enclosing | typeof SKIP_CHILDREN => {
+    if (isTypeOnlySyntax(node)) return SKIP_CHILDREN;
+    if (ts.isIdentifier(node)) {
+      if (importedBindings.has(node.text)) valueUses.add(node.text);
+      return { current, classKey };
+    }
     noteEntries(node, classKey, current);
     const entry = entries.get(node);
     let next = current;
@@ -463,6 +507,12 @@ export function extractFacts(file: string, source: ts.SourceFile): FileFacts {
     return { current: next, classKey: nextClass };
   };
   for (const statement of source.statements) walkSyntaxWith(statement, { current: moduleFunction, classKey: undefined }, visit);
+  // A name used only in types is erased by the compiler: it crosses no boundary, and an import left with none is type-only.
+  for (const fact of facts.imports) {
+    if (fact.typeOnly || fact.reexports !== undefined || fact.bindings.size === 0) continue;
+    for (const local of fact.bindings.keys()) if (!valueUses.has(local)) fact.bindings.delete(local);
+    if (fact.bindings.size === 0) fact.typeOnly = true;
+  }
   // Handlers registered by reference to a function of this file are entry points here (other files' are indexed by the engine).
   for (const reference of facts.entryReferences) {
     const fn = reference.target.kind === 'local' ? facts.functions.get(reference.target.key) : undefined;

@@ -40,6 +40,29 @@ runRuleTests(noProductImportInPlatform, {
       },
     },
     {
+      name: 'a single-page app (a UI library and no server framework in its package.json) is browser code: its src/api folder is no platform',
+      files: {
+        'apps/web/package.json': JSON.stringify({ name: 'web', dependencies: { react: '^18.0.0', 'react-dom': '^18.0.0', axios: '^1.0.0' } }),
+        'apps/web/src/api/client.ts': "import { seats } from '../ee/seats';\nexport const limit = () => seats;\n",
+        'apps/web/src/ee/seats.ts': 'export const seats = 3;\n',
+      },
+    },
+    {
+      name: 'an HTTP client posting a body is no route: a component that posts stays browser code',
+      files: {
+        'src/services/LoginForm.tsx': "import { http } from './http';\nimport { seats } from '../enterprise/seats';\nexport const submit = (data: unknown) => http.post('/v1/auth/login', data);\nexport const s = seats;\n",
+        'src/services/http.ts': 'export const http = { post: (path: string, body: unknown) => [path, body] };\n',
+        'src/enterprise/seats.ts': 'export const seats = 3;\n',
+      },
+    },
+    {
+      name: 'names used only in types are erased by the compiler: an enum or class of product code in annotations crosses no boundary',
+      files: {
+        'src/services/orders.ts': "import { Plan, Seats } from '../enterprise/plans';\nexport function limit(plan: Plan): Seats | undefined {\n  return plan === undefined ? undefined : undefined;\n}\n",
+        'src/enterprise/plans.ts': "export enum Plan { Pro = 'pro' }\nexport class Seats { n = 1; }\n",
+      },
+    },
+    {
       name: 'intelligence code may import platform code',
       files: {
         'src/analysis/report.ts': "import { Order } from '../services/orders';\nexport function report(o: Order) { return o; }\n",
@@ -83,6 +106,31 @@ runRuleTests(noProductImportInPlatform, {
     },
   ],
   invalid: [
+    {
+      name: "a decorated class's constructor parameter types are written out as values (injection metadata): the import is an edge",
+      files: {
+        'src/services/orders.ts': "import { Injectable } from '@nestjs/common';\nimport { SeatsService } from '../enterprise/seats';\n@Injectable()\nexport class OrdersService {\n  constructor(private readonly seats: SeatsService) {}\n}\n",
+        'src/enterprise/seats.ts': 'export class SeatsService { count() { return 3; } }\n',
+      },
+      errors: [{ messageId: 'direct', line: 2, message: 'Imports product module src/enterprise/seats.ts' }],
+    },
+    {
+      name: 'a name used as a type and as a value is an edge',
+      files: {
+        'src/services/orders.ts': "import { Plan } from '../enterprise/plans';\nexport function isPro(plan: Plan) {\n  return plan === Plan.Pro;\n}\n",
+        'src/enterprise/plans.ts': "export enum Plan { Pro = 'pro' }\n",
+      },
+      errors: [{ messageId: 'direct', line: 1, message: 'Imports product module src/enterprise/plans.ts' }],
+    },
+    {
+      name: 'a package with a UI library beside a server framework (Next.js) keeps its folder planes',
+      files: {
+        'apps/site/src/services/billing.ts': "import { seats } from '../ee/seats';\nexport const limit = () => seats;\n",
+        'apps/site/package.json': JSON.stringify({ name: 'site', dependencies: { next: '^15.0.0', react: '^19.0.0', 'react-dom': '^19.0.0' } }),
+        'apps/site/src/ee/seats.ts': 'export const seats = 3;\n',
+      },
+      errors: [{ messageId: 'direct', line: 1, message: 'Imports product module apps/site/src/ee/seats.ts' }],
+    },
     {
       name: 'an import that also brings code no reported call stands for stays a finding of its own',
       files: {
