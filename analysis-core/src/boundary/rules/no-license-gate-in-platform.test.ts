@@ -56,8 +56,47 @@ runRuleTests(noLicenseGateInPlatform, {
           "export function f(node: unknown, licenseObjects: RegExp) {\n  if (isProductSide(node) || isPropertyAccessExpression(node) || hasPlanet()) return licenseObjects.test('x');\n  return false;\n}\ndeclare function isProductSide(n: unknown): boolean;\ndeclare function isPropertyAccessExpression(n: unknown): boolean;\ndeclare function hasPlanet(): boolean;\n",
       },
     },
+    {
+      name: 'a branch that only loads or refreshes the license decides nothing else (a license endpoint)',
+      files: {
+        'src/controllers/license.ts': [
+          'export async function getLicense(org: { licenseKey?: string }) {',
+          '  let licenseData;',
+          '  if (org.licenseKey || process.env.LICENSE_KEY) {',
+          '    // Refreshed on every request to this endpoint.',
+          '    licenseData = await refreshLicense(org.licenseKey);',
+          '  }',
+          '  return licenseData;',
+          '}',
+          'declare function refreshLicense(key?: string): Promise<unknown>;',
+          '',
+        ].join('\n'),
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'a license condition whose branch does more than load the license, or has an else, is a gate',
+      files: {
+        'src/services/exports.ts': [
+          'export async function run(org: { licenseKey?: string }) {',
+          '  if (process.env.LICENSE_KEY) {',
+          '    await refreshLicense(org.licenseKey);',
+          '    startBulkExport();',
+          '  }',
+          '  if (process.env.LICENSE_KEY) await refreshLicense(org.licenseKey);',
+          '  else startBulkExport();',
+          '}',
+          'declare function refreshLicense(key?: string): Promise<unknown>;',
+          'declare function startBulkExport(): void;',
+          '',
+        ].join('\n'),
+      },
+      errors: [
+        { messageId: 'gate', line: 2 },
+        { messageId: 'gate', line: 6 },
+      ],
+    },
     {
       name: 'isPro(), license.verify(), tier comparisons, license env vars, premium flags',
       files: {

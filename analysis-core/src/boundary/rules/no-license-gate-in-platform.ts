@@ -129,6 +129,41 @@ function gatedContext(node: ts.Node, source: ts.SourceFile, modulePath: string):
   return undefined;
 }
 
+const LICENSE_WORDS = new Set(['license', 'licence', 'licenses', 'licences', 'entitlement', 'entitlements']);
+const namesLicense = (name: string): boolean => identifierWords(name).some((word) => LICENSE_WORDS.has(word));
+
+/**
+ * `if (org.licenseKey || process.env.LICENSE_KEY) licenseData = await licenseInit(…)`:
+ * a condition whose branch only loads or refreshes the license decides
+ * nothing else. Every call in the branch and every name it assigns must be
+ * about the license, and there is no else branch.
+ */
+function guardsOnlyLicenseHandling(node: ts.Node): boolean {
+  let current = node;
+  while (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || (ts.isBinaryExpression(current.parent) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken].includes(current.parent.operatorToken.kind))) {
+    current = current.parent;
+  }
+  const statement = current.parent;
+  if (!ts.isIfStatement(statement) || statement.expression !== current || statement.elseStatement !== undefined) return false;
+  const body = statement.thenStatement;
+  let onlyLicense = true;
+  let handles = false;
+  walkSyntax(body, (child) => {
+    if (!onlyLicense) return false;
+    if (ts.isReturnStatement(child) || ts.isThrowStatement(child)) onlyLicense = false;
+    else if (ts.isCallExpression(child)) {
+      const name = calleeName(child.expression);
+      onlyLicense = name !== undefined && namesLicense(name);
+      handles = true;
+    } else if (ts.isBinaryExpression(child) && child.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      const target = ts.isIdentifier(child.left) ? child.left.text : ts.isPropertyAccessExpression(child.left) ? child.left.name.text : undefined;
+      onlyLicense = target !== undefined && namesLicense(target);
+    }
+    return onlyLicense;
+  });
+  return onlyLicense && handles;
+}
+
 interface CompiledPatterns {
   gateFunctions: RegExp[];
   licenseObjects: RegExp;
@@ -186,6 +221,7 @@ export const noLicenseGateInPlatform = defineRule({
     const counts = new Map<string, number>();
 
     const report = (node: ts.Node, what: string): void => {
+      if (guardsOnlyLicenseHandling(node)) return;
       const gated = gatedContext(node, source, context.project.relative(context.file));
       const messageId = gated === 'authorization' ? 'gateAuthorization' : gated === 'trace emission' ? 'gateTraceEmission' : 'gate';
       const start = node.getStart(source);
