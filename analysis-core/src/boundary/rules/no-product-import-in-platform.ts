@@ -77,7 +77,7 @@ function valueSource(project: ProjectView, file: string, index: number, name: st
  * effect or unresolvable names, the imported file itself.
  */
 function definingFiles(project: ProjectView, file: string, index: number, fact: ImportFact, target: string): string[] {
-  const names = [...fact.bindings.values()];
+  const names = takenNames(fact);
   if (names.length === 0 || names.includes('*')) return [target];
   const found = new Set<string>();
   for (const name of names) {
@@ -88,9 +88,14 @@ function definingFiles(project: ProjectView, file: string, index: number, fact: 
   return [...found];
 }
 
+/** The names an import takes from its module: its bindings, or for `export { a, b } from`, the names re-exported. */
+function takenNames(fact: ImportFact): string[] {
+  return [...new Set(fact.reexports instanceof Map ? fact.reexports.values() : fact.bindings.values())];
+}
+
 /** The names an import takes that are code (a namespace, functions, classes, values), not types. */
 function valueNames(project: ProjectView, file: string, index: number, fact: ImportFact): string[] {
-  return [...new Set(fact.bindings.values())].filter((name) => name === '*' || valueSource(project, file, index, name) !== undefined);
+  return takenNames(fact).filter((name) => name === '*' || valueSource(project, file, index, name) !== undefined);
 }
 
 export const noProductImportInPlatform = defineRule({
