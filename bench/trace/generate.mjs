@@ -15,22 +15,32 @@ const VERBS = ['Get', 'Put', 'List', 'Delete', 'Describe', 'Update', 'Create', '
 const NOUNS = ['Object', 'Bucket', 'Item', 'Table', 'Topic', 'Queue', 'Key', 'Secret', 'Report', 'Invoice', 'Order', 'User', 'Session', 'Index', 'Stream', 'Job', 'Ledger', 'Token', 'Policy', 'Alias'];
 const ACTIONS = VERBS.flatMap((verb) => NOUNS.map((noun, index) => `${SERVICES[index % SERVICES.length]}:${verb}${noun}`)); // 200
 const RESOURCES = Array.from({ length: 10_000 }, (_, index) => `${SERVICES[index % SERVICES.length]}:bucket-${index % 40}/tenant-${index % 250}/obj-${index}`);
-// Names with non-ASCII letters, appended to an operation or a resource by the styles that need them.
-const NON_ASCII_NAMES = ['caf\u00e9', 'Z\u00fcrich', '\u65e5\u672c', '\u0161koda', 'r\u00e9sum\u00e9'];
-const QUOTED_NAMES = ['say "hi"', 'the "main" copy', 'C:\\exports\\"q1"'];
+// A few operations and resources whose names have non-ASCII letters or quotes (a fixed set, so
+// the mix adds a few hundred names, not a copy of every name): the styles that show such
+// values pick their lines' names from these.
+const SPECIAL_WORDS = {
+  nonAscii: ['Caf\u00e9', 'Z\u00fcrich', '\u65e5\u672c', '\u0160koda', 'R\u00e9sum\u00e9'],
+  quoted: [' "hi"', ' the "main" copy', ' C:\\exports\\"q1"'],
+};
+const SPECIAL_OPERATIONS = mapValues(SPECIAL_WORDS, (words) => VERBS.slice(0, 4).flatMap((verb) => words.map((word) => `${verb}${word}`)));
+const SPECIAL_RESOURCES = mapValues(SPECIAL_WORDS, (words) => Array.from({ length: 40 * words.length }, (_, index) => `${SERVICES[index % SERVICES.length]}:bucket-${index % 40}/tenant-${index % 250}/${words[index % words.length].trim()}-${index}`));
+
+function mapValues(object, map) {
+  return Object.fromEntries(Object.entries(object).map(([key, value]) => [key, map(value)]));
+}
 
 /**
  * How other writers format the same events, each with its share of the
- * lines (tenths). `text` is a name the style appends to the line's operation
- * (span) or resource (decision), so the style has something to show.
+ * lines (tenths). `names` says which special names (above) the style's lines
+ * use for their operation (span) or resource (decision).
  */
 export const STYLES = [
   { name: 'our writer (JSON.stringify)', tenths: 4, format: (event) => JSON.stringify(event) },
   { name: 'keys sorted (Go maps, sort_keys=True)', tenths: 1, format: (event) => JSON.stringify(sortedKeys(event)) },
-  { name: "Python json.dumps (': ' and ', ', ensure_ascii)", tenths: 1, format: (event) => escapeNonAscii(pythonDumps(event)), text: NON_ASCII_NAMES },
-  { name: 'non-ASCII values, raw UTF-8', tenths: 1, format: (event) => JSON.stringify(event), text: NON_ASCII_NAMES },
-  { name: 'non-ASCII values as \\uXXXX', tenths: 1, format: (event) => escapeNonAscii(JSON.stringify(event)), text: NON_ASCII_NAMES },
-  { name: 'escaped quotes in values', tenths: 1, format: (event) => JSON.stringify(event), text: QUOTED_NAMES },
+  { name: "Python json.dumps (': ' and ', ', ensure_ascii)", tenths: 1, format: (event) => escapeNonAscii(pythonDumps(event)), names: 'nonAscii' },
+  { name: 'non-ASCII values, raw UTF-8', tenths: 1, format: (event) => JSON.stringify(event), names: 'nonAscii' },
+  { name: 'non-ASCII values as \\uXXXX', tenths: 1, format: (event) => escapeNonAscii(JSON.stringify(event)), names: 'nonAscii' },
+  { name: 'escaped quotes in values', tenths: 1, format: (event) => JSON.stringify(event), names: 'quoted' },
   { name: 'optional fields present or absent', tenths: 1, format: (event, random) => JSON.stringify(withOptionalFields(event, random() < 0.5)) },
 ];
 const STYLE_OF_TENTH = STYLES.flatMap((style, index) => Array.from({ length: style.tenths }, () => index));
@@ -81,6 +91,7 @@ export function* traceLines(seed = 42) {
     name: `svc-${SERVICES[index % SERVICES.length]}-${index}`,
     actions: Array.from({ length: 12 }, () => pick(ACTIONS)),
     resources: Array.from({ length: 600 }, () => pick(RESOURCES)),
+    special: mapValues(SPECIAL_RESOURCES, (names) => Array.from({ length: 20 }, () => pick(names))),
   }));
   yield { style: -1, line: `{"kind":"header","schema":"planewise.trace","version":"1.0","producer":{"name":"planewise-bench","version":"1"},"run":{"id":"bench-${seed}"}}\n` };
   let ts = 1_735_689_600_000;
@@ -90,18 +101,17 @@ export function* traceLines(seed = 42) {
     const traceId = id.toString(16).padStart(32, '0');
     const styleIndex = STYLE_OF_TENTH[id % STYLE_OF_TENTH.length];
     const style = STYLES[styleIndex];
-    const text = style.text === undefined ? '' : ` ${pick(style.text)}`;
     let event;
     if (random() < 0.5) {
       const duration = Math.round(Math.exp(random() * 6) * 100) / 100;
       const status = random() < 0.02 ? 'error' : 'ok';
       const spanId = ((id + 1) & 0xffffff).toString(16).padStart(16, '0');
-      event = { kind: 'span', ts, service, operation: `${pick(VERBS)}${pick(NOUNS)}${text}`, traceId, spanId, durationMs: duration, status, attributes: { 'http.status_code': status === 'ok' ? 200 : 500 } };
+      event = { kind: 'span', ts, service, operation: style.names === undefined ? `${pick(VERBS)}${pick(NOUNS)}` : pick(SPECIAL_OPERATIONS[style.names]), traceId, spanId, durationMs: duration, status, attributes: { 'http.status_code': status === 'ok' ? 200 : 500 } };
     } else {
       const role = roles[Math.floor(random() * roles.length)];
       const allowed = random() < 0.93;
       const action = allowed ? pick(role.actions) : pick(ACTIONS);
-      const resource = `${allowed ? pick(role.resources) : pick(RESOURCES)}${text}`;
+      const resource = allowed ? pick(style.names === undefined ? role.resources : role.special[style.names]) : pick(style.names === undefined ? RESOURCES : SPECIAL_RESOURCES[style.names]);
       event = { kind: 'authz', ts, service, principal: role.name, action, resource, decision: allowed ? 'allow' : 'deny' };
       if (!allowed) event.denyReason = random() < 0.3 ? 'explicit' : 'implicit';
       event.traceId = traceId;

@@ -4,23 +4,21 @@
 //          (Buffer.indexOf, the reader's own way), nothing else;
 //   scan:  the same, and the reader's WebAssembly scanner over every line,
 //          with no sink (no tallies, no events): what the fast path costs.
-// Then how often the fast path answers the file's lines: per kind over the
-// whole file (the scan above counts what it answered; the runner divides by
-// the totals every tool agreed on), and per kind and writer style over the
-// file's first lines, which bench/trace/generate.mjs regenerates with their
-// style (same seed, same bytes). Prints one JSON object.
+// The scan also counts the spans and decisions the fast path answered, which
+// the runner divides by the totals every tool agreed on: the hit rate per kind
+// over the whole file (fastpath.ts gives it per writer style). Prints one
+// JSON object.
 //
-//   node --import tsx bench/trace/limits.ts FILE [SAMPLE_LINES]
+//   node --import tsx bench/trace/limits.ts FILE
 import fs from 'node:fs';
 import { CoreEventScanner, SCAN_AUTHZ, SCAN_SPAN } from '../../analysis-core/src/trace/fast/coreScanner';
-import { STYLES, traceLines } from './generate.mjs';
 
 /** The reader's chunk size (analysis-core/src/trace/reader.ts, CHUNK_BYTES). */
 const CHUNK_BYTES = 1024 * 1024;
 
-const [file, sampleText = '200000'] = process.argv.slice(2);
+const [file] = process.argv.slice(2);
 if (file === undefined) {
-  console.error('usage: limits.ts FILE [SAMPLE_LINES]');
+  console.error('usage: limits.ts FILE');
   process.exit(2);
 }
 
@@ -65,18 +63,4 @@ const scanSeconds = eachLine((buffer, base, start, end) => {
   else if (kind === SCAN_AUTHZ) answered.decisions += 1;
 });
 
-// Per style: the file's first lines, with the style each was written in.
-const sampleLines = Number(sampleText);
-const styles = (STYLES as { name: string }[]).map((style) => ({ name: style.name, spans: { lines: 0, answered: 0 }, decisions: { lines: 0, answered: 0 } }));
-const sampleScanner = new CoreEventScanner();
-let sampled = 0;
-for (const { style, line } of traceLines() as Iterable<{ style: number; line: string }>) {
-  if (style < 0) continue; // the header
-  if (sampled++ === sampleLines) break;
-  const bytes = Buffer.from(line);
-  const tally = JSON.parse(line).kind === 'span' ? styles[style]!.spans : styles[style]!.decisions;
-  tally.lines += 1;
-  if (sampleScanner.scanLine(bytes, 0, 0, bytes.length - 1, 0) !== 0) tally.answered += 1;
-}
-
-process.stdout.write(`${JSON.stringify({ bytes: fs.statSync(file).size, lines, splitSeconds, scanSeconds, answered, sampleLines, styles })}\n`);
+process.stdout.write(`${JSON.stringify({ bytes: fs.statSync(file).size, lines, splitSeconds, scanSeconds, answered })}\n`);

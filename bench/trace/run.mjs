@@ -85,10 +85,10 @@ function measure(command, args) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
 
-/** One core's limits on `file`, and the fast path's answers (see limits.ts). */
-function measureLimits(file) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, 'limits.ts'), file], { cwd: root, encoding: 'utf8', maxBuffer: 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`limits.ts ${file} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+/** Runs one of this folder's TypeScript scripts and reads the JSON it prints. */
+function runScript(script, args) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
   return JSON.parse(run.stdout);
 }
 
@@ -142,8 +142,6 @@ const startupPeakMb = [];
 const rows = [];
 const limitRows = [];
 const hitRows = [];
-let styleRows;
-let styleSampleLines;
 for (const sizeMb of sizesMb) {
   // "mixed": lines in several writers' styles (generate.mjs); traces cached before that are not reused.
   const file = path.join(dataDir, `trace-mixed-${sizeMb}mb.trace.jsonl`);
@@ -160,7 +158,7 @@ for (const sizeMb of sizesMb) {
     startupSeconds.push(startup.seconds);
     startupPeakMb.push(startup.peakMb);
     process.stderr.write(`${sizeMb} MB, run ${run + 1}/${runs}: one core's limits\n`);
-    limits.push(measureLimits(file));
+    limits.push(runScript('limits.ts', [file]));
     for (const tool of tools(file)) {
       process.stderr.write(`${sizeMb} MB, run ${run + 1}/${runs}: ${tool.name}\n`);
       const result = await measure(tool.command, tool.args);
@@ -201,10 +199,10 @@ for (const sizeMb of sizesMb) {
   limitRows.push(`| ${size} | ${limits[0].lines.toLocaleString('en-US')} | ${splitSeconds.toFixed(2)} s, ${(bytes / MB / splitSeconds).toFixed(0)} MB/s | ${scanSeconds.toFixed(2)} s, ${(bytes / MB / scanSeconds).toFixed(0)} MB/s |`);
   const { answered } = limits[0];
   hitRows.push(`| ${size} | ${percent(answered.spans, expected.spans)} (${answered.spans.toLocaleString('en-US')} of ${expected.spans.toLocaleString('en-US')}) | ${percent(answered.decisions, expected.decisions)} (${answered.decisions.toLocaleString('en-US')} of ${expected.decisions.toLocaleString('en-US')}) |`);
-  // The same seed writes the same first lines at every size: one sample is enough.
-  styleRows ??= limits[0].styles.map((style) => `| ${style.name} | ${percent(style.spans.answered, style.spans.lines)} of ${style.spans.lines.toLocaleString('en-US')} | ${percent(style.decisions.answered, style.decisions.lines)} of ${style.decisions.lines.toLocaleString('en-US')} |`);
-  styleSampleLines ??= limits[0].sampleLines;
 }
+// Every size starts with the same lines (same seed), so one sample of them gives the rate per style.
+const perStyle = runScript('fastpath.ts', ['--json']);
+const styleRows = perStyle.styles.map((style) => `| ${style.name} | ${percent(style.spans.answered, style.spans.lines)} of ${style.spans.lines.toLocaleString('en-US')} | ${percent(style.decisions.answered, style.decisions.lines)} of ${style.decisions.lines.toLocaleString('en-US')} |`);
 
 const cores = os.availableParallelism();
 const lines = [
@@ -229,7 +227,7 @@ const table = [
   `${lines.join('\n')}\n\n${notes.join('\n')}\n`,
   `One core's limits (medians of ${runs}):\n\n${limitTable.join('\n')}\n`,
   `Fast-path hit rate over the whole file, per kind (the rest is read by \`JSON.parse\`):\n\n${hitTable.join('\n')}\n`,
-  `Per writer style, over the file's first ${styleSampleLines.toLocaleString('en-US')} events:\n\n${styleTable.join('\n')}\n`,
+  `Per writer style, over the file's first ${perStyle.events.toLocaleString('en-US')} events (\`fastpath.ts\`):\n\n${styleTable.join('\n')}\n`,
 ].join('\n');
 process.stdout.write(`\nTrace analysis\n\n${table}`);
 
