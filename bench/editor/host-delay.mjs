@@ -3,14 +3,14 @@
 // serialising it as VS Code does before it reaches a webview. Reports the
 // event-loop delay of this thread, so the viewer's own cost to the host can be
 // told apart from everything else sharing the cores inside VS Code.
-//   node bench/editor/host-delay.mjs bench/.data/trace-100mb.trace.jsonl
+//   node bench/editor/host-delay.mjs bench/.data/trace-mixed-200mb.trace.jsonl
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const file = path.resolve(process.argv[2] ?? path.join(root, 'bench', '.data', 'trace-100mb.trace.jsonl'));
+const file = path.resolve(process.argv[2] ?? path.join(root, 'bench', '.data', 'trace-mixed-200mb.trace.jsonl'));
 const delay = monitorEventLoopDelay({ resolution: 10 });
 delay.enable();
 const worker = new Worker(path.join(root, 'client', 'dist', 'trace-editor-worker.js'));

@@ -1,6 +1,6 @@
 // The trace viewer on big files, in a real VS Code: time from opening a trace
 // to the first summary on screen (the viewer shows partial summaries while it
-// reads) and to the end of the read, for the 100 MB and 1 GB benchmark traces.
+// reads) and to the end of the read, for the 200 MB and 1 GB benchmark traces.
 // A probe extension installed beside Planewise (host-probe/) records the
 // extension host's event-loop delay all along, so each read can be compared
 // with the same window left idle, and with a thread spinning on one core.
@@ -13,8 +13,8 @@
 // not scan, so by default the benchmark turns the scan off.
 // --profile-host writes a CPU profile of the extension host's main thread
 // during each read, and its garbage collections, to bench/.data/.
-// Needs `npm run package` (or built bundles) and the traces that
-// bench/trace/generate.mjs writes to bench/.data/.
+// Needs `npm run package` (or built bundles) and the traces that the full
+// `node bench/trace/run.mjs` writes to bench/.data/.
 import fs from 'node:fs';
 import path from 'node:path';
 import { extensionUnderTest, startVsCode } from '../../client/test/e2e/harness';
@@ -24,7 +24,7 @@ const data = path.join(root, 'bench', '.data');
 const quick = process.argv.includes('--quick');
 const portScan = process.argv.includes('--port-scan');
 const profileHost = process.argv.includes('--profile-host');
-const traces = quick ? ['trace-100mb.trace.jsonl'] : ['trace-100mb.trace.jsonl', 'trace-1024mb.trace.jsonl'];
+const traces = quick ? ['trace-mixed-200mb.trace.jsonl'] : ['trace-mixed-200mb.trace.jsonl', 'trace-mixed-1024mb.trace.jsonl'];
 /** Opened first and not measured: the window, the extension host and the extension start while it loads. */
 const WARM_UP = 'warm-up.trace.jsonl';
 const READ_TIMEOUT_MS = 10 * 60_000;

@@ -22,7 +22,7 @@ const option = (name, fallback) => {
 };
 const files = option('files', 8);
 const mb = option('mb', 32);
-const dir = path.join(root, 'bench', '.data', `dask-${files}x${mb}mb`);
+const dir = path.join(root, 'bench', '.data', `dask-mixed-${files}x${mb}mb`);
 const runs = 3;
 
 for (let index = 0; index < files; index++) {

@@ -1,46 +1,38 @@
 // How often the reader's fast path (the WebAssembly scanner) answers a line,
-// for each way other writers format the same events: our own writer, keys in
-// another order, Python's json.dumps spacing, \uXXXX escapes, raw non-ASCII,
-// escaped quotes, optional fields present or absent. A line the scanner does
-// not answer is read correctly by JSON.parse (the slow path), only slower.
+// for each way other writers format the same events: the styles the trace
+// benchmark's generator mixes (bench/trace/generate.mjs: our writer, keys in
+// another order, Python's json.dumps, raw and escaped non-ASCII, escaped
+// quotes, optional fields present or absent), over the first lines it writes
+// (the same bytes as the start of every benchmark trace), each with its style.
+// A line the scanner does not answer is read correctly by JSON.parse (the
+// slow path), only slower. Prints a table, or with --json the counts
+// (bench/trace/run.mjs puts them in its report).
 //
-//   node --import tsx bench/trace/fastpath.ts
+//   node --import tsx bench/trace/fastpath.ts [--json] [EVENTS]
 import { CoreEventScanner } from '../../analysis-core/src/trace/fast/coreScanner';
+import { STYLES, traceLines } from './generate.mjs';
 
-type Event = Record<string, unknown>;
-const span = (index: number): Event => ({ kind: 'span', ts: 1_735_689_600_000 + index, service: 'orders', operation: `GET /orders/${index % 50}`, traceId: `t${index}`, spanId: `s${index}`, durationMs: (index % 977) / 4, status: index % 11 === 0 ? 'error' : 'ok' });
-const authz = (index: number): Event => ({ kind: 'authz', ts: 1_735_689_600_000 + index, service: 'orders', principal: `svc-${index % 30}`, action: `storage:Get${index % 7}`, resource: `bucket/tenant-${index % 250}/obj-${index}`, decision: index % 9 === 0 ? 'deny' : 'allow', ...(index % 9 === 0 ? { denyReason: 'implicit' } : {}) });
+const json = process.argv.includes('--json');
+const events = Number(process.argv.slice(2).find((arg) => arg !== '--json') ?? '200000');
 
-const shuffled = (event: Event) => Object.fromEntries(Object.entries(event).reverse());
-const pythonDumps = (event: Event) => JSON.stringify(event).replace(/","/g, '", "').replace(/":/g, '": ').replace(/,"/g, ', "');
-const escapeNonAscii = (text: string) => text.replace(/[^\x20-\x7e]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-
-const STYLES: [string, (event: Event) => string][] = [
-  ['our writer (JSON.stringify)', (event) => JSON.stringify(event)],
-  ['keys in another order', (event) => JSON.stringify(shuffled(event))],
-  ["Python json.dumps (': ' and ', ')", pythonDumps],
-  ['non-ASCII values, raw UTF-8', (event) => JSON.stringify(withText(event, 'caf\u00e9 \u65e5\u672c'))],
-  ['non-ASCII values as \\uXXXX (ensure_ascii)', (event) => escapeNonAscii(JSON.stringify(withText(event, 'caf\u00e9 \u65e5\u672c')))],
-  ['escaped quotes in values', (event) => JSON.stringify(withText(event, 'say "hi"'))],
-  ['optional fields present', (event) => JSON.stringify(event.kind === 'span' ? { ...event, parentSpanId: 'p1', attributes: { 'http.route': '/orders', retries: 2 } } : { ...event, traceId: 't', spanId: 's', matchedStatements: ['Allow1'] })],
-];
-
-function withText(event: Event, text: string): Event {
-  return event.kind === 'span' ? { ...event, operation: `${event.operation as string} ${text}` } : { ...event, resource: `${event.resource as string}/${text}` };
+const styles = (STYLES as { name: string }[]).map((style) => ({ name: style.name, spans: { lines: 0, answered: 0 }, decisions: { lines: 0, answered: 0 } }));
+const scanner = new CoreEventScanner();
+let seen = 0;
+for (const { style, line } of traceLines() as Iterable<{ style: number; line: string }>) {
+  if (style < 0) continue; // the header
+  if (seen++ === events) break;
+  const bytes = Buffer.from(line);
+  const tally = (JSON.parse(line) as { kind: string }).kind === 'span' ? styles[style]!.spans : styles[style]!.decisions;
+  tally.lines += 1;
+  // Without the newline, as the reader hands lines over.
+  if (scanner.scanLine(bytes, 0, 0, bytes.length - 1, 0) !== 0) tally.answered += 1;
 }
 
-const scanner = new CoreEventScanner();
-const LINES = 20_000;
-console.log('| line style | spans answered | decisions answered |');
-console.log('| --- | ---: | ---: |');
-for (const [name, format] of STYLES) {
-  const rates = [span, authz].map((make) => {
-    let answered = 0;
-    for (let index = 0; index < LINES; index++) {
-      const bytes = Buffer.from(format(make(index)));
-      if (scanner.scan(bytes, 0, 0, bytes.length) !== undefined) answered += 1;
-    }
-    return `${((answered / LINES) * 100).toFixed(1)}%`;
-  });
-  console.log(`| ${name} | ${rates[0]} | ${rates[1]} |`);
+if (json) {
+  process.stdout.write(`${JSON.stringify({ events, styles })}\n`);
+} else {
+  const rate = ({ lines, answered }: { lines: number; answered: number }) => `${((answered / lines) * 100).toFixed(1)}% of ${lines.toLocaleString('en-US')}`;
+  console.log('| line style | spans answered | decisions answered |');
+  console.log('| --- | ---: | ---: |');
+  for (const style of styles) console.log(`| ${style.name} | ${rate(style.spans)} | ${rate(style.decisions)} |`);
 }

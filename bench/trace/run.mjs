@@ -5,8 +5,11 @@
 // /proc every 5 ms: the process's VmHWM (worker threads share the process, so
 // they are included), or for the jq pipeline the largest sampled sum of VmRSS
 // over its processes. Medians over the runs are reported.
+// Each run also measures what one core can do at most on the file (finding
+// its lines, and the fast path's scanner over every line: limits.ts) and how
+// often the fast path answers its lines, and reports each job against those.
 //
-//   node bench/trace/run.mjs            100 MB and 1 GB, 3 runs each
+//   node bench/trace/run.mjs            200 MB and 1 GB, 3 runs each
 //   node bench/trace/run.mjs --quick    100 MB, 1 run
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,7 +23,7 @@ const root = path.resolve(here, '..', '..');
 const dataDir = path.join(root, 'bench', '.data');
 const cli = path.join(root, 'analysis-core', 'dist', 'planewise.js');
 const quick = process.argv.includes('--quick');
-const sizesMb = quick ? [100] : [100, 1024];
+const sizesMb = quick ? [100] : [200, 1024];
 const runs = quick ? 1 : 3;
 const MB = 1024 * 1024;
 
@@ -80,6 +83,14 @@ function measure(command, args) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const percent = (part, whole) => `${((part / whole) * 100).toFixed(1)}%`;
+
+/** Runs one of this folder's TypeScript scripts and reads the JSON it prints. */
+function runScript(script, args) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], { cwd: root, encoding: 'utf8', maxBuffer: 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`${script} ${args.join(' ')} exited ${run.status}: ${run.stderr.slice(0, 500)}`);
+  return JSON.parse(run.stdout);
+}
 
 // jq extracts the group keys and sort | uniq -c counts them: far faster than
 // jq's own `reduce` into an object, which copies the object on every update
@@ -129,19 +140,25 @@ function tools(file) {
 const startupSeconds = [];
 const startupPeakMb = [];
 const rows = [];
+const limitRows = [];
+const hitRows = [];
 for (const sizeMb of sizesMb) {
-  const file = path.join(dataDir, `trace-${sizeMb}mb.trace.jsonl`);
+  // "mixed": lines in several writers' styles (generate.mjs); traces cached before that are not reused.
+  const file = path.join(dataDir, `trace-mixed-${sizeMb}mb.trace.jsonl`);
   if (!fs.existsSync(file)) {
     process.stderr.write(`generating ${path.relative(root, file)}...\n`);
     generateTrace(file, sizeMb * MB);
   }
   const bytes = fs.statSync(file).size;
   const results = new Map();
+  const limits = [];
   let expected;
   for (let run = 0; run < runs; run++) {
     const startup = await measure(process.execPath, [cli, '--version']);
     startupSeconds.push(startup.seconds);
     startupPeakMb.push(startup.peakMb);
+    process.stderr.write(`${sizeMb} MB, run ${run + 1}/${runs}: one core's limits\n`);
+    limits.push(runScript('limits.ts', [file]));
     for (const tool of tools(file)) {
       process.stderr.write(`${sizeMb} MB, run ${run + 1}/${runs}: ${tool.name}\n`);
       const result = await measure(tool.command, tool.args);
@@ -160,33 +177,58 @@ for (const sizeMb of sizesMb) {
   }
   const secondsOf = (prefix) => [...results].find(([name]) => name.startsWith(prefix))?.[1].seconds;
   const jqSeconds = secondsOf('jq') ? median(secondsOf('jq')) : undefined;
-  const duckSeconds = { summary: median(secondsOf('DuckDB summary group-by, threads=1')), policy: median(secondsOf('DuckDB policy group-by, threads=1')) };
+  const duckSeconds = (job, threads) => median(secondsOf(`DuckDB ${job} group-by, threads=${threads}`));
+  const splitSeconds = median(limits.map((limit) => limit.splitSeconds));
+  const scanSeconds = median(limits.map((limit) => limit.scanSeconds));
+  const size = `${(bytes / MB).toFixed(0)} MB`;
   for (const [name, entry] of results) {
     const seconds = median(entry.seconds);
     rows.push({
-      size: `${(bytes / MB).toFixed(0)} MB`,
+      size,
       name,
       seconds,
       throughput: bytes / MB / seconds,
       peakMb: median(entry.peakMb),
       vsJq: jqSeconds === undefined || entry.job !== 'summary' ? '-' : `${(jqSeconds / seconds).toFixed(2)}x`,
-      vsDuck: `${(duckSeconds[entry.job] / seconds).toFixed(2)}x`,
+      vsDuck1: `${(duckSeconds(entry.job, '1') / seconds).toFixed(2)}x`,
+      vsDuck2: `${(duckSeconds(entry.job, os.availableParallelism()) / seconds).toFixed(2)}x`,
+      ofSplit: percent(splitSeconds, seconds),
+      ofScan: percent(scanSeconds, seconds),
     });
   }
+  limitRows.push(`| ${size} | ${limits[0].lines.toLocaleString('en-US')} | ${splitSeconds.toFixed(2)} s, ${(bytes / MB / splitSeconds).toFixed(0)} MB/s | ${scanSeconds.toFixed(2)} s, ${(bytes / MB / scanSeconds).toFixed(0)} MB/s |`);
+  const { answered } = limits[0];
+  hitRows.push(`| ${size} | ${percent(answered.spans, expected.spans)} (${answered.spans.toLocaleString('en-US')} of ${expected.spans.toLocaleString('en-US')}) | ${percent(answered.decisions, expected.decisions)} (${answered.decisions.toLocaleString('en-US')} of ${expected.decisions.toLocaleString('en-US')}) |`);
 }
+// Every size starts with the same lines (same seed), so one sample of them gives the rate per style.
+const perStyle = runScript('fastpath.ts', ['--json']);
+const styleRows = perStyle.styles.map((style) => `| ${style.name} | ${percent(style.spans.answered, style.spans.lines)} of ${style.spans.lines.toLocaleString('en-US')} | ${percent(style.decisions.answered, style.decisions.lines)} of ${style.decisions.lines.toLocaleString('en-US')} |`);
 
-const header = '| Trace | Tool | Wall (median) | Throughput | Peak RSS | vs jq | vs DuckDB 1 thread, same job |';
+const cores = os.availableParallelism();
 const lines = [
-  header,
-  '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
-  ...rows.map((r) => `| ${r.size} | ${r.name.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(2)} s | ${r.throughput.toFixed(1)} MB/s | ${r.peakMb.toFixed(0)} MB | ${r.vsJq} | ${r.vsDuck} |`),
+  `| Trace | Tool | Wall (median) | Throughput | Peak RSS | vs jq | vs DuckDB 1 thread, same job | vs DuckDB ${cores} threads, same job | of one core's line-split limit | of one core's scan limit |`,
+  '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map((r) => `| ${r.size} | ${r.name.replace(/\|/g, '\\|')} | ${r.seconds.toFixed(2)} s | ${r.throughput.toFixed(1)} MB/s | ${r.peakMb.toFixed(0)} MB | ${r.vsJq} | ${r.vsDuck1} | ${r.vsDuck2} | ${r.ofSplit} | ${r.ofScan} |`),
 ];
 const notes = [
   `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'unknown CPU'}, Node ${process.version}, ${runs} run(s) per tool, median shown${quick ? ' (--quick)' : ''}.`,
   `\`planewise --version\` alone (process start, bundle load; median of ${startupSeconds.length}): ${median(startupSeconds).toFixed(2)} s, ${median(startupPeakMb).toFixed(0)} MB peak RSS; included in every planewise row.`,
-  'Ratios are the other tool\'s wall time divided by this row\'s (above 1x = this row is faster); the DuckDB ratio is against its single-thread run of the same job (summary or policy group-by), the jq ratio against the jq summary counts. Every tool\'s span and decision totals are checked equal.',
+  'Ratios are the other tool\'s wall time divided by this row\'s (above 1x = this row is faster); the DuckDB ratios are against its run of the same job (summary or policy group-by), the jq ratio against the jq summary counts. Every tool\'s span and decision totals are checked equal.',
+  'The limits are one core\'s, in one process, on the same file (below): a share is the limit\'s time divided by the row\'s wall time (process start included), so a row above 100% used more than one core.',
 ];
-const table = `${lines.join('\n')}\n\n${notes.join('\n')}\n`;
+const limitTable = [
+  '| Trace | Lines | Line split (1 MiB reads, `Buffer.indexOf`) | Fast-path scan of every line, no sink |',
+  '| --- | ---: | ---: | ---: |',
+  ...limitRows,
+];
+const hitTable = ['| Trace | spans answered by the fast path | decisions answered |', '| --- | ---: | ---: |', ...hitRows];
+const styleTable = ['| line style | spans answered | decisions answered |', '| --- | ---: | ---: |', ...styleRows];
+const table = [
+  `${lines.join('\n')}\n\n${notes.join('\n')}\n`,
+  `One core's limits (medians of ${runs}):\n\n${limitTable.join('\n')}\n`,
+  `Fast-path hit rate over the whole file, per kind (the rest is read by \`JSON.parse\`):\n\n${hitTable.join('\n')}\n`,
+  `Per writer style, over the file's first ${perStyle.events.toLocaleString('en-US')} events (\`fastpath.ts\`):\n\n${styleTable.join('\n')}\n`,
+].join('\n');
 process.stdout.write(`\nTrace analysis\n\n${table}`);
 
 if (!quick) {

@@ -69,6 +69,20 @@ test('--jobs above what can help is lowered, with one line on stderr', () => {
   assert.match(planewise(['summarize', '--help']).stdout, /at most one per CPU/);
 });
 
+test('--jobs is a maximum: a file under the split size is read on one thread, with one line on stderr', () => {
+  const name = writeTrace('small.trace.jsonl', [header('1.0'), ...Array.from({ length: 300 }, (_, i) => span('orders', `op${i % 5}`, i))]);
+  const one = planewise(['summarize', '--format', 'json', name, '--jobs', '1']);
+  assert.equal(one.stderr, '');
+  const two = planewise(['summarize', '--format', 'json', name, '--jobs', '2']);
+  assert.equal(two.code, 0);
+  assert.equal(two.stderr, 'planewise: --jobs 2 lowered to 1 (files under 512 MiB are read on one thread: a second costs more than it saves)\n');
+  assert.deepEqual(JSON.parse(two.stdout), JSON.parse(one.stdout));
+  // The tests' smaller split size moves the rule with it: 8 KiB here.
+  const tiny = writeTrace('tiny.trace.jsonl', [header('1.0'), span('orders', 'op', 1)]);
+  assert.equal(planewise(['summarize', tiny, '--jobs', '2'], { env: SPLIT_SMALL_FILES }).stderr, 'planewise: --jobs 2 lowered to 1 (files under 8 KiB are read on one thread: a second costs more than it saves)\n');
+  assert.match(planewise(['summarize', '--help']).stdout, /smaller files are read on one thread/);
+});
+
 test('directories: a self link does not count files twice; a link to a missing trace file is exit 2 with one line naming it', () => {
   writeTrace('dirs/a.trace.jsonl', [header('1.0'), span('orders', 'op', 1)]);
   writeTrace('dirs/sub/b.trace.jsonl', [header('1.0'), span('orders', 'op', 2)]);

@@ -3,7 +3,7 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, issueLocation, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_PARALLEL_MIN_BYTES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, issueLocation, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
 import path from 'node:path';
 import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
 import { writeOutputFile } from './output';
@@ -21,10 +21,11 @@ export const TRACE_INPUT_HELP = `      --max-line-bytes N  lines longer than N b
                           in a JSON document spread over lines (indented), records
                           longer than N bytes are reported and skipped (default
                           ${DEFAULT_MAX_DOCUMENT_BYTES})
-      --jobs N            threads for one large file (default: the idle cores, from
-                          the 1-minute load average, at least 1 and at most 4, for
-                          files of 512 MiB or more); at most one per CPU and one
-                          per 4 MiB of the largest file: a larger N is lowered,
+      --jobs N            the most threads for one file of 512 MiB or more
+                          (default: the idle cores, from the 1-minute load average,
+                          1 to 4); smaller files are read on one thread, where a
+                          second costs more than it saves; at most one per CPU and
+                          one per 4 MiB of the largest file: a larger N is lowered,
                           with a note on stderr`;
 
 /** For the commands that build policies: the bound on principals that keeps their memory bounded. */
@@ -69,6 +70,11 @@ function formatBytes(bytes: number): string {
   if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
   if (bytes >= 1024 ** 2) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
   return `${Math.ceil(bytes / 1024)} KiB`;
+}
+
+/** A size limit as the docs give it: "512 MiB", "4 KiB". */
+function formatLimit(bytes: number): string {
+  return bytes % 1024 ** 2 === 0 ? `${bytes / 1024 ** 2} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 }
 
 /** A single updating stderr line, shown only on a terminal and only once reading takes a while (a stream's total is 0: unknown). */
@@ -185,9 +191,15 @@ async function readSources(context: CommandContext, sources: TraceSource[], anal
   }
   if (jobs !== undefined) {
     const largest = sources.reduce((most, source) => Math.max(most, source.kind === 'file' ? source.size : 0), 0);
+    const parallelMinBytes = options.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
     const cap = maxUsefulJobs(largest, options.rangeBytes ?? MIN_RANGE_BYTES);
-    if (jobs > cap) context.io.stderr.write(`planewise: --jobs ${jobs} lowered to ${cap} (one thread per CPU and per ${formatBytes(options.rangeBytes ?? MIN_RANGE_BYTES)} of the largest file)\n`);
-    options.jobs = Math.min(jobs, cap);
+    if (jobs > 1 && largest < parallelMinBytes) {
+      context.io.stderr.write(`planewise: --jobs ${jobs} lowered to 1 (files under ${formatLimit(parallelMinBytes)} are read on one thread: a second costs more than it saves)\n`);
+      options.jobs = 1;
+    } else {
+      if (jobs > cap) context.io.stderr.write(`planewise: --jobs ${jobs} lowered to ${cap} (one thread per CPU and per ${formatLimit(options.rangeBytes ?? MIN_RANGE_BYTES)} of the largest file)\n`);
+      options.jobs = Math.min(jobs, cap);
+    }
   }
   try {
     return await analyzeTraces(sources, options);

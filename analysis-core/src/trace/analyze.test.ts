@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { after, test } from 'node:test';
 import zlib from 'node:zlib';
-import { analyzeTraces } from './analyze';
+import { MIN_RANGE_BYTES, analyzeTraces } from './analyze';
 import { TraceDigest } from './digest';
 import { TraceInputError, resolveTraceInputs } from './inputs';
 import { readTraceFile } from './reader';
@@ -41,6 +41,19 @@ test('a file split over worker threads gives exactly the single-thread answer, i
   assert.deepEqual(parallel, single);
   const lines = fs.readFileSync(big, 'utf8').split('\n');
   for (const issue of single.issues) assert.match(lines[issue.line - 1]!, /"broken":true/);
+});
+
+test('jobs is a maximum: a file under parallelMinBytes is read on this thread, never split', async () => {
+  // Over two of the smallest ranges (which an explicit jobs used to split), under the default split size.
+  const file = path.join(dir, 'mid.trace.jsonl');
+  fs.writeFileSync(file, traceText(80_000, 7));
+  assert.ok(fs.statSync(file).size > 2 * MIN_RANGE_BYTES);
+  const sources = await resolveTraceInputs([file], dir);
+  // A worker that cannot start: any split rejects.
+  const missingWorker = path.join(dir, 'no-such-worker.js');
+  const digest = await analyzeTraces(sources, { jobs: 2, workerScript: missingWorker });
+  assert.equal(digest.files[0]!.events, 80_000 - Math.ceil((80_000 - 5) / 97));
+  await assert.rejects(analyzeTraces(sources, { jobs: 2, parallelMinBytes: 1, workerScript: missingWorker }));
 });
 
 test('the fast path gives the digest that JSON.parse of every line gives', async () => {

@@ -18,13 +18,14 @@ import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClai
 import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream, traceFileForm } from './reader';
 
 /**
- * With the default thread count, smaller files are read on one thread: on the
+ * Smaller files are read on one thread, whatever the thread count: on the
  * 2-core benchmark machine (quiet, file cached, medians of 3) two threads lose
  * at 128 MiB (summarize 1.60 s against 1.12 s) and 256 MiB (1.80 against
  * 1.45; policy 2.34 against 2.09), tie at 512 MiB (2.21 against 2.12; policy
  * 3.07 against 3.15), and win at 1 GiB (3.41 against 4.02; policy 4.55
  * against 4.94): starting a worker, and two readers contending for memory
- * bandwidth. An explicit `jobs` splits any file of two ranges or more.
+ * bandwidth. An explicit `jobs` is a maximum: a split that is slower than
+ * one thread is never asked for.
  */
 export const DEFAULT_PARALLEL_MIN_BYTES = 512 * 1024 * 1024;
 export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
@@ -36,9 +37,9 @@ export interface AnalyzeOptions {
   maxLineBytes?: number;
   /** The bound on one record of a JSON document spread over lines. */
   maxDocumentBytes?: number;
-  /** Threads to use for one large file (this one included). Default: defaultJobs(). */
+  /** The most threads to use for one file of parallelMinBytes or more (this one included). Default: defaultJobs(). */
   jobs?: number;
-  /** Files smaller than this are read on one thread. Default: DEFAULT_PARALLEL_MIN_BYTES, or two ranges' worth when `jobs` is given. */
+  /** Files smaller than this are read on one thread. Default: DEFAULT_PARALLEL_MIN_BYTES. */
   parallelMinBytes?: number;
   /** Size of the byte ranges the threads claim one by one. Default: about eight per thread, 4 to 64 MiB. */
   rangeBytes?: number;
@@ -179,7 +180,7 @@ function defaultMaxLineBytes(name: string): number {
 export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOptions = {}): Promise<TraceDigest> {
   const issueCap = options.issueCap ?? DEFAULT_ISSUE_CAP;
   const jobs = Math.max(1, options.jobs ?? defaultJobs());
-  const threshold = options.parallelMinBytes ?? (options.jobs !== undefined ? 2 * MIN_RANGE_BYTES : DEFAULT_PARALLEL_MIN_BYTES);
+  const threshold = options.parallelMinBytes ?? DEFAULT_PARALLEL_MIN_BYTES;
   const worker = jobs > 1 ? findWorker(options.workerScript) : undefined;
   // A stream's size is unknown until it ends, and so is the total then: 0.
   const sized = sources.every((source) => source.kind === 'file');
