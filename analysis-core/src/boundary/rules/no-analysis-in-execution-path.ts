@@ -25,12 +25,16 @@ const ANALYSIS_WORDS = new Set([
   'embedding', 'embeddings', 'completion', 'completions', 'trend', 'compliance',
 ]);
 const POLICY_VERBS = new Set(['generate', 'infer', 'derive', 'suggest', 'learn', 'mine']);
+/** A name's head noun comes before its first preposition: `secondsUntilAICanBeUsedAgainForEmbeddings` is about seconds, `getStatsForOrg` about stats. */
+const PREPOSITIONS = new Set(['for', 'of', 'by', 'from', 'to', 'with', 'in', 'on', 'per', 'until', 'since', 'before', 'after', 'about', 'into', 'via', 'within', 'without']);
 
 /** Whether a product function's name says it is analysis: `generateReport`, `scoreRisk`, `cosineSimilarity`; not `getLicense`, `createCustomer`. */
 export function isAnalysisName(name: string): boolean {
   // Each part of `ReportService.generate` or `reports.generate` names it: the class or object, and the method.
   return name.split('.').some((part) => {
-    const words = identifierWords(part);
+    const all = identifierWords(part);
+    const preposition = all.findIndex((word, index) => index > 0 && PREPOSITIONS.has(word));
+    const words = preposition === -1 ? all : all.slice(0, preposition);
     const first = words[0];
     const last = words[words.length - 1];
     if (first === undefined || last === undefined) return false;
