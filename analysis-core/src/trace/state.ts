@@ -32,7 +32,7 @@ import { createInterface } from 'node:readline';
 import type { AccessTally } from './analyses/tally';
 import type { SummaryState } from './analyses/summarize';
 import { type DigestAnalyses, type FileReport, TraceDigest } from './digest';
-import type { PrincipalScope } from './analyses/policy';
+import type { PolicyPart, PrincipalScope } from './analyses/policy';
 import type { TraceIssue } from './lineParser';
 import type { TraceSource } from './inputs';
 import type { SketchState } from './sketch';
@@ -194,7 +194,7 @@ export function* stateLines(state: TraceState): Generator<string> {
   const { digest } = state;
   const analyses = heldAnalyses(digest.analyses);
   const summary = digest.analyses.summary ? digest.summary.state() : undefined;
-  const observed = digest.analyses.policy ? digest.policy.observed : undefined;
+  const policy = digest.analyses.policy ? digest.policy.sortedPart() : undefined;
   const line = (record: object) => `${JSON.stringify(record)}\n`;
   yield line({ kind: 'header', schema: STATE_SCHEMA, version: STATE_VERSION, producer: { name: 'planewise' }, issueCap: digest.issueCap, analyses });
   for (const leaf of [...state.leaves].sort(byText)) yield line({ kind: 'leaf', id: leaf });
@@ -212,34 +212,35 @@ export function* stateLines(state: TraceState): Generator<string> {
     }
   }
   // Every name once, sorted, so a row of indexes sorts as its names do.
-  const names = new Set<string>();
+  const names = new Set(policy?.names);
   for (const [principal, actions] of summary?.decisionsByAction ?? []) {
     names.add(principal);
     for (const [action] of actions) names.add(action);
-  }
-  for (const [principal, actions] of observed ?? []) {
-    names.add(principal);
-    for (const [action, resources] of actions) {
-      names.add(action);
-      for (const resource of resources.keys()) names.add(resource);
-    }
   }
   const sortedNames = [...names].sort(byText);
   const indexOf = new Map(sortedNames.map((name, index) => [name, index]));
   for (let first = 0; first < sortedNames.length; first += NAMES_PER_LINE) yield line({ kind: 'names', first, names: sortedNames.slice(first, first + NAMES_PER_LINE) });
   for (const [principal, actions] of sortedEntries(summary?.decisionsByAction ?? [])) {
-    const rows = sortedEntries(actions).map(([action, tally]) => [indexOf.get(action)!, ...tallyRow(tally)]);
+    const rows = sortedEntries(actions).map(([action, tally]) => [indexOf.get(action)!, tally.allow, tally.explicitDeny, tally.implicitDeny]);
     yield* rowLines(line, { kind: 'decisions', principal: indexOf.get(principal)! }, rows);
   }
-  for (const [principal, actions] of sortedEntries(observed ?? [])) {
-    for (const [action, resources] of sortedEntries(actions)) {
-      const rows = sortedEntries(resources).map(([resource, tally]) => [indexOf.get(resource)!, ...tallyRow(tally)]);
-      yield* rowLines(line, { kind: 'access', principal: indexOf.get(principal)!, action: indexOf.get(action)! }, rows);
-    }
-  }
+  if (policy !== undefined) yield* accessLines(line, policy, indexOf);
 }
 
-const tallyRow = (tally: AccessTally) => [tally.allow, tally.explicitDeny, tally.implicitDeny];
+/** The policy's tallies, sorted already, as `access` records: a principal's action's resources in order. */
+function* accessLines(line: (record: object) => string, policy: PolicyPart, indexOf: Map<string, number>): Generator<string> {
+  // Sorted names into sorted names: the rows stay in order.
+  const index = policy.names.map((name) => indexOf.get(name)!);
+  const { accesses, tallies } = policy;
+  for (let start = 0; start < accesses.length; ) {
+    const [principal, action] = [accesses[start]!, accesses[start + 1]!];
+    const rows: number[][] = [];
+    let at = start;
+    for (; at < accesses.length && accesses[at] === principal && accesses[at + 1] === action; at += 3) rows.push([index[accesses[at + 2]!]!, tallies[at]!, tallies[at + 1]!, tallies[at + 2]!]);
+    yield* rowLines(line, { kind: 'access', principal: index[principal]!, action: index[action]! }, rows);
+    start = at;
+  }
+}
 
 /** `rows` as records of `fields`, at most ROWS_PER_LINE rows each. */
 function* rowLines(line: (record: object) => string, fields: object, rows: number[][]): Generator<string> {
