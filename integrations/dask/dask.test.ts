@@ -54,8 +54,8 @@ test('shards on a local Dask cluster merge to exactly what one process reads', (
     assert.equal(fromShards.status, oneProcess.status);
   };
   for (const command of [['policy'], ['policy', '--format', 'json', '--wildcard-threshold', '3'], ['summarize']]) sameAsOneProcess('all.state', command);
-  // --for summarize: the shards write the summary alone, which serves summarize and nothing else.
-  const summaryRun = onDask('summary.state', '--for', 'summarize', '--max-principals', '3');
+  // --for summarize: the shards write the summary alone, which serves summarize and nothing else; merged two at a time, in three levels.
+  const summaryRun = onDask('summary.state', '--for', 'summarize', '--max-principals', '3', '--fan-in', '2');
   assert.equal(summaryRun.status, 0, summaryRun.stderr);
   assert.deepEqual(analysesOf('summary.state'), ['summary']);
   sameAsOneProcess('summary.state', ['summarize']);

@@ -3,9 +3,9 @@
 Each shard is one `planewise COMMAND <files> --emit-state` on a worker, COMMAND
 being the one that will read the result (`--for`: summarize, policy, which
 also serves drift, or report, which serves them all); the shard states are
-merged with `planewise merge`, pairwise, as a tree reduce on the cluster; the
-result is one state file, the same counts one process reading every trace
-would give. Use it with `planewise COMMAND --from-state STATE`.
+merged with `planewise merge`, up to eight at a time, as a tree reduce on
+the cluster; the result is one state file, the same counts one process
+reading every trace would give. Use it with `planewise COMMAND --from-state STATE`.
 
 States travel through Dask as bytes, so workers need no shared folder for
 them; the traces themselves must be readable by every worker at the same
@@ -32,6 +32,10 @@ DEFAULT_SHARD_BYTES = 256 * 1024 * 1024
 COMMANDS = ('summarize', 'policy', 'report')
 # The commands that count principals, and so take --max-principals.
 PRINCIPAL_COMMANDS = ('policy', 'report')
+# States merged by one `planewise merge` by default: each merge is a process start and every state read
+# and written again, so fewer, wider merges cost less than a binary tree, and a thousand shards still
+# merge in four levels.
+DEFAULT_FAN_IN = 8
 
 
 def list_inputs(paths):
@@ -93,11 +97,11 @@ def read_shard(planewise, files, command='report', max_principals=None):
             return handle.read()
 
 
-def merge_pair(planewise, first, second, max_principals=None):
-    """Two states merged, as bytes."""
+def merge_states(planewise, states, max_principals=None):
+    """States merged, as bytes."""
     with tempfile.TemporaryDirectory() as folder:
         names = []
-        for index, content in enumerate((first, second)):
+        for index, content in enumerate(states):
             names.append(os.path.join(folder, f'{index}.state'))
             with open(names[-1], 'wb') as handle:
                 handle.write(content)
@@ -108,17 +112,19 @@ def merge_pair(planewise, first, second, max_principals=None):
             return handle.read()
 
 
-def run(client, planewise, inputs, shard_bytes=DEFAULT_SHARD_BYTES, max_principals=None, command='report'):
-    """The merged state for `command` of every trace under `inputs`, as bytes; shards and merges run on `client`'s cluster."""
+def run(client, planewise, inputs, shard_bytes=DEFAULT_SHARD_BYTES, max_principals=None, command='report', fan_in=DEFAULT_FAN_IN):
+    """The merged state for `command` of every trace under `inputs`, as bytes; shards and merges (of `fan_in` states each) run on `client`'s cluster."""
     if command not in COMMANDS:
         raise ValueError(f'command must be one of {", ".join(COMMANDS)}')
+    if fan_in < 2:
+        raise ValueError('fan_in must be 2 or more')
     files = list_inputs(inputs)
     if not files:
         raise ValueError('no trace files in the inputs')
     pending = [client.submit(read_shard, planewise, shard, command, max_principals, pure=False) for shard in plan_shards(files, shard_bytes)]
     while len(pending) > 1:
-        paired = [client.submit(merge_pair, planewise, pending[i], pending[i + 1], max_principals, pure=False) for i in range(0, len(pending) - 1, 2)]
-        pending = paired + ([pending[-1]] if len(pending) % 2 == 1 else [])
+        groups = [pending[start:start + fan_in] for start in range(0, len(pending), fan_in)]
+        pending = [group[0] if len(group) == 1 else client.submit(merge_states, planewise, group, max_principals, pure=False) for group in groups]
     return pending[0].result()
 
 
@@ -130,6 +136,7 @@ def main(argv=None):
     where.add_argument('--scheduler', help='address of a running Dask scheduler (tcp://host:8786)')
     where.add_argument('--local', type=int, metavar='N', help='start a local cluster of N worker processes')
     on_dask.add_argument('--shard-bytes', type=int, default=DEFAULT_SHARD_BYTES, help='trace bytes per shard (default 256 MiB)')
+    on_dask.add_argument('--fan-in', type=int, default=DEFAULT_FAN_IN, help=f'states merged by one planewise merge (default {DEFAULT_FAN_IN}, at least 2)')
     one = commands.add_parser('shard', help='read shard INDEX of COUNT here, without Dask')
     one.add_argument('--index', type=int, required=True, help='which shard, from 0 (a Kubernetes Indexed Job: $JOB_COMPLETION_INDEX)')
     one.add_argument('--count', type=int, required=True, help='how many shards in all')
@@ -150,14 +157,16 @@ def main(argv=None):
             parser.error(f'shard {options.index} of {options.count} has no trace files: use fewer shards')
         state = read_shard(planewise, files, options.command_for, options.max_principals)
     else:
+        if options.fan_in < 2:
+            parser.error('--fan-in must be 2 or more')
         from dask.distributed import Client, LocalCluster
 
         if options.local is not None:
             with LocalCluster(n_workers=options.local, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, Client(cluster) as client:
-                state = run(client, planewise, options.inputs, options.shard_bytes, options.max_principals, options.command_for)
+                state = run(client, planewise, options.inputs, options.shard_bytes, options.max_principals, options.command_for, options.fan_in)
         else:
             with Client(options.scheduler) as client:
-                state = run(client, planewise, options.inputs, options.shard_bytes, options.max_principals, options.command_for)
+                state = run(client, planewise, options.inputs, options.shard_bytes, options.max_principals, options.command_for, options.fan_in)
     with open(options.out, 'wb') as handle:
         handle.write(state)
     return 0
