@@ -2,9 +2,10 @@
 // --emit-state` over a set of generated traces in one process, and the same
 // through integrations/dask/planewise_dask.py (`--for` the same command) on a
 // local cluster of 2 worker processes, in the same run; the merged state is
-// checked to give what the one process's state gives. Also the cost of one
-// shard (process start, empty read, state written), of one merge of two
-// states of half the traces each, and the state's size. Medians of 3 runs.
+// checked to give what the one process's state gives. Also the fixed cost of
+// a Dask run (cluster started and stopped, one empty shard), of one shard
+// (process start, empty read, state written), of one merge of two states of
+// half the traces each, and the state's size. Medians of 3 runs.
 //
 //   node bench/trace/dask.mjs [--files 8] [--mb 32]
 import { spawnSync } from 'node:child_process';
@@ -32,7 +33,8 @@ for (const [index, trace] of traces.entries()) {
 }
 const totalMb = files * mb;
 // One shard's fixed cost is measured on a trace of one line.
-const tiny = path.join(dir, 'tiny.trace.jsonl');
+const tiny = path.join(dir, 'tiny', 'tiny.trace.jsonl');
+fs.mkdirSync(path.dirname(tiny), { recursive: true });
 fs.writeFileSync(tiny, '{"kind":"header","schema":"planewise.trace","version":"1.0","producer":{"name":"bench"}}\n');
 
 function timed(argv) {
@@ -43,6 +45,10 @@ function timed(argv) {
 }
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const planewise = (...args) => [process.execPath, cli, ...args];
+const onDask = (command, inputs, out) => [PYTHON, driver, 'run', '--local', '2', '--for', command, '--shard-bytes', String(mb * 1024 * 1024), '--planewise', `${process.execPath} ${cli}`, '--out', out, inputs];
+
+const daskFixed = median(Array.from({ length: runs }, () => timed(onDask('summarize', path.dirname(tiny), 'tiny-dask.state'))));
+console.log(`Dask run, fixed: ${daskFixed.toFixed(2)} s (local cluster of 2 started and stopped, one empty shard)`);
 
 for (const command of ['summarize', 'policy']) {
   const one = [];
@@ -50,7 +56,7 @@ for (const command of ['summarize', 'policy']) {
   for (let run = 0; run < runs; run++) {
     // One process, one thread per file read: what the shards do on each worker.
     one.push(timed(planewise(command, 'runs', '--jobs', '1', '--emit-state', `one-${command}.state`, '-o', '/dev/null', '--force')));
-    dask.push(timed([PYTHON, driver, 'run', '--local', '2', '--for', command, '--shard-bytes', String(mb * 1024 * 1024), '--planewise', `${process.execPath} ${cli}`, '--out', `dask-${command}.state`, 'runs']));
+    dask.push(timed(onDask(command, 'runs', `dask-${command}.state`)));
   }
   const answer = (state) => spawnSync(process.execPath, [cli, command, '--from-state', state], { cwd: dir, encoding: 'utf8' }).stdout;
   if (answer(`one-${command}.state`) !== answer(`dask-${command}.state`)) throw new Error(`the Dask state gives another ${command} than one process`);

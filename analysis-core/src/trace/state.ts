@@ -44,7 +44,7 @@ const LEGACY_MAJOR = 1;
 const STATE_MAJOR = 2;
 /** How much of a trace's start and end its identity hashes. */
 const IDENTITY_SPAN_BYTES = 64 * 1024;
-/** Policy records gathered into one part before it is merged (a part's names are a map while it fills). */
+/** Policy rows gathered into one part before it is merged (a version 1 part names its rows in a map while it fills). */
 const ACCESSES_PER_PART = 1 << 16;
 /** Names per `names` record, and rows per `decisions` or `access` record: lines stay short enough for any JSON Lines tool. */
 const NAMES_PER_LINE = 4096;
