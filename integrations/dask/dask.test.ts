@@ -35,20 +35,31 @@ function writeRuns(): void {
   }
 }
 
+const analysesOf = (state: string) => JSON.parse(fs.readFileSync(path.join(dir, state), 'utf8').split('\n')[0]!).analyses as string[];
+
 test('shards on a local Dask cluster merge to exactly what one process reads', () => {
   const hasDask = spawnSync(PYTHON, ['-c', 'import dask.distributed'], { encoding: 'utf8' });
   assert.equal(hasDask.status, 0, `Dask is missing: run \`node scripts/system-deps.mjs\` (python3-distributed)\n${hasDask.stderr}`);
-  const run = spawnSync(PYTHON, [driver, 'run', '--local', '2', '--shard-bytes', '100000', '--planewise', `${process.execPath} ${cliBinary}`, '--out', 'all.state', 'runs'], { cwd: dir, encoding: 'utf8', timeout: 180_000 });
+  const onDask = (out: string, ...options: string[]) => spawnSync(PYTHON, [driver, 'run', '--local', '2', '--shard-bytes', '100000', ...options, '--planewise', `${process.execPath} ${cliBinary}`, '--out', out, 'runs'], { cwd: dir, encoding: 'utf8', timeout: 180_000 });
+  const run = onDask('all.state');
   assert.equal(run.status, 0, run.stderr);
   const state = fs.readFileSync(path.join(dir, 'all.state'), 'utf8');
   assert.ok((state.match(/"kind":"leaf"/g) ?? []).length >= 3, 'the traces were read as several shards');
-  for (const command of [['policy'], ['policy', '--format', 'json', '--wildcard-threshold', '3'], ['summarize']]) {
-    const fromShards = planewise([...command, '--from-state', 'all.state']);
+  assert.deepEqual(analysesOf('all.state'), ['policy', 'summary'], 'by default the state serves every command');
+  const sameAsOneProcess = (stateFile: string, command: string[]) => {
+    const fromShards = planewise([...command, '--from-state', stateFile]);
     const oneProcess = planewise([...command, 'runs']);
     const strip = (text: string) => (command.includes('json') ? JSON.stringify({ ...JSON.parse(text), inputs: undefined, issues: undefined }) : text);
     assert.equal(strip(fromShards.stdout), strip(oneProcess.stdout), command.join(' '));
     assert.equal(fromShards.status, oneProcess.status);
-  }
+  };
+  for (const command of [['policy'], ['policy', '--format', 'json', '--wildcard-threshold', '3'], ['summarize']]) sameAsOneProcess('all.state', command);
+  // --for summarize: the shards write the summary alone, which serves summarize and nothing else; merged two at a time, in three levels.
+  const summaryRun = onDask('summary.state', '--for', 'summarize', '--max-principals', '3', '--fan-in', '2');
+  assert.equal(summaryRun.status, 0, summaryRun.stderr);
+  assert.deepEqual(analysesOf('summary.state'), ['summary']);
+  sameAsOneProcess('summary.state', ['summarize']);
+  assert.match(planewise(['policy', '--from-state', 'summary.state']).stderr, /^planewise policy: summary\.state holds summary, not policy/);
 });
 
 test('shards are planned by size, in name order, a large file alone; an Indexed Job splits by bytes', () => {
@@ -64,15 +75,16 @@ print([[os.path.basename(p) for p in shard] for shard in d.split_shards(d.list_i
   assert.equal(run.stdout.trim(), "[['a.trace.jsonl', 'b.trace.jsonl'], ['c.trace.jsonl'], ['d.trace.jsonl']]\n[['c.trace.jsonl'], ['a.trace.jsonl', 'b.trace.jsonl', 'd.trace.jsonl']]");
 });
 
-test('without Dask, the shards of an Indexed Job merge to what one process reads', () => {
+test('without Dask, the shards of an Indexed Job (here for policy) merge to what one process reads', () => {
   const states: string[] = [];
   for (let index = 0; index < 3; index++) {
-    const run = spawnSync(PYTHON, [driver, 'shard', '--index', String(index), '--count', '3', '--planewise', `${process.execPath} ${cliBinary}`, '--out', `job-${index}.state`, 'runs'], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(PYTHON, [driver, 'shard', '--index', String(index), '--count', '3', '--for', 'policy', '--planewise', `${process.execPath} ${cliBinary}`, '--out', `job-${index}.state`, 'runs'], { cwd: dir, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     states.push(`job-${index}.state`);
   }
   assert.equal(planewise(['merge', ...states, '-o', 'job.state']).status, 1, 'exit 1: the invalid line of run 3 is in the merged state');
   assert.equal(planewise(['policy', '--from-state', 'job.state']).stdout, planewise(['policy', 'runs']).stdout);
+  assert.deepEqual(analysesOf('job.state'), ['policy']);
   assert.equal(spawnSync(PYTHON, [driver, 'shard', '--index', '3', '--count', '3', '--out', 'x.state', 'runs'], { cwd: dir, encoding: 'utf8' }).status, 2);
 });
 

@@ -276,17 +276,18 @@ test('states: --emit-state, merge in any order, --from-state gives what reading 
   const first = writeTrace('state-a.trace.jsonl', [HEADER, span('orders', 'GET /orders', 12), authz('storage:GetObject', 'bucket/a')]);
   const second = writeTrace('state-b.trace.jsonl', [HEADER, span('billing', 'Charge', 4), authz('storage:PutObject', 'bucket/b')]);
   const third = writeTrace('state-c.trace.jsonl', [HEADER, span('billing', 'Refund', 9), authz('storage:DeleteObject', 'bucket/c', 'deny')]);
-  assert.equal(planewise(['summarize', first, '--emit-state', 'a.state', '-o', 'a.summary']).code, 0);
-  assert.equal(planewise(['policy', second, '--emit-state', 'b.state', '-o', 'b.policy']).code, 0);
+  // report reads both analyses, so its states serve summarize and policy alike.
+  assert.equal(planewise(['report', first, '--emit-state', 'a.state', '-o', 'a.report']).code, 0);
+  assert.equal(planewise(['report', second, '--emit-state', 'b.state', '-o', 'b.report']).code, 0);
   assert.equal(planewise(['merge', 'a.state', 'b.state', '-o', 'ab.state']).code, 0);
   assert.equal(planewise(['merge', 'b.state', 'a.state', '-o', 'ba.state']).code, 0);
   assert.equal(fs.readFileSync(path.join(dir, 'ab.state'), 'utf8'), fs.readFileSync(path.join(dir, 'ba.state'), 'utf8'));
 
   const fromTraces = JSON.parse(planewise(['policy', '--format', 'json', first, second, third]).stdout);
-  const incremental = planewise(['policy', '--format', 'json', '--from-state', 'ab.state', first, third, '--emit-state', 'abc.state']);
+  const incremental = planewise(['report', '--format', 'json', '--from-state', 'ab.state', first, third, '--emit-state', 'abc.state']);
   assert.equal(incremental.code, 0);
   assert.equal(incremental.stderr, 'planewise: state-a.trace.jsonl is counted in --from-state already: skipped\n');
-  assert.deepEqual(JSON.parse(incremental.stdout).principals, fromTraces.principals);
+  assert.deepEqual(JSON.parse(planewise(['policy', '--format', 'json', '--from-state', 'abc.state']).stdout).principals, fromTraces.principals);
   const summaries = [planewise(['summarize', '--format', 'json', '--from-state', 'abc.state']), planewise(['summarize', '--format', 'json', first, second, third])];
   assert.deepEqual(JSON.parse(summaries[0]!.stdout).summary, JSON.parse(summaries[1]!.stdout).summary);
 
@@ -294,15 +295,52 @@ test('states: --emit-state, merge in any order, --from-state gives what reading 
   const twice = planewise(['merge', 'abc.state', 'ab.state']);
   assert.equal(twice.code, 0);
   assert.equal(twice.stderr, 'planewise: everything in ab.state is counted already: skipped\n');
-  assert.equal(planewise(['summarize', third, '--emit-state', 'c.state', '-o', 'c.summary']).code, 0);
-  assert.equal(planewise(['policy', second, third, '--emit-state', 'bc.state', '-o', 'bc.policy']).code, 0);
+  assert.equal(planewise(['report', second, third, '--emit-state', 'bc.state', '-o', 'bc.report']).code, 0);
   const overlap = planewise(['merge', 'ab.state', 'bc.state']);
   assert.equal(overlap.code, 2);
   assert.match(overlap.stderr, /^planewise merge: state-b\.trace\.jsonl is counted in two states that each count something the other does not/);
 
   // Not a state; an existing --emit-state target without --force.
   assert.equal(planewise(['merge', first]).stderr, `planewise merge: ${first} is not a planewise state file (line 1 is not a "planewise.state" header)\n`);
-  const exists = planewise(['summarize', first, '--emit-state', 'a.state']);
+  const exists = planewise(['report', first, '--emit-state', 'a.state']);
   assert.equal(exists.code, 2);
   assert.match(exists.stderr, /a\.state already exists; pass --force to replace it/);
+});
+
+test('states hold the analyses their command reads; a state without the one a command needs, or states of different analyses, are errors naming the file', () => {
+  const trace = writeTrace('analyses.trace.jsonl', [HEADER, span('orders', 'GET /orders', 12), authz('storage:GetObject', 'bucket/a'), authz('storage:DeleteObject', 'bucket/a', 'deny')]);
+  const written = (state: string) => fs.readFileSync(path.join(dir, state), 'utf8');
+  const header = (state: string) => JSON.parse(written(state).split('\n')[0]!);
+  const kinds = (state: string) => [...new Set(written(state).trimEnd().split('\n').map((line) => JSON.parse(line).kind as string))];
+  assert.equal(planewise(['summarize', trace, '--emit-state', 'only-summary.state', '-o', 'only-summary.out']).code, 0);
+  assert.equal(planewise(['policy', trace, '--emit-state', 'only-policy.state', '-o', 'only-policy.out']).code, 0);
+  fs.writeFileSync(path.join(dir, 'analyses-declared.json'), JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'storage:GetObject', Resource: 'bucket/a' }] }));
+  assert.equal(planewise(['drift', trace, '--policy', 'analyses-declared.json', '--emit-state', 'drift.state', '-o', 'drift.out']).code, 1, 'the denied delete is a finding');
+  assert.equal(planewise(['report', trace, '--emit-state', 'both.state', '-o', 'both.out']).code, 0);
+  assert.deepEqual(
+    ['only-summary.state', 'only-policy.state', 'drift.state', 'both.state'].map((state) => [header(state).version, header(state).analyses, kinds(state)]),
+    [
+      ['2.0', ['summary'], ['header', 'leaf', 'input', 'issues', 'window', 'service', 'operation', 'names', 'decisions']],
+      ['2.0', ['policy'], ['header', 'leaf', 'input', 'issues', 'names', 'access']],
+      ['2.0', ['policy'], ['header', 'leaf', 'input', 'issues', 'names', 'access']],
+      ['2.0', ['policy', 'summary'], ['header', 'leaf', 'input', 'issues', 'window', 'service', 'operation', 'names', 'decisions', 'access']],
+    ],
+  );
+
+  const noPolicy = planewise(['policy', '--from-state', 'only-summary.state']);
+  assert.equal(noPolicy.code, 2);
+  assert.equal(noPolicy.stderr, 'planewise policy: only-summary.state holds summary, not policy: `planewise policy ... --emit-state` (or report, which writes both) writes a state with it\n');
+  assert.equal(planewise(['summarize', '--from-state', 'only-policy.state']).stderr, 'planewise summarize: only-policy.state holds policy, not summary: `planewise summarize ... --emit-state` (or report, which writes both) writes a state with it\n');
+  assert.equal(planewise(['report', '--from-state', 'only-policy.state']).stderr, 'planewise report: only-policy.state holds policy, not summary: `planewise summarize ... --emit-state` (or report, which writes both) writes a state with it\n');
+  const mixed = planewise(['merge', 'only-summary.state', 'both.state']);
+  assert.equal(mixed.code, 2);
+  assert.equal(mixed.stderr, 'planewise merge: both.state: holds policy and summary, the others hold summary: merge states written by commands that read the same analyses\n');
+
+  // A state of more analyses serves a command that reads fewer, and what it writes holds only those.
+  const narrowed = planewise(['summarize', '--format', 'json', '--from-state', 'both.state', '--emit-state', 'narrowed.state']);
+  assert.equal(narrowed.code, 0);
+  assert.deepEqual(JSON.parse(narrowed.stdout).summary, JSON.parse(planewise(['summarize', '--format', 'json', trace]).stdout).summary);
+  assert.deepEqual(header('narrowed.state').analyses, ['summary']);
+  assert.equal(planewise(['policy', '--from-state', 'both.state']).stdout, planewise(['policy', trace]).stdout);
+  assert.equal(planewise(['policy', '--from-state', 'drift.state']).stdout, planewise(['policy', trace]).stdout);
 });

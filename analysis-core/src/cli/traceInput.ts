@@ -3,7 +3,7 @@
  * one digest (with a progress line on a terminal), listing invalid lines on
  * stderr, and the exit code the input alone calls for.
  */
-import { ALL_ANALYSES, type AnalyzeOptions, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_PARALLEL_MIN_BYTES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, hasCounted, leafState, mergeStates, readStateFile, sourceIdentities, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, issueLocation, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
+import { type AnalyzeOptions, DEFAULT_MAX_DOCUMENT_BYTES, DEFAULT_PARALLEL_MIN_BYTES, DEFAULT_MAX_LINE_BYTES, DEFAULT_MAX_PRINCIPALS, type PrincipalScope, StateFileError, type TraceSource, type TraceState, analysesText, hasCounted, heldAnalyses, leafState, mergeStates, readStateFile, sourceIdentities, type StateReadOptions, stateLines, type DigestAnalyses, MIN_RANGE_BYTES, TraceDigest, TraceInputError, type TraceIssue, UnreadableInputError, issueLocation, analyzeTraces, maxUsefulJobs, resolveTraceInputs } from '../trace';
 import path from 'node:path';
 import { type CommandContext, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, InputError, type OptionValues, UsageError, stringOption } from './command';
 import { writeOutputFile } from './output';
@@ -109,7 +109,8 @@ export const STATE_HELP = `      --from-state FILE   start from a state file (wr
                           \`planewise merge\`; repeatable): traces it counted
                           already are skipped, and no trace input is needed
       --emit-state FILE   also write everything read, with --from-state, as a
-                          state file (replaces FILE only with --force)`;
+                          state file of what this command reads (replaces FILE
+                          only with --force)`;
 
 /**
  * Reads every input named in `inputs` into one digest, feeding only
@@ -121,10 +122,11 @@ export async function readDigest(context: CommandContext, inputs: string[], anal
   const emitTo = stringOption(context.values, 'emit-state');
   if (inputs.length === 0 && fromStates.length === 0) throw new UsageError('no input: name trace files, directories, globs, or - for stdin');
   if (fromStates.length === 0 && emitTo === undefined) return await readSources(context, await resolveSources(context, inputs), analyses);
-  // A state holds every analysis of every principal in scope: it must serve any later command.
-  const complete: DigestAnalyses = { ...ALL_ANALYSES, ...(analyses.principals?.maxPrincipals !== undefined ? { principals: { maxPrincipals: analyses.principals.maxPrincipals } } : {}) };
+  // A state holds this command's analyses for every principal in scope (--principal narrows the output, not the state).
+  const principals: PrincipalScope = analyses.principals?.maxPrincipals !== undefined ? { maxPrincipals: analyses.principals.maxPrincipals } : {};
+  const stateAnalyses: DigestAnalyses = { summary: analyses.summary, policy: analyses.policy, principals };
   let state: TraceState | undefined;
-  for (const file of fromStates) state = mergeNote(context, state, await readState(context, file, complete), file);
+  for (const file of fromStates) state = mergeNote(context, state, await readState(context, file, { needs: heldAnalyses(stateAnalyses), principals }), file);
   if (inputs.length > 0) {
     const sources = await resolveSources(context, inputs);
     const identities = await sourceIdentities(sources);
@@ -134,21 +136,21 @@ export async function readDigest(context: CommandContext, inputs: string[], anal
       if (counted) context.io.stderr.write(`planewise: ${inertText(source.name)} is counted in --from-state already: skipped\n`);
       return !counted;
     });
-    if (fresh.length > 0) state = mergeNote(context, state, leafState(await readSources(context, fresh, complete), identities), 'the traces');
+    if (fresh.length > 0) state = mergeNote(context, state, leafState(await readSources(context, fresh, stateAnalyses), identities), 'the traces');
   }
   if (state === undefined) throw new UsageError('no input: name trace files, directories, globs, or - for stdin');
   if (emitTo !== undefined) await writeOutputFile(path.resolve(context.io.cwd, emitTo), stateLines(state), { force: context.values.force === true });
   return state.digest;
 }
 
-/** A state file named on the command line; one that cannot be used is an input error naming it. */
+/** A state file named on the command line, with every analysis it holds; one that cannot be used is an input error naming it. */
 export async function readStateInput(context: CommandContext, file: string, principals: PrincipalScope): Promise<TraceState> {
-  return await readState(context, file, { ...ALL_ANALYSES, principals });
+  return await readState(context, file, { principals });
 }
 
-async function readState(context: CommandContext, file: string, analyses: DigestAnalyses): Promise<TraceState> {
+async function readState(context: CommandContext, file: string, options: StateReadOptions): Promise<TraceState> {
   try {
-    return await readStateFile(path.resolve(context.io.cwd, file), file, analyses);
+    return await readStateFile(path.resolve(context.io.cwd, file), file, options);
   } catch (error) {
     if (error instanceof StateFileError) throw new InputError(error.message);
     if ((error as NodeJS.ErrnoException).code !== undefined) throw new InputError(`cannot read ${file}: ${(error as Error).message}`);
@@ -159,6 +161,9 @@ async function readState(context: CommandContext, file: string, analyses: Digest
 /** `next` merged with `into` (or `next` itself when there is none yet); a state whose counts the other holds already is a note on stderr. */
 export function mergeNote(context: CommandContext, into: TraceState | undefined, next: TraceState, name: string): TraceState {
   if (into === undefined) return next;
+  // Merging each analysis among only the states that hold it would give counts that no read of the traces gives.
+  const [held, before] = [heldAnalyses(next.digest.analyses), heldAnalyses(into.digest.analyses)];
+  if (held.join() !== before.join()) throw new InputError(`${name}: holds ${analysesText(held)}, the others hold ${analysesText(before)}: merge states written by commands that read the same analyses`);
   const { merged, redundant } = mergeStates(into, next);
   if (redundant === next) context.io.stderr.write(`planewise: everything in ${inertText(name)} is counted already: skipped\n`);
   else if (redundant === into) context.io.stderr.write(`planewise: ${inertText(name)} counts everything before it already: used alone\n`);

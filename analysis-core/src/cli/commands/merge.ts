@@ -13,7 +13,10 @@ Merges state files written by --emit-state (or by merge) into one: counts
 add, latency sketches add bucket by bucket, so the result is what one read
 of all their traces would give. A state whose every trace is in another is
 counted once (noted on stderr); states that share only some traces are an
-error, since counts cannot be subtracted. Use the result with --from-state.
+error, since counts cannot be subtracted. The states must hold the same
+analyses (be written by commands that read the same: summarize; policy or
+drift; report): an analysis merged from only some of them would count only
+some traces. Use the result with --from-state.
 
 Options:
 ${PRINCIPAL_LIMIT_HELP}
@@ -21,7 +24,7 @@ ${OUTPUT_HELP}
   -h, --help              show this help
 
 Exit codes: 0 ok, 1 invalid lines in a state were skipped, 2 usage, an
-unreadable or overlapping state.`,
+unreadable or overlapping state, states of different analyses.`,
   options: { ...PRINCIPAL_LIMIT_OPTIONS, ...OUTPUT_OPTIONS },
   async run(context) {
     if (context.positionals.length === 0) throw new UsageError('no input: name the state files to merge');

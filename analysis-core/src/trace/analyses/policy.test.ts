@@ -180,3 +180,40 @@ test('policies one at a time are the same as all at once, and the limit is check
   for (const event of events) over.add(event);
   assert.throws(() => principalPolicies(over), PrincipalLimitError);
 });
+
+/** The tallies as the maps hold them, in (principal, action, resource) name order. */
+function sortedObserved(accumulator: PolicyAccumulator): [string, string, string, number, number, number][] {
+  const byText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const rows: [string, string, string, number, number, number][] = [];
+  for (const [principal, actions] of accumulator.observed) {
+    for (const [action, resources] of actions) for (const [resource, tally] of resources) rows.push([principal, action, resource, tally.allow, tally.explicitDeny, tally.implicitDeny]);
+  }
+  return rows.sort((a, b) => byText(a[0], b[0]) || byText(a[1], b[1]) || byText(a[2], b[2]));
+}
+
+test('the sorted part is the tallies the maps hold, summed over parts, in name order, naming only what they use', () => {
+  fc.assert(
+    fc.property(fc.array(authzArbitrary, { maxLength: 60 }), fc.array(fc.nat(), { maxLength: 4 }), fc.option(fc.nat({ max: 3 }), { nil: undefined }), (events, cuts, keep) => {
+      // Some events counted into the maps, the rest waiting as parts; `keep` picks one principal to keep, if any.
+      const scope = keep === undefined ? {} : { principals: [(events[keep] as AuthzEvent | undefined)?.principal ?? 'nobody'] };
+      const merged = new PolicyAccumulator(scope);
+      shards(events, cuts).forEach((shard, index) => (index % 2 === 0 ? shard.forEach((event) => merged.add(event)) : merged.mergeState(accumulate(shard).state())));
+      const { names, accesses, tallies } = merged.sortedPart();
+      const rows = Array.from({ length: accesses.length / 3 }, (_, row) => [names[accesses[3 * row]!]!, names[accesses[3 * row + 1]!]!, names[accesses[3 * row + 2]!]!, tallies[3 * row]!, tallies[3 * row + 1]!, tallies[3 * row + 2]!]);
+      const expected = sortedObserved(PolicyAccumulator.from(merged.state(), scope));
+      assert.deepEqual(rows, expected);
+      assert.deepEqual(names, [...new Set(expected.flatMap((row) => row.slice(0, 3) as string[]))].sort());
+    }),
+    { numRuns: 200 },
+  );
+});
+
+test('the sorted part holds the principal limit: past it is the same error as the policy', () => {
+  const parts = ['a', 'b', 'c'].map((principal) => accumulate([allow(principal, 'x:Y', 'r')]).state());
+  assert.throws(() => PolicyAccumulator.from(parts.flat(), { maxPrincipals: 2 }).sortedPart(), PrincipalLimitError);
+  assert.equal(PolicyAccumulator.from(parts.flat(), { maxPrincipals: 3 }).sortedPart().accesses.length, 9);
+  const dropped = new PolicyAccumulator({ maxPrincipals: 1 });
+  dropped.add(allow('a', 'x:Y', 'r'));
+  dropped.add(allow('b', 'x:Y', 'r'));
+  assert.throws(() => dropped.sortedPart(), PrincipalLimitError);
+});

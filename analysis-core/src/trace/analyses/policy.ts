@@ -210,6 +210,77 @@ export class PolicyAccumulator {
     return parts;
   }
 
+  /**
+   * Every tally once, summed, in (principal, action, resource) name order,
+   * over `names` sorted and holding only the names a tally uses: what a
+   * state file writes. Built from the compact parts, without the maps (a
+   * merge of two states never needs them). Throws PrincipalLimitError.
+   */
+  sortedPart(): PolicyPart {
+    const parts = this.state();
+    if (parts.some((part) => part.overLimit === true)) throw new PrincipalLimitError(this.maxPrincipals);
+    // Per part, which of its names a kept row uses (1), as its principal (2).
+    const roles = parts.map(({ names, accesses }) => {
+      const kept = this.wanted === undefined ? undefined : Uint8Array.from(names, (name) => (this.wanted!.has(name) ? 1 : 0));
+      const role = new Uint8Array(names.length);
+      for (let at = 0; at < accesses.length; at += 3) {
+        if (kept !== undefined && kept[accesses[at]!] === 0) continue;
+        role[accesses[at]!] |= 2;
+        role[accesses[at + 1]!] |= 1;
+        role[accesses[at + 2]!] |= 1;
+      }
+      return role;
+    });
+    const used = new Set<string>();
+    const principals = new Set<string>();
+    parts.forEach(({ names }, part) =>
+      roles[part]!.forEach((role, index) => {
+        if (role !== 0) used.add(names[index]!);
+        if (role >= 2) principals.add(names[index]!);
+      }),
+    );
+    if (principals.size > this.maxPrincipals) throw new PrincipalLimitError(this.maxPrincipals);
+    const names = [...used].sort(byText);
+    const indexOf = new Map(names.map((name, index) => [name, index]));
+    // Every kept row in the sorted names' indexes, one part after another.
+    let count = 0;
+    for (const { accesses } of parts) count += accesses.length / 3;
+    const keys = new Uint32Array(3 * count);
+    const counts = new Float64Array(3 * count);
+    let rows = 0;
+    parts.forEach(({ names: partNames, accesses, tallies }, part) => {
+      const global = Uint32Array.from(partNames, (name) => indexOf.get(name) ?? 0);
+      const role = roles[part]!;
+      for (let at = 0; at < accesses.length; at += 3) {
+        if (role[accesses[at]!]! < 2) continue;
+        const to = 3 * rows;
+        keys[to] = global[accesses[at]!]!;
+        keys[to + 1] = global[accesses[at + 1]!]!;
+        keys[to + 2] = global[accesses[at + 2]!]!;
+        counts[to] = tallies[at]!;
+        counts[to + 1] = tallies[at + 1]!;
+        counts[to + 2] = tallies[at + 2]!;
+        rows += 1;
+      }
+    });
+    // Stable counting sorts by resource, then action, then principal: name order in three linear passes.
+    let order: Uint32Array = Uint32Array.from({ length: rows }, (_, row) => row);
+    for (const field of [2, 1, 0]) order = countingSort(order, keys, field, names.length);
+    const accesses = new Uint32Array(3 * rows);
+    const tallies = new Float64Array(3 * rows);
+    let written = -1;
+    for (const row of order) {
+      const at = 3 * row;
+      const sameAsLast = written >= 0 && keys[at] === accesses[3 * written] && keys[at + 1] === accesses[3 * written + 1] && keys[at + 2] === accesses[3 * written + 2];
+      if (!sameAsLast) {
+        written += 1;
+        accesses.set(keys.subarray(at, at + 3), 3 * written);
+      }
+      for (let count = 0; count < 3; count++) tallies[3 * written + count]! += counts[at + count]!;
+    }
+    return { names, accesses: accesses.slice(0, 3 * (written + 1)), tallies: tallies.slice(0, 3 * (written + 1)) };
+  }
+
   private tallyPart(): PolicyPart {
     const indexes = new Map<string, number>();
     const names: string[] = [];
@@ -241,6 +312,16 @@ export class PolicyAccumulator {
   result(options: PolicyOptions = {}): PolicySet {
     return generatePolicies(this, options);
   }
+}
+
+/** `order` stably sorted by the `field`th of each row's three keys, which are below `keyCount`. */
+function countingSort(order: Uint32Array, keys: Uint32Array, field: number, keyCount: number): Uint32Array {
+  const starts = new Uint32Array(keyCount + 1);
+  for (const row of order) starts[keys[3 * row + field]! + 1]! += 1;
+  for (let key = 1; key <= keyCount; key++) starts[key]! += starts[key - 1]!;
+  const sorted = new Uint32Array(order.length);
+  for (const row of order) sorted[starts[keys[3 * row + field]!]!++] = row;
+  return sorted;
 }
 
 /** The granted resource patterns for one action: concrete, generalized, folded. */
