@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
 import type { TraceSource } from './inputs';
 import { type ParserState, initialParserState } from './lineParser';
-import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
+import { type ShardResult, type ShardTask, digestShardHere, guidedRangeStarts, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
 import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream, traceFileForm } from './reader';
 
 /**
@@ -41,7 +41,7 @@ export interface AnalyzeOptions {
   jobs?: number;
   /** Files smaller than this are read on one thread. Default: DEFAULT_PARALLEL_MIN_BYTES. */
   parallelMinBytes?: number;
-  /** Size of the byte ranges the threads claim one by one. Default: about eight per thread, 4 to 64 MiB. */
+  /** Size of the byte ranges the threads claim one by one. Default: shrinking from 64 MiB to 4 MiB toward the end of the file (see guidedRangeStarts). */
   rangeBytes?: number;
   issueCap?: number;
   /** Where `-` reads from. */
@@ -121,15 +121,6 @@ async function probeState(file: string, maxLineBytes: number): Promise<ParserSta
   return read.fatal === undefined && read.checkpoint.state.document !== true ? read.checkpoint.state : undefined;
 }
 
-/**
- * Range size for a parallel read: about eight ranges per thread, so the
- * thread that finishes first idles for at most a small part of the run.
- * Newline-aligned cuts happen inside the reader.
- */
-function rangeBytesFor(size: number, jobs: number): number {
-  return Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(size / (jobs * 8))));
-}
-
 async function digestInParallel(
   source: { path: string; name: string; size: number },
   state: ParserState,
@@ -139,13 +130,14 @@ async function digestInParallel(
   issueCap: number,
   onBytes: (bytes: number) => void,
 ): Promise<TraceDigest | undefined> {
-  const rangeBytes = options.rangeBytes ?? rangeBytesFor(source.size, jobs);
-  const threads = Math.min(jobs, maxUsefulJobs(source.size, rangeBytes));
+  // Newline-aligned cuts happen inside the reader.
+  const rangeStarts = options.rangeBytes !== undefined ? guidedRangeStarts(source.size, jobs, options.rangeBytes, options.rangeBytes) : guidedRangeStarts(source.size, jobs, MIN_RANGE_BYTES, MAX_RANGE_BYTES);
+  const threads = Math.min(jobs, os.availableParallelism(), rangeStarts.length);
   const task: ShardTask = {
     file: source.path,
     name: source.name,
     size: source.size,
-    rangeBytes,
+    rangeStarts,
     claims: newClaims(),
     state,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
