@@ -14,20 +14,12 @@ import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
 import type { TraceSource } from './inputs';
 import { type ParserState, initialParserState } from './lineParser';
+import { DEFAULT_PARALLEL_MIN_BYTES, bundledWorkerScript, defaultJobs, takePrestartedWorker } from './parallel/prestart';
 import { type ShardResult, type ShardTask, digestShardHere, guidedRangeStarts, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
+
+export { DEFAULT_PARALLEL_MIN_BYTES, defaultJobs };
 import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream, traceFileForm } from './reader';
 
-/**
- * Smaller files are read on one thread, whatever the thread count: on the
- * 2-core benchmark machine (quiet, file cached, medians of 3) two threads lose
- * at 128 MiB (summarize 1.60 s against 1.12 s) and 256 MiB (1.80 against
- * 1.45; policy 2.34 against 2.09), tie at 512 MiB (2.21 against 2.12; policy
- * 3.07 against 3.15), and win at 1 GiB (3.41 against 4.02; policy 4.55
- * against 4.94): starting a worker, and two readers contending for memory
- * bandwidth. An explicit `jobs` is a maximum: a split that is slower than
- * one thread is never asked for.
- */
-export const DEFAULT_PARALLEL_MIN_BYTES = 512 * 1024 * 1024;
 export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 const MAX_RANGE_BYTES = 64 * 1024 * 1024;
 
@@ -59,17 +51,6 @@ interface WorkerEntry {
 }
 
 /**
- * Cores that are idle right now, at most 4: a second thread only pays when a
- * core is free for it (on a busy machine two threads contend and run slower
- * than one).
- */
-export function defaultJobs(): number {
-  const cores = os.availableParallelism();
-  const busy = Math.floor(os.loadavg()[0] ?? 0);
-  return Math.max(1, Math.min(4, cores - busy));
-}
-
-/**
  * The most threads that can help: one per CPU, and one per range of the
  * largest file (a thread without a range only costs its start-up and heap).
  */
@@ -84,13 +65,14 @@ function findWorker(explicit: string | undefined): WorkerEntry | undefined {
     const source = path.join(__dirname, 'parallel', 'worker.ts');
     return { script: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
   }
-  const bundled = path.join(__dirname, 'trace-worker.js');
-  return fs.existsSync(bundled) ? { script: bundled, eval: false } : undefined;
+  const bundled = bundledWorkerScript(__dirname);
+  return bundled !== undefined ? { script: bundled, eval: false } : undefined;
 }
 
 function runWorker(entry: WorkerEntry, task: ShardTask, onBytes: (bytes: number) => void): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry.script, { workerData: task, eval: entry.eval });
+    const worker = (entry.eval ? undefined : takePrestartedWorker(entry.script)) ?? new Worker(entry.script, { eval: entry.eval });
+    worker.postMessage(task);
     let settled = false;
     worker.on('message', (message: { type: string; bytes?: number; result?: ShardResult; message?: string }) => {
       if (message.type === 'progress') onBytes(message.bytes ?? 0);
