@@ -78,8 +78,9 @@ function runWorker(entry: WorkerEntry, task: ShardTask, onBytes: (bytes: number)
       if (message.type === 'progress') onBytes(message.bytes ?? 0);
       else if (message.type === 'done') {
         settled = true;
-        // The worker's heap goes before the merge starts: its accumulators and its result are large.
-        void worker.terminate().then(() => resolve(message.result!));
+        // The worker's heap is released while the merge runs: waiting for it first cost 0.1 s at 1 GB.
+        resolve(message.result!);
+        void worker.terminate();
       } else if (message.type === 'error') {
         settled = true;
         reject(new Error(message.message));
@@ -166,14 +167,16 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
     options.onProgress?.(done, total);
   };
   const analyses = options.analyses ?? ALL_ANALYSES;
-  const digest = new TraceDigest(issueCap, analyses);
+  let digest = new TraceDigest(issueCap, analyses);
   for (const source of sources) {
     if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && (await traceFileForm(source.path)) === 'lines') {
       const state = await probeState(source.path, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
       if (state !== undefined) {
         const parallel = await digestInParallel(source, state, jobs, worker, options, issueCap, progress);
         if (parallel !== undefined) {
-          digest.merge(parallel);
+          // The first input's digest is the result as it is: merging it into an empty one copied every accumulator (0.1 s at 1 GB).
+          if (digest.files.length === 0) digest = parallel;
+          else digest.merge(parallel);
           continue;
         }
         // A header partway through: read again on one thread, the bytes counted twice in the progress total.
