@@ -16,9 +16,9 @@ import type { TraceSource } from './inputs';
 import { type ParserState, initialParserState } from './lineParser';
 import { DEFAULT_PARALLEL_MIN_BYTES, bundledWorkerScript, defaultJobs, takePrestartedWorker } from './parallel/prestart';
 import { type ShardResult, type ShardTask, digestShardHere, guidedRangeStarts, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
+import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream, traceFileForm } from './reader';
 
 export { DEFAULT_PARALLEL_MIN_BYTES, defaultJobs };
-import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream, traceFileForm } from './reader';
 
 export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 const MAX_RANGE_BYTES = 64 * 1024 * 1024;
@@ -114,8 +114,9 @@ async function digestInParallel(
   onBytes: (bytes: number) => void,
 ): Promise<TraceDigest | undefined> {
   // Newline-aligned cuts happen inside the reader.
-  const rangeStarts = options.rangeBytes !== undefined ? guidedRangeStarts(source.size, jobs, options.rangeBytes, options.rangeBytes) : guidedRangeStarts(source.size, jobs, MIN_RANGE_BYTES, MAX_RANGE_BYTES);
-  const threads = Math.min(jobs, os.availableParallelism(), rangeStarts.length);
+  const cores = Math.min(jobs, os.availableParallelism());
+  const rangeStarts = guidedRangeStarts(source.size, cores, options.rangeBytes ?? MIN_RANGE_BYTES, options.rangeBytes ?? MAX_RANGE_BYTES);
+  const threads = Math.min(cores, rangeStarts.length);
   const task: ShardTask = {
     file: source.path,
     name: source.name,

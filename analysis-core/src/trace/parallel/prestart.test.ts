@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { DEFAULT_PARALLEL_MIN_BYTES, prestartForArguments, takePrestartedWorker } from './prestart';
+import { DEFAULT_PARALLEL_MIN_BYTES, prestartForArguments, prestartWorkers, takePrestartedWorker } from './prestart';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-prestart-'));
 after(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -30,4 +30,13 @@ test('a worker is started ahead only for a large file named directly and more th
   worker.postMessage({ file: large });
   assert.deepEqual(await echoed, { file: large });
   await worker.terminate();
+});
+
+test('a worker that stopped before it was taken is not handed out', async () => {
+  const script = path.join(dir, 'failing-worker.js');
+  fs.writeFileSync(script, "throw new Error('cannot start');");
+  const [worker] = prestartWorkers(script, 1);
+  worker!.ref(); // a waiting worker does not keep the process alive: this test waits for it
+  await new Promise((resolve) => worker!.once('exit', resolve));
+  assert.equal(takePrestartedWorker(script), undefined);
 });

@@ -38,17 +38,24 @@ export function defaultJobs(): number {
 
 const started = new Map<string, Worker[]>();
 
-/** Starts `count` workers of `script` now, to be taken by takePrestartedWorker. */
-export function prestartWorkers(script: string, count: number): void {
+/** Starts `count` workers of `script` now, to be taken by takePrestartedWorker; returns them. */
+export function prestartWorkers(script: string, count: number): Worker[] {
   const workers = started.get(script) ?? [];
+  started.set(script, workers);
+  const startedNow: Worker[] = [];
   for (let index = 0; index < count; index++) {
     const worker = new Worker(script);
     worker.unref();
-    // A worker that fails to start is simply not used: the read starts another and reports its error.
+    // A worker that fails to start is not handed out: the read starts another and reports its error.
     worker.on('error', () => undefined);
+    worker.once('exit', () => {
+      const waiting = workers.indexOf(worker);
+      if (waiting >= 0) workers.splice(waiting, 1);
+    });
     workers.push(worker);
+    startedNow.push(worker);
   }
-  started.set(script, workers);
+  return startedNow;
 }
 
 /** A worker of `script` started earlier and waiting for its task, or undefined. */
