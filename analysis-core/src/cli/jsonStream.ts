@@ -3,12 +3,14 @@
  * are written member by member at every depth, so a result with millions of
  * entries (principals, operations) never exists as one string, which V8 caps
  * at about 512 MiB ("Invalid string length"). The text is identical.
- * A small value (at most SMALL_VALUE_NODES arrays, objects and scalars) is
- * one piece from JSON.stringify itself: a generator per scalar would make a
- * million principals' policies take minutes instead of seconds.
- * Hand the pieces to `emit`, which writes them in batches.
+ * A small member (at most SMALL_VALUE_NODES arrays, objects and scalars) is
+ * one piece from JSON.stringify itself: a piece per scalar would make a
+ * million principals' policies take minutes instead of seconds. The walk is
+ * one loop over a stack of open arrays and objects, not a generator per level.
+ * Hand the pieces to `emit`, which encodes them into large writes.
  */
 
+/** A member with at most this many arrays, objects and scalars is written by one JSON.stringify. */
 const SMALL_VALUE_NODES = 2000;
 
 /** An array whose items are made as they are written (a JsonArray is read once). */
@@ -16,48 +18,78 @@ export class JsonArray<T> {
   constructor(readonly items: Iterable<T>) {}
 }
 
-export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
-  const json = toJsonValue(value);
-  if (json === null || typeof json !== 'object') {
-    yield JSON.stringify(json) ?? 'null';
-    return;
-  }
-  if (isSmall(json)) {
-    yield JSON.stringify(json, null, 2).replaceAll('\n', `\n${indent}`);
-    return;
-  }
-  const inner = `${indent}  `;
-  if (Array.isArray(json) || json instanceof JsonArray) {
-    let first = true;
-    for (const element of json instanceof JsonArray ? json.items : json) {
-      const separator = `${first ? '[' : ','}\n${inner}`;
-      first = false;
-      const item = toJsonValue(element);
-      // In an array, what JSON.stringify leaves out of an object is written as null.
-      const written = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? null : item;
-      if (written !== null && typeof written === 'object' && !isSmall(written)) {
-        yield separator;
-        yield* jsonPieces(written, inner);
-      } else {
-        yield separator + (JSON.stringify(written, null, 2) ?? 'null').replaceAll('\n', `\n${inner}`);
-      }
-    }
-    yield first ? '[]' : `\n${indent}]`;
-    return;
-  }
-  let first = true;
-  for (const key of Object.keys(json)) {
-    const item = toJsonValue((json as Record<string, unknown>)[key]);
-    if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue;
-    yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
-    first = false;
-    yield* jsonPieces(item, inner);
-  }
-  yield first ? '{}' : `\n${indent}}`;
+/** An array or object being written: where it stands, and what closes it. */
+interface OpenContainer {
+  readonly inner: string;
+  /** `\n${indent}]` or `\n${indent}}`, written after the last member. */
+  readonly close: string;
+  readonly empty: '[]' | '{}';
+  /** Members written so far. */
+  written: number;
+  /** The next member's key (an object's key, or an array's index) and value; undefined once all are taken. */
+  next(): [key: string, value: unknown] | undefined;
 }
 
-function toJsonValue(value: unknown): unknown {
-  return value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(): unknown }).toJSON() : value;
+/** What JSON.stringify leaves out of an object, and writes as null in an array. */
+function isOmitted(value: unknown): boolean {
+  return value === undefined || typeof value === 'function' || typeof value === 'symbol';
+}
+
+function toJsonValue(value: unknown, key: string): unknown {
+  return value !== null && typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function' ? (value as { toJSON(key: string): unknown }).toJSON(key) : value;
+}
+
+function arrayMembers(items: readonly unknown[]): () => [string, unknown] | undefined {
+  let index = 0;
+  return () => {
+    if (index >= items.length) return undefined;
+    const key = String(index);
+    return [key, items[index++]];
+  };
+}
+
+function iteratedMembers(items: Iterable<unknown>): () => [string, unknown] | undefined {
+  const iterator = items[Symbol.iterator]();
+  let index = 0;
+  return () => {
+    const result = iterator.next();
+    return result.done === true ? undefined : [String(index++), result.value];
+  };
+}
+
+function objectMembers(object: Record<string, unknown>): () => [string, unknown] | undefined {
+  const keys = Object.keys(object);
+  let index = 0;
+  return () => (index < keys.length ? [keys[index]!, object[keys[index++]!]] : undefined);
+}
+
+/**
+ * The text of `value` when it is a scalar (a boxed one too), else undefined:
+ * an array or object, to walk. Anything JSON.stringify refuses (a BigInt)
+ * makes it throw the same error here.
+ */
+function scalarText(value: unknown): string | undefined {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (value instanceof Number || value instanceof String || value instanceof Boolean) return JSON.stringify(value);
+      return undefined;
+    default:
+      return JSON.stringify(value) ?? 'null';
+  }
+}
+
+function openContainer(value: object, indent: string): OpenContainer {
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) return { inner, close: `\n${indent}]`, empty: '[]', written: 0, next: arrayMembers(value) };
+  if (value instanceof JsonArray) return { inner, close: `\n${indent}]`, empty: '[]', written: 0, next: iteratedMembers(value.items as Iterable<unknown>) };
+  return { inner, close: `\n${indent}}`, empty: '{}', written: 0, next: objectMembers(value as Record<string, unknown>) };
 }
 
 /** Whether `value` holds at most SMALL_VALUE_NODES values, and no JsonArray (which JSON.stringify cannot write). */
@@ -74,4 +106,40 @@ function isSmall(value: object): boolean {
     }
   }
   return true;
+}
+
+export function* jsonPieces(value: unknown): Generator<string> {
+  const root = toJsonValue(value, '');
+  const rootText = scalarText(root);
+  if (rootText !== undefined || isSmall(root as object)) {
+    yield rootText ?? JSON.stringify(root, null, 2);
+    return;
+  }
+  const open: OpenContainer[] = [openContainer(root as object, '')];
+  const isArray = (container: OpenContainer) => container.empty === '[]';
+  while (open.length > 0) {
+    const container = open[open.length - 1]!;
+    const member = container.next();
+    if (member === undefined) {
+      yield container.written === 0 ? container.empty : container.close;
+      open.pop();
+      continue;
+    }
+    let item = toJsonValue(member[1], member[0]);
+    if (isOmitted(item)) {
+      if (!isArray(container)) continue;
+      item = null;
+    }
+    const opening = container.written === 0 ? (isArray(container) ? '[' : '{') : ',';
+    container.written += 1;
+    const separator = isArray(container) ? `${opening}\n${container.inner}` : `${opening}\n${container.inner}${JSON.stringify(member[0])}: `;
+    const itemText = scalarText(item);
+    if (itemText !== undefined) yield separator + itemText;
+    // A small member is one native JSON.stringify, re-indented to its depth: far cheaper than walking its scalars here.
+    else if (isSmall(item as object)) yield separator + JSON.stringify(item, null, 2).replaceAll('\n', `\n${container.inner}`);
+    else {
+      yield separator;
+      open.push(openContainer(item as object, container.inner));
+    }
+  }
 }

@@ -2,6 +2,8 @@
  * `planewise`: the offline engine on the command line. Parses the subcommand
  * and its options, runs it, and maps failures to the documented exit codes.
  */
+// First: starts a trace worker while the rest of the bundle loads, when the arguments call for one.
+import './prestartWorkers';
 import { parseArgs } from 'node:util';
 import { type Command, type Io, EXIT_OK, EXIT_USAGE, InputError, OutputError, UsageError } from './command';
 import { commands } from './commands';

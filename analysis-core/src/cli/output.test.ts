@@ -4,7 +4,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
-import { writeOutputFile } from './output';
+import { PassThrough } from 'node:stream';
+import type { CommandContext } from './command';
+import { JsonArray, jsonPieces } from './jsonStream';
+import { emit, writeOutputFile } from './output';
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'planewise-output-'));
 after(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -25,6 +28,27 @@ test('writeOutputFile writes pieces in order and never replaces a file without f
   await writeOutputFile(target, 'replaced', { force: true });
   assert.equal(fs.readFileSync(target, 'utf8'), 'replaced');
   assert.deepEqual(fs.readdirSync(directory), ['policy.json'], 'no temp file is left behind');
+});
+
+test('a result in pieces is written as its UTF-8 bytes, multi-byte characters across every write boundary included', async () => {
+  // Names of 1 to 4 UTF-8 bytes per character, and a lone surrogate (written as U+FFFD), at every offset against the 1 MiB writes.
+  const names = Array.from({ length: 120_000 }, (_, index) => `${'x'.repeat(index % 7)}é报😀\ud800"${index}`);
+  const value = { names: new JsonArray(names), count: names.length };
+  const expected = Buffer.from(`${JSON.stringify({ names, count: names.length }, null, 2)}\n`, 'utf8');
+  assert.ok(expected.length > 3 * (1 << 20));
+  const directory = freshDirectory();
+  const stdout = new PassThrough();
+  const written: Buffer[] = [];
+  stdout.on('data', (chunk: Buffer) => written.push(chunk));
+  const context = (output: string | undefined): CommandContext => ({
+    io: { stdin: new PassThrough(), stdout, stderr: new PassThrough(), env: {}, cwd: directory },
+    positionals: [],
+    values: output === undefined ? {} : { output },
+  });
+  await emit(context('result.json'), jsonPieces(value));
+  assert.deepEqual(fs.readFileSync(path.join(directory, 'result.json')), expected);
+  await emit(context(undefined), jsonPieces({ ...value, names: new JsonArray(names) }));
+  assert.deepEqual(Buffer.concat(written), expected);
 });
 
 test('a replaced file keeps its mode, and its owner when run as root', async () => {

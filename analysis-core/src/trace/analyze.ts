@@ -14,20 +14,12 @@ import { Worker } from 'node:worker_threads';
 import { ALL_ANALYSES, DEFAULT_ISSUE_CAP, type DigestAnalyses, TraceDigest } from './digest';
 import type { TraceSource } from './inputs';
 import { type ParserState, initialParserState } from './lineParser';
-import { type ShardResult, type ShardTask, digestShardHere, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
+import { DEFAULT_PARALLEL_MIN_BYTES, bundledWorkerScript, defaultJobs, takePrestartedWorker } from './parallel/prestart';
+import { type ShardResult, type ShardTask, digestShardHere, guidedRangeStarts, mergeShards, newClaims, wasAbandoned } from './parallel/shard';
 import { DEFAULT_MAX_LINE_BYTES, readTraceFile, readTraceRange, readTraceStream, traceFileForm } from './reader';
 
-/**
- * Smaller files are read on one thread, whatever the thread count: on the
- * 2-core benchmark machine (quiet, file cached, medians of 3) two threads lose
- * at 128 MiB (summarize 1.60 s against 1.12 s) and 256 MiB (1.80 against
- * 1.45; policy 2.34 against 2.09), tie at 512 MiB (2.21 against 2.12; policy
- * 3.07 against 3.15), and win at 1 GiB (3.41 against 4.02; policy 4.55
- * against 4.94): starting a worker, and two readers contending for memory
- * bandwidth. An explicit `jobs` is a maximum: a split that is slower than
- * one thread is never asked for.
- */
-export const DEFAULT_PARALLEL_MIN_BYTES = 512 * 1024 * 1024;
+export { DEFAULT_PARALLEL_MIN_BYTES, defaultJobs };
+
 export const MIN_RANGE_BYTES = 4 * 1024 * 1024;
 const MAX_RANGE_BYTES = 64 * 1024 * 1024;
 
@@ -41,7 +33,7 @@ export interface AnalyzeOptions {
   jobs?: number;
   /** Files smaller than this are read on one thread. Default: DEFAULT_PARALLEL_MIN_BYTES. */
   parallelMinBytes?: number;
-  /** Size of the byte ranges the threads claim one by one. Default: about eight per thread, 4 to 64 MiB. */
+  /** Size of the byte ranges the threads claim one by one. Default: shrinking from 64 MiB to 4 MiB toward the end of the file (see guidedRangeStarts). */
   rangeBytes?: number;
   issueCap?: number;
   /** Where `-` reads from. */
@@ -59,17 +51,6 @@ interface WorkerEntry {
 }
 
 /**
- * Cores that are idle right now, at most 4: a second thread only pays when a
- * core is free for it (on a busy machine two threads contend and run slower
- * than one).
- */
-export function defaultJobs(): number {
-  const cores = os.availableParallelism();
-  const busy = Math.floor(os.loadavg()[0] ?? 0);
-  return Math.max(1, Math.min(4, cores - busy));
-}
-
-/**
  * The most threads that can help: one per CPU, and one per range of the
  * largest file (a thread without a range only costs its start-up and heap).
  */
@@ -84,20 +65,22 @@ function findWorker(explicit: string | undefined): WorkerEntry | undefined {
     const source = path.join(__dirname, 'parallel', 'worker.ts');
     return { script: `require('tsx/cjs/api').register(); require(${JSON.stringify(source)});`, eval: true };
   }
-  const bundled = path.join(__dirname, 'trace-worker.js');
-  return fs.existsSync(bundled) ? { script: bundled, eval: false } : undefined;
+  const bundled = bundledWorkerScript(__dirname);
+  return bundled !== undefined ? { script: bundled, eval: false } : undefined;
 }
 
 function runWorker(entry: WorkerEntry, task: ShardTask, onBytes: (bytes: number) => void): Promise<ShardResult> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(entry.script, { workerData: task, eval: entry.eval });
+    const worker = (entry.eval ? undefined : takePrestartedWorker(entry.script)) ?? new Worker(entry.script, { eval: entry.eval });
+    worker.postMessage(task);
     let settled = false;
     worker.on('message', (message: { type: string; bytes?: number; result?: ShardResult; message?: string }) => {
       if (message.type === 'progress') onBytes(message.bytes ?? 0);
       else if (message.type === 'done') {
         settled = true;
-        // The worker's heap goes before the merge starts: its accumulators and its result are large.
-        void worker.terminate().then(() => resolve(message.result!));
+        // The worker's heap is released while the merge runs: waiting for it first cost 0.1 s at 1 GB.
+        resolve(message.result!);
+        void worker.terminate();
       } else if (message.type === 'error') {
         settled = true;
         reject(new Error(message.message));
@@ -121,15 +104,6 @@ async function probeState(file: string, maxLineBytes: number): Promise<ParserSta
   return read.fatal === undefined && read.checkpoint.state.document !== true ? read.checkpoint.state : undefined;
 }
 
-/**
- * Range size for a parallel read: about eight ranges per thread, so the
- * thread that finishes first idles for at most a small part of the run.
- * Newline-aligned cuts happen inside the reader.
- */
-function rangeBytesFor(size: number, jobs: number): number {
-  return Math.min(MAX_RANGE_BYTES, Math.max(MIN_RANGE_BYTES, Math.ceil(size / (jobs * 8))));
-}
-
 async function digestInParallel(
   source: { path: string; name: string; size: number },
   state: ParserState,
@@ -139,13 +113,15 @@ async function digestInParallel(
   issueCap: number,
   onBytes: (bytes: number) => void,
 ): Promise<TraceDigest | undefined> {
-  const rangeBytes = options.rangeBytes ?? rangeBytesFor(source.size, jobs);
-  const threads = Math.min(jobs, maxUsefulJobs(source.size, rangeBytes));
+  // Newline-aligned cuts happen inside the reader.
+  const cores = Math.min(jobs, os.availableParallelism());
+  const rangeStarts = guidedRangeStarts(source.size, cores, options.rangeBytes ?? MIN_RANGE_BYTES, options.rangeBytes ?? MAX_RANGE_BYTES);
+  const threads = Math.min(cores, rangeStarts.length);
   const task: ShardTask = {
     file: source.path,
     name: source.name,
     size: source.size,
-    rangeBytes,
+    rangeStarts,
     claims: newClaims(),
     state,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
@@ -192,14 +168,16 @@ export async function analyzeTraces(sources: TraceSource[], options: AnalyzeOpti
     options.onProgress?.(done, total);
   };
   const analyses = options.analyses ?? ALL_ANALYSES;
-  const digest = new TraceDigest(issueCap, analyses);
+  let digest = new TraceDigest(issueCap, analyses);
   for (const source of sources) {
     if (source.kind === 'file' && jobs > 1 && worker !== undefined && source.size >= threshold && (await traceFileForm(source.path)) === 'lines') {
       const state = await probeState(source.path, options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
       if (state !== undefined) {
         const parallel = await digestInParallel(source, state, jobs, worker, options, issueCap, progress);
         if (parallel !== undefined) {
-          digest.merge(parallel);
+          // The first input's digest is the result as it is: merging it into an empty one copied every accumulator (0.1 s at 1 GB).
+          if (digest.files.length === 0) digest = parallel;
+          else digest.merge(parallel);
           continue;
         }
         // A header partway through: read again on one thread, the bytes counted twice in the progress total.

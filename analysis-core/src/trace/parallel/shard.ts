@@ -1,7 +1,9 @@
 /**
  * One thread's part of a parallel read. The file is cut into ranges that the
  * threads claim one at a time from a shared counter, so a thread that started
- * late or runs slower simply claims fewer. Each thread folds all its ranges
+ * late or runs slower simply claims fewer. The ranges shrink toward the end of
+ * the file (guided self-scheduling), so the threads also finish together: the
+ * last range claimed is small. Each thread folds all its ranges
  * into one digest; what depends on a range's place in the file (line numbers
  * of issues) is kept per range until the caller knows every range's length.
  */
@@ -13,7 +15,8 @@ export interface ShardTask {
   file: string;
   name: string;
   size: number;
-  rangeBytes: number;
+  /** Where each range starts, in file order (the first at 0); a range ends where the next starts, the last at `size`. */
+  rangeStarts: number[];
   /** Two Int32s: the index of the next range to claim, and 1 once a range saw a later header (every thread stops). */
   claims: SharedArrayBuffer;
   state: ParserState;
@@ -45,6 +48,21 @@ export interface LiveShardResult {
 const NEXT_RANGE = 0;
 const ABANDONED = 1;
 
+/**
+ * Range starts for `threads` readers: each range is the bytes still unassigned
+ * divided by twice the thread count, within [minBytes, maxBytes]. A thread
+ * that claims the last range while the others finish theirs then idles for
+ * at most one small range. Equal bounds give equal ranges.
+ */
+export function guidedRangeStarts(size: number, threads: number, minBytes: number, maxBytes: number): number[] {
+  const starts: number[] = [];
+  for (let start = 0; start < size; ) {
+    starts.push(start);
+    start += Math.min(maxBytes, Math.max(minBytes, Math.ceil((size - start) / (2 * threads))));
+  }
+  return starts;
+}
+
 export function newClaims(): SharedArrayBuffer {
   return new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
 }
@@ -71,9 +89,9 @@ export async function digestShardHere(task: ShardTask, onProgress?: (bytes: numb
   const digest = new TraceDigest(task.issueCap, task.analyses);
   const ranges: RangeReport[] = [];
   let doneBefore = 0;
-  for (let index = Atomics.add(claims, NEXT_RANGE, 1); index * task.rangeBytes < task.size && Atomics.load(claims, ABANDONED) === 0; index = Atomics.add(claims, NEXT_RANGE, 1)) {
-    const start = index * task.rangeBytes;
-    const end = Math.min(task.size, start + task.rangeBytes);
+  for (let index = Atomics.add(claims, NEXT_RANGE, 1); index < task.rangeStarts.length && Atomics.load(claims, ABANDONED) === 0; index = Atomics.add(claims, NEXT_RANGE, 1)) {
+    const start = task.rangeStarts[index]!;
+    const end = task.rangeStarts[index + 1] ?? task.size;
     const report: RangeReport = { index, lineCount: 0, issues: [], issueTotal: 0 };
     const read = await readTraceRange(
       task.file,

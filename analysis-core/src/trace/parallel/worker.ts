@@ -1,14 +1,14 @@
 /**
- * Worker thread entry: digests one byte range of a trace file and posts the
+ * Worker thread entry: waits for its task (it may be started before the task
+ * is known, see prestart.ts), digests the byte ranges it claims and posts the
  * digest back as plain data. Bundled as dist/trace-worker.js.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { type ShardTask, digestShard } from './shard';
 
 const PROGRESS_EVERY_BYTES = 8 * 1024 * 1024;
 
-async function main(): Promise<void> {
-  const task = workerData as ShardTask;
+async function run(task: ShardTask): Promise<void> {
   let reported = 0;
   const result = await digestShard(task, (bytes) => {
     if (bytes - reported >= PROGRESS_EVERY_BYTES) {
@@ -19,6 +19,8 @@ async function main(): Promise<void> {
   parentPort?.postMessage({ type: 'done', result });
 }
 
-main().catch((error: unknown) => {
-  parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+parentPort?.once('message', (task: ShardTask) => {
+  run(task).catch((error: unknown) => {
+    parentPort?.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  });
 });
