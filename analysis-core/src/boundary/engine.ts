@@ -1,6 +1,6 @@
 /**
- * The boundary engine: every file's syntax tree kept in memory, per-file facts
- * cached by file version, and the rules run over them. A change to a file
+ * The boundary engine: per-file texts and facts cached by file version (a
+ * syntax tree only while it is used), and the rules run over them. A change to a file
  * re-extracts that file's facts only; `affectedBy` says which files' findings
  * may change with it (its importers, transitively).
  */
@@ -556,7 +556,6 @@ function dedupeFixes(fixes: Fix[]): Fix[] {
   }
   return [...seen.values()];
 }
-
 
 /**
  * A file's text, and its syntax tree only while it is used. The engine keeps

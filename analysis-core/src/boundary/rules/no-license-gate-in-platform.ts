@@ -132,6 +132,15 @@ function gatedContext(node: ts.Node, source: ts.SourceFile, modulePath: string):
 const LICENSE_WORDS = new Set(['license', 'licence', 'licenses', 'licences', 'entitlement', 'entitlements']);
 const namesLicense = (name: string): boolean => identifierWords(name).some((word) => LICENSE_WORDS.has(word));
 
+/** The whole condition a node is an operand of: up through `!`, parentheses, `&&` and `||`. */
+function wholeCondition(node: ts.Node): ts.Node {
+  let current = node;
+  while (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || (ts.isBinaryExpression(current.parent) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken].includes(current.parent.operatorToken.kind))) {
+    current = current.parent;
+  }
+  return current;
+}
+
 /**
  * `if (org.licenseKey || process.env.LICENSE_KEY) licenseData = await licenseInit(…)`:
  * a condition whose branch only loads or refreshes the license decides
@@ -139,10 +148,7 @@ const namesLicense = (name: string): boolean => identifierWords(name).some((word
  * about the license, and there is no else branch.
  */
 function guardsOnlyLicenseHandling(node: ts.Node): boolean {
-  let current = node;
-  while (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || (ts.isBinaryExpression(current.parent) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken].includes(current.parent.operatorToken.kind))) {
-    current = current.parent;
-  }
+  const current = wholeCondition(node);
   const statement = current.parent;
   if (!ts.isIfStatement(statement) || statement.expression !== current || statement.elseStatement !== undefined) return false;
   const body = statement.thenStatement;
@@ -235,10 +241,7 @@ export const noLicenseGateInPlatform = defineRule({
     };
 
     const isConditionOperand = (node: ts.Node): boolean => {
-      let current = node;
-      while (ts.isPrefixUnaryExpression(current.parent) || ts.isParenthesizedExpression(current.parent) || (ts.isBinaryExpression(current.parent) && [ts.SyntaxKind.AmpersandAmpersandToken, ts.SyntaxKind.BarBarToken].includes(current.parent.operatorToken.kind))) {
-        current = current.parent;
-      }
+      const current = wholeCondition(node);
       const parent = current.parent;
       return ((ts.isIfStatement(parent) || ts.isWhileStatement(parent)) && parent.expression === current) || (ts.isConditionalExpression(parent) && parent.condition === current);
     };
